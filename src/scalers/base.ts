@@ -1,0 +1,157 @@
+import { emptyInvalidCounts, invalidReason, type InvalidCountsRecord, type InvalidReason } from '../values.js';
+import { applyFrozen, invertFrozen, isZeroSpread, type FrozenParams, type PreTransform, type ScalerKind, type ZeroSpreadPolicy } from './frozen.js';
+
+/** Options every scaler takes. */
+export interface CommonScalerOptions {
+  /** Pre-transform before learning and transforming (default `none`). */
+  pre?: PreTransform;
+  /** What a zero spread does (default `unit`, as scikit-learn). */
+  zeroSpread?: ZeroSpreadPolicy;
+}
+
+/** Location and spread a scaler derives from its statistics; the base class turns them into {@link FrozenParams}. */
+export interface AffineFit {
+  center: number;
+  spread: number;
+  /** Location used to judge whether the spread is zero (defaults to `center`). */
+  location?: number;
+  /** Multiplier of 1/spread (min-max feature range width), default 1. */
+  gain?: number;
+  offset?: number;
+  clip?: readonly [number, number];
+}
+
+/** The phase of a scaler: learning statistics, or serving fixed ones. */
+export type Phase = 'fitting' | 'frozen';
+
+/**
+ * What all scalers share: validation and counting of invalid values, the pre-transform, the
+ * fit → freeze → refit lifecycle with versions, and transform/inverse.
+ *
+ * Semantics:
+ * - `learn` refuses invalid values (NaN, ±Infinity, null, non-numbers, values outside the
+ *   pre-transform's domain): they never reach the statistics; each is counted in `invalid` by
+ *   reason and the reason is returned.
+ * - While fitting, `transform` uses the statistics so far (provisional); after `freeze()` it uses the
+ *   frozen statistics, which never change. `learn` on a frozen scaler throws; `refit()` starts a new
+ *   fitting window, and the next freeze has version + 1.
+ * - Before any valid value, `params()` has center NaN, so outputs are NaN.
+ */
+export abstract class BaseScaler<Options extends CommonScalerOptions = CommonScalerOptions> {
+  abstract readonly kind: ScalerKind;
+  /** Counts of refused values per reason. */
+  invalid: InvalidCountsRecord = emptyInvalidCounts();
+  /** The frozen statistics, once frozen. */
+  frozen: FrozenParams | undefined;
+  /** Version of the latest frozen statistics (0 before the first freeze). */
+  version = 0;
+  readonly options: Required<Options>;
+
+  protected constructor(options: Options, defaults: Required<Omit<Options, keyof CommonScalerOptions>>) {
+    const pre = options.pre ?? 'none';
+    const zeroSpread = options.zeroSpread ?? 'unit';
+    if (pre !== 'none' && pre !== 'log' && pre !== 'log1p') throw new RangeError(`pre must be 'none', 'log' or 'log1p', got ${String(pre)}`);
+    if (zeroSpread !== 'unit' && zeroSpread !== 'nan') throw new RangeError(`zeroSpread must be 'unit' or 'nan', got ${String(zeroSpread)}`);
+    this.options = { ...defaults, ...options, pre, zeroSpread } as Required<Options>;
+  }
+
+  /** `fitting` until {@link BaseScaler.freeze}, then `frozen`. */
+  get phase(): Phase {
+    return this.frozen ? 'frozen' : 'fitting';
+  }
+
+  /** Valid values learned in the current window. */
+  abstract get count(): number;
+
+  /**
+   * Learns one value if valid; returns undefined when learned, or the reason it was refused.
+   * Throws if the scaler is frozen (call `refit()` first).
+   */
+  learn(value: unknown): InvalidReason | undefined {
+    if (this.frozen) throw new Error(`${this.kind} scaler is frozen (version ${this.version}); call refit() to learn a new window`);
+    let reason = invalidReason(value);
+    if (reason === undefined) {
+      let x = value as number;
+      if (this.options.pre !== 'none') {
+        if (this.options.pre === 'log' ? x <= 0 : x <= -1) reason = 'out-of-domain';
+        else x = this.options.pre === 'log' ? Math.log(x) : Math.log1p(x);
+      }
+      if (reason === undefined) {
+        this.accept(x);
+        return undefined;
+      }
+    }
+    this.invalid[reason]++;
+    return reason;
+  }
+
+  /** Learns every value of `values`; returns this. Invalid ones are counted in `invalid`. */
+  learnMany(values: Iterable<unknown>): this {
+    for (const v of values) this.learn(v);
+    return this;
+  }
+
+  /** Statistics as they are now (frozen ones when frozen). */
+  params(): FrozenParams {
+    return this.frozen ?? this.buildParams(this.version);
+  }
+
+  /** Freezes the current statistics (a new version) and returns them; idempotent while frozen. */
+  freeze(): FrozenParams {
+    if (!this.frozen) this.frozen = this.buildParams(++this.version);
+    return this.frozen;
+  }
+
+  /** Starts a new fitting window: statistics reset, version kept; the next freeze is version + 1. */
+  refit(): this {
+    this.frozen = undefined;
+    this.resetStats();
+    return this;
+  }
+
+  /** Normalizes one value (NaN stays NaN). */
+  transform(x: number): number {
+    return applyFrozen(this.params(), x);
+  }
+
+  /** Maps a normalized value back to the raw scale. */
+  inverse(y: number): number {
+    return invertFrozen(this.params(), y);
+  }
+
+  /** Merges another scaler's fitting statistics and invalid counts into this one (same kind and options). */
+  merge(other: this): this {
+    if (other.kind !== this.kind) throw new TypeError(`cannot merge a ${other.kind} scaler into a ${this.kind} scaler`);
+    if (this.frozen) throw new Error(`${this.kind} scaler is frozen; merge into a fitting scaler`);
+    this.mergeStats(other);
+    for (const r of Object.keys(this.invalid) as InvalidReason[]) this.invalid[r] += other.invalid[r];
+    return this;
+  }
+
+  protected buildParams(version: number): FrozenParams {
+    const fit = this.fit();
+    const zero = isZeroSpread(fit.spread, fit.location ?? fit.center);
+    // A zero spread is replaced by 1 before the gain, as scikit-learn's _handle_zeros_in_scale does.
+    const scale = (zero ? 1 : fit.spread) / (fit.gain ?? 1);
+    const invScale = zero && this.options.zeroSpread === 'nan' ? NaN : 1 / scale;
+    return Object.freeze({
+      kind: this.kind,
+      pre: this.options.pre as PreTransform,
+      center: fit.center,
+      scale,
+      invScale,
+      offset: fit.offset ?? 0,
+      clip: fit.clip ? (Object.freeze([fit.clip[0], fit.clip[1]]) as readonly [number, number]) : undefined,
+      zeroSpread: zero && this.count > 0,
+      count: this.count,
+      version,
+    });
+  }
+
+  /** Location and spread from the current statistics. */
+  protected abstract fit(): AffineFit;
+  /** Adds one valid, pre-transformed value to the statistics. */
+  protected abstract accept(x: number): void;
+  protected abstract mergeStats(other: this): void;
+  protected abstract resetStats(): void;
+}

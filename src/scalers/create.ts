@@ -1,0 +1,49 @@
+import type { ScalerKind } from './frozen.js';
+import { MaxAbsScaler, type MaxAbsOptions } from './maxabs.js';
+import { MinMaxScaler, type MinMaxOptions } from './minmax.js';
+import { RobustScaler, type RobustOptions } from './robust.js';
+import { StandardScaler, type StandardOptions } from './standard.js';
+
+/** Any scaler of the core. */
+export type Scaler = StandardScaler | MinMaxScaler | MaxAbsScaler | RobustScaler;
+
+/** A scaler kind with its options: the serializable description of how to build a scaler. */
+export type ScalerSpec =
+  | ({ kind: 'standard' } & StandardOptions)
+  | ({ kind: 'minmax' } & MinMaxOptions)
+  | ({ kind: 'maxabs' } & MaxAbsOptions)
+  | ({ kind: 'robust' } & RobustOptions);
+
+/** Every scaler kind. */
+export const SCALER_KINDS: readonly ScalerKind[] = ['standard', 'minmax', 'maxabs', 'robust'];
+
+/**
+ * Builds a scaler from a {@link ScalerSpec}; throws a `RangeError` naming the kinds for an unknown kind.
+ *
+ * @example
+ * ```ts
+ * import { createScaler } from 'streamnorm';
+ * const s = createScaler({ kind: 'minmax', featureRange: [0, 10] });
+ * s.learnMany([0, 5]).transform(5); // => 10
+ * ```
+ */
+export function createScaler(spec: ScalerSpec): Scaler {
+  const { kind, ...options } = spec;
+  switch (kind) {
+    case 'standard':
+      return new StandardScaler(options as StandardOptions);
+    case 'minmax':
+      return new MinMaxScaler(options as MinMaxOptions);
+    case 'maxabs':
+      return new MaxAbsScaler(options as MaxAbsOptions);
+    case 'robust':
+      return new RobustScaler(options as RobustOptions);
+    default:
+      throw new RangeError(`unknown scaler kind ${JSON.stringify(kind)}; expected one of ${SCALER_KINDS.join(', ')}`);
+  }
+}
+
+/** The spec (kind and options) that rebuilds a scaler like `scaler`, without its statistics. */
+export function specOf(scaler: Scaler): ScalerSpec {
+  return { kind: scaler.kind, ...scaler.options } as ScalerSpec;
+}

@@ -1,0 +1,81 @@
+/** The scaler kinds of the core. */
+export type ScalerKind = 'standard' | 'minmax' | 'maxabs' | 'robust';
+
+/** A pre-transform applied before learning and transforming: none, natural log, or log(1 + x). */
+export type PreTransform = 'none' | 'log' | 'log1p';
+
+/**
+ * What a zero spread (a stuck sensor: all values equal) does to the scale.
+ * - `unit` (default, as scikit-learn): scale 1, so outputs are `x − center` (0 for the stuck value).
+ * - `nan`: outputs are NaN, so a stuck sensor cannot pass for a healthy one downstream.
+ */
+export type ZeroSpreadPolicy = 'unit' | 'nan';
+
+/**
+ * Fixed statistics of one series: the immutable affine map a frozen scaler applies.
+ *
+ * `transform(x) = clip((pre(x) − center) · invScale + offset)` and
+ * `inverse(y) = unpre((y − offset) · scale + center)`.
+ */
+export interface FrozenParams {
+  readonly kind: ScalerKind;
+  readonly pre: PreTransform;
+  /** Subtracted first (mean, median, data minimum, or 0). */
+  readonly center: number;
+  /** The spread divided by (1 when zero spread under the `unit` policy). */
+  readonly scale: number;
+  /** 1 / scale, or NaN under the `nan` zero-spread policy. */
+  readonly invScale: number;
+  /** Added after scaling (the lower end of a min-max feature range, else 0). */
+  readonly offset: number;
+  /** Output bounds when clipping (min-max `clip`), else undefined. */
+  readonly clip: readonly [number, number] | undefined;
+  /** True when the fitted spread was zero (or below the resolution of the values). */
+  readonly zeroSpread: boolean;
+  /** Valid values the statistics were fitted on. */
+  readonly count: number;
+  /** Statistics version: 1 for the first freeze, +1 for each refit. */
+  readonly version: number;
+}
+
+/**
+ * Applies frozen statistics to one value; NaN in gives NaN out, as does a value outside the
+ * pre-transform's domain.
+ *
+ * @example
+ * ```ts
+ * import { StandardScaler, applyFrozen } from 'streamnorm';
+ * const frozen = new StandardScaler().learnMany([1, 2, 3, 4, 5]).freeze();
+ * applyFrozen(frozen, 3); // => 0
+ * ```
+ */
+export function applyFrozen(p: FrozenParams, x: number): number {
+  const v = p.pre === 'none' ? x : p.pre === 'log' ? (x > 0 ? Math.log(x) : NaN) : x > -1 ? Math.log1p(x) : NaN;
+  const y = (v - p.center) * p.invScale + p.offset;
+  if (p.clip === undefined) return y;
+  return y < p.clip[0] ? p.clip[0] : y > p.clip[1] ? p.clip[1] : y;
+}
+
+/**
+ * Maps a normalized value back to the raw scale with frozen statistics (a model's output, say).
+ *
+ * @example
+ * ```ts
+ * import { StandardScaler, invertFrozen } from 'streamnorm';
+ * const frozen = new StandardScaler().learnMany([1, 2, 3, 4, 5]).freeze();
+ * invertFrozen(frozen, 0); // => 3
+ * ```
+ */
+export function invertFrozen(p: FrozenParams, y: number): number {
+  const v = (y - p.offset) * p.scale + p.center;
+  return p.pre === 'none' ? v : p.pre === 'log' ? Math.exp(v) : Math.expm1(v);
+}
+
+/**
+ * Whether a spread counts as zero: exactly 0, or under 10 ulps of the location, where values
+ * differ only by rounding. Unlike scikit-learn's variance rule this does not fire on real but
+ * small spreads at large offsets (1e9 ± 1e-3).
+ */
+export function isZeroSpread(spread: number, location: number): boolean {
+  return !(spread > 10 * Number.EPSILON * Math.abs(location)) || spread === 0;
+}

@@ -1,0 +1,86 @@
+import { Extrema, type ExtremaState } from '../stats/extrema.js';
+import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
+
+/** Options of {@link MinMaxScaler}. */
+export interface MinMaxOptions extends CommonScalerOptions {
+  /** Output range [lo, hi] the training minimum and maximum map to (default [0, 1]). */
+  featureRange?: readonly [number, number];
+  /** Clip outputs to the feature range (default false). */
+  clip?: boolean;
+}
+
+/**
+ * Min-max scaling: maps the training minimum and maximum to `featureRange` (scikit-learn's
+ * `MinMaxScaler`).
+ *
+ * Under the hood: an {@link Extrema}. The transform is `(x − min) · (hi − lo) / range + lo`, which
+ * is exact at the training minimum and keeps its digits at large offsets (scikit-learn's
+ * `x · scale_ + min_` loses up to ~1e-5 absolute at 1e9 ± 1e-3).
+ *
+ * Semantics: invalid values are refused and counted. Zero range (all values equal) follows the
+ * `zeroSpread` policy: `unit` maps the constant to `lo` and scales differences by `hi − lo`, as
+ * scikit-learn does. Values outside the training range map outside `featureRange` unless `clip`.
+ *
+ * @example
+ * ```ts
+ * import { MinMaxScaler } from 'streamnorm';
+ * const s = new MinMaxScaler({ featureRange: [-1, 1] }).learnMany([10, 20, 30]);
+ * s.transform(10); // => -1
+ * s.transform(25); // => 0.5
+ * s.inverse(1); // => 30
+ * ```
+ */
+export class MinMaxScaler extends BaseScaler<MinMaxOptions> {
+  readonly kind = 'minmax' as const;
+  /** Minimum and maximum of the current window. */
+  stats = new Extrema();
+
+  constructor(options: MinMaxOptions = {}) {
+    super(options, { featureRange: [0, 1], clip: false });
+    const [lo, hi] = this.options.featureRange;
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
+      throw new RangeError(`MinMaxScaler: featureRange must be two finite numbers with lo < hi, got [${String(lo)}, ${String(hi)}]`);
+    }
+  }
+
+  get count(): number {
+    return this.stats.count;
+  }
+
+  protected accept(x: number): void {
+    this.stats.update(x);
+  }
+
+  protected fit(): AffineFit {
+    const [lo, hi] = this.options.featureRange;
+    const empty = this.stats.count === 0;
+    const min = empty ? NaN : this.stats.min;
+    const range = empty ? NaN : this.stats.max - this.stats.min;
+    return {
+      center: min,
+      spread: range,
+      location: Math.max(Math.abs(this.stats.min), Math.abs(this.stats.max)),
+      gain: hi - lo,
+      offset: lo,
+      ...(this.options.clip ? { clip: [lo, hi] as const } : {}),
+    };
+  }
+
+  protected mergeStats(other: this): void {
+    this.stats.merge(other.stats);
+  }
+
+  protected resetStats(): void {
+    this.stats = new Extrema();
+  }
+
+  /** Statistics for a snapshot. */
+  statsState(): ExtremaState {
+    return this.stats.toState();
+  }
+
+  /** Restores statistics from {@link MinMaxScaler.statsState}. */
+  restoreStats(state: ExtremaState): void {
+    this.stats = Extrema.fromState(state);
+  }
+}

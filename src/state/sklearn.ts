@@ -1,0 +1,187 @@
+import { Extrema } from '../stats/extrema.js';
+import { MeanVar } from '../stats/mean-var.js';
+import { createScaler, type Scaler, type ScalerSpec } from '../scalers/create.js';
+import type { FrozenParams, ScalerKind } from '../scalers/frozen.js';
+import { fail, isRecord } from './validate.js';
+
+/**
+ * scikit-learn's fitted attributes of one feature, by their Python names (`mean_`, `var_`,
+ * `scale_`, `n_samples_seen_`, `data_min_`, `data_max_`, `data_range_`, `min_`, `max_abs_`,
+ * `center_`), as scalars; arrays of length 1 are accepted too. `null` stands for Python's `None`.
+ */
+export type SklearnAttributes = Record<string, number | null | readonly (number | null)[] | undefined>;
+
+/**
+ * Exports a scaler's statistics under scikit-learn's attribute names, for one feature, so that
+ * `setattr(scaler, name, np.array([value]))` in Python reproduces it.
+ *
+ * Semantics: the frozen statistics when frozen, else the current ones. `scale_` is the divisor
+ * scikit-learn uses (its min-max `scale_` is a multiplier, as in scikit-learn); a zero spread
+ * exports scale 1 as scikit-learn would. `n_samples_seen_` counts valid values.
+ *
+ * @example
+ * ```ts
+ * import { StandardScaler, toSklearn } from 'streamnorm';
+ * const s = new StandardScaler().learnMany([1, 2, 3, 4]);
+ * toSklearn(s); // => { mean_: 2.5, var_: 1.25, scale_: 1.118033988749895, n_samples_seen_: 4 }
+ * ```
+ */
+export function toSklearn(scaler: Scaler): Record<string, number | null> {
+  const p = scaler.params();
+  switch (scaler.kind) {
+    case 'standard': {
+      const { withMean, withStd } = scaler.options;
+      const stats = scaler.stats;
+      return {
+        mean_: withMean || withStd ? stats.mean : null,
+        var_: withStd ? stats.variance() : null,
+        scale_: withStd ? p.scale : null,
+        n_samples_seen_: stats.count,
+      };
+    }
+    case 'minmax': {
+      const [lo] = scaler.options.featureRange;
+      const multiplier = p.invScale;
+      return {
+        data_min_: p.center,
+        data_max_: scaler.stats.count ? scaler.stats.max : NaN,
+        data_range_: scaler.stats.count ? scaler.stats.max - scaler.stats.min : NaN,
+        scale_: multiplier,
+        min_: lo - p.center * multiplier,
+        n_samples_seen_: scaler.stats.count,
+      };
+    }
+    case 'maxabs':
+      return { max_abs_: scaler.stats.maxAbs, scale_: p.scale, n_samples_seen_: scaler.stats.count };
+    case 'robust':
+      return { center_: scaler.options.withCentering ? p.center : null, scale_: scaler.options.withScaling ? p.scale : null };
+  }
+}
+
+/**
+ * Builds a frozen scaler from scikit-learn's fitted attributes of one feature; its transform is
+ * scikit-learn's to within an ulp or two, so a scaler fitted in Python serves here unchanged.
+ *
+ * `options` are the Python constructor's (`with_mean`, `feature_range`, ...) in our spelling, e.g.
+ * `{ featureRange: [-1, 1] }`. Refuses missing attributes, negative variances or non-positive
+ * scales with an error naming the attribute.
+ *
+ * @example
+ * ```ts
+ * import { fromSklearn } from 'streamnorm';
+ * const s = fromSklearn('standard', { mean_: [10], var_: [4], scale_: [2], n_samples_seen_: 100 });
+ * s.phase; // => 'frozen'
+ * s.transform(14); // => 2
+ * ```
+ */
+export function fromSklearn(kind: ScalerKind, attributes: SklearnAttributes, options: Omit<ScalerSpec, 'kind'> = {}): Scaler {
+  if (!isRecord(attributes)) fail('scikit-learn attributes', 'must be an object');
+  const scaler = createScaler({ ...options, kind } as ScalerSpec);
+  const get = (name: string, optional = false): number | null => scalarAttribute(attributes, name, optional);
+  const n = get('n_samples_seen_', true);
+  const count = n === null ? 0 : n;
+  if (!Number.isInteger(count) || count < 0) fail('n_samples_seen_', `must be a non-negative integer, got ${count}`);
+  let center = 0;
+  let scale = 1;
+  let offset = 0;
+  switch (scaler.kind) {
+    case 'standard': {
+      const mean = get('mean_', !scaler.options.withMean);
+      const variance = get('var_', !scaler.options.withStd);
+      if (variance !== null && !(variance >= 0)) fail('var_', `must be >= 0, got ${variance}`);
+      center = scaler.options.withMean ? (mean as number) : 0;
+      scale = scaler.options.withStd ? positive(get('scale_'), 'scale_') : 1;
+      scaler.stats = MeanVar.fromMoments(count, mean ?? 0, variance ?? 0);
+      break;
+    }
+    case 'minmax': {
+      const dataMin = get('data_min_') as number;
+      const dataMax = get('data_max_') as number;
+      if (!(dataMin <= dataMax)) fail('data_min_', `must be <= data_max_ (${dataMax}), got ${dataMin}`);
+      center = dataMin;
+      scale = 1 / positive(get('scale_'), 'scale_');
+      offset = scaler.options.featureRange[0];
+      scaler.stats = Extrema.fromState({ count: Math.max(count, 1), min: dataMin, max: dataMax });
+      break;
+    }
+    case 'maxabs': {
+      const maxAbs = get('max_abs_') as number;
+      if (!(maxAbs >= 0)) fail('max_abs_', `must be >= 0, got ${maxAbs}`);
+      scale = positive(get('scale_'), 'scale_');
+      scaler.stats = Extrema.fromState({ count: Math.max(count, 1), min: -maxAbs, max: maxAbs });
+      break;
+    }
+    case 'robust':
+      center = scaler.options.withCentering ? (get('center_') as number) : 0;
+      scale = scaler.options.withScaling ? positive(get('scale_'), 'scale_') : 1;
+      break;
+  }
+  if (!Number.isFinite(center)) fail(kind === 'robust' ? 'center_' : 'mean_', `must be finite, got ${center}`);
+  scaler.version = 1;
+  const frozen: FrozenParams = Object.freeze({
+    kind,
+    pre: scaler.options.pre,
+    center,
+    scale,
+    invScale: 1 / scale,
+    offset,
+    clip: scaler.kind === 'minmax' && scaler.options.clip ? scaler.options.featureRange : undefined,
+    zeroSpread: false,
+    count,
+    version: 1,
+  });
+  scaler.frozen = frozen;
+  return scaler;
+}
+
+function positive(value: number | null, name: string): number {
+  if (value === null || !(value > 0) || !Number.isFinite(value)) fail(name, `must be a finite number > 0, got ${String(value)}`);
+  return value;
+}
+
+function scalarAttribute(attributes: SklearnAttributes, name: string, optional: boolean): number | null {
+  let v = attributes[name];
+  if (Array.isArray(v)) {
+    if (v.length !== 1) fail(name, `must hold one feature (use fromSklearnFeatures for ${v.length})`);
+    v = v[0];
+  }
+  if (v === undefined || v === null) {
+    if (optional) return null;
+    fail(name, 'is missing');
+  }
+  if (typeof v !== 'number' || Number.isNaN(v)) fail(name, `must be a number, got ${JSON.stringify(v)}`);
+  return v as number;
+}
+
+/**
+ * Imports a multi-feature scikit-learn scaler as one frozen scaler per feature, keyed by
+ * `feature_names_in_` when present (or by `featureNames`, or "0", "1", ...).
+ *
+ * @example
+ * ```ts
+ * import { fromSklearnFeatures } from 'streamnorm';
+ * const m = fromSklearnFeatures('maxabs', { max_abs_: [2, 10], scale_: [2, 10], feature_names_in_: ['a', 'b'] });
+ * m.get('b')?.transform(5); // => 0.5
+ * ```
+ */
+export function fromSklearnFeatures(
+  kind: ScalerKind,
+  attributes: Record<string, unknown>,
+  featureNames?: readonly string[],
+  options: Omit<ScalerSpec, 'kind'> = {},
+): Map<string, Scaler> {
+  const names = featureNames ?? (attributes.feature_names_in_ as string[] | undefined);
+  const width = Object.entries(attributes).find(([k, v]) => k !== 'feature_names_in_' && Array.isArray(v))?.[1] as unknown[] | undefined;
+  const n = width?.length ?? 1;
+  if (names && names.length !== n) fail('feature_names_in_', `has ${names.length} names for ${n} features`);
+  const out = new Map<string, Scaler>();
+  for (let i = 0; i < n; i++) {
+    const one: SklearnAttributes = {};
+    for (const [k, v] of Object.entries(attributes)) {
+      if (k === 'feature_names_in_') continue;
+      one[k] = Array.isArray(v) ? (v[i] as number | null) : (v as number | null);
+    }
+    out.set(names?.[i] ?? String(i), fromSklearn(kind, one, options));
+  }
+  return out;
+}
