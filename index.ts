@@ -6,3 +6,4 @@
  * @packageDocumentation
  */
 export * from './src/index.js';
+export * from './operators/index.js';
