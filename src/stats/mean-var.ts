@@ -3,8 +3,8 @@
  *
  * Under the hood: values are shifted by a reference value (the first one seen) before a Welford
  * update (Welford 1962), so data such as 1e9 ± 1e-3 keeps ~1e-14 relative accuracy where plain
- * Welford loses ~1e-6. The mean is the reference plus a Neumaier-compensated sum of the shifted
- * values divided by the count, which keeps it within a few ulps of the exactly rounded mean.
+ * Welford loses ~1e-6. The mean is a Neumaier-compensated sum of the values divided by the count,
+ * which keeps it within a few ulps of the exactly rounded mean whatever the first value was.
  * Two partial states merge with Chan, Golub & LeVeque's pairwise formula (1979), so fits made in
  * different places combine as if one had seen all values.
  *
@@ -29,9 +29,9 @@ export class MeanVar {
   count = 0;
   /** The reference value subtracted before accumulating (the first value seen). */
   shift = 0;
-  /** Compensated sum of shifted values: high part. */
+  /** Compensated sum of the values: high part. */
   private sumHi = 0;
-  /** Compensated sum of shifted values: running compensation. */
+  /** Compensated sum of the values: running compensation. */
   private sumLo = 0;
   /** Welford running mean of shifted values. */
   private meanShifted = 0;
@@ -43,7 +43,7 @@ export class MeanVar {
     if (x - x !== 0) throw new RangeError(`MeanVar.update requires a finite number, got ${String(x)}`);
     if (this.count === 0) this.shift = x;
     const d = x - this.shift;
-    this.addToSum(d);
+    this.addToSum(x);
     const n = ++this.count;
     const delta = d - this.meanShifted;
     this.meanShifted += delta / n;
@@ -60,7 +60,7 @@ export class MeanVar {
   /** The mean, NaN when empty. */
   get mean(): number {
     if (this.count === 0) return NaN;
-    return this.shift + (this.sumHi + this.sumLo) / this.count;
+    return (this.sumHi + this.sumLo) / this.count;
   }
 
   /** Sum of squared deviations from the mean (M2). */
@@ -91,7 +91,6 @@ export class MeanVar {
     this.meanShifted += (delta * nB) / n;
     this.addToSum(other.sumHi);
     this.addToSum(other.sumLo);
-    this.addToSum(shiftDiff * nB);
     this.count = n;
     return this;
   }
@@ -136,6 +135,8 @@ export class MeanVar {
     if (count === 0) return mv;
     mv.count = count;
     mv.shift = mean;
+    mv.sumHi = mean * count;
+    mv.sumLo = productError(mean, count, mv.sumHi);
     mv.m2 = variance * count;
     return mv;
   }
@@ -157,6 +158,18 @@ export class MeanVar {
     this.sumLo += Math.abs(s) >= Math.abs(x) ? (s - t) + x : (x - t) + s;
     this.sumHi = t;
   }
+}
+
+/** The rounding error of `p = a · b` (Dekker's TwoProduct), so a · b = p + error exactly. */
+function productError(a: number, b: number, p: number): number {
+  const split = (x: number): [number, number] => {
+    const c = 134217729 * x; // 2^27 + 1
+    const hi = c - (c - x);
+    return [hi, x - hi];
+  };
+  const [ah, al] = split(a);
+  const [bh, bl] = split(b);
+  return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
 }
 
 /** Serializable internal state of a {@link MeanVar}. */
