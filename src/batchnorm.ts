@@ -66,7 +66,10 @@ export class BatchNormStats {
     if (stats.count === 0) return out.fill(NaN);
     const mean = stats.mean;
     const invStd = 1 / Math.sqrt(stats.variance(0) + this.eps);
-    for (let i = 0; i < batch.length; i++) out[i] = ((batch[i] as number) - mean) * invStd;
+    for (let i = 0; i < batch.length; i++) {
+      const x = batch[i] as number;
+      out[i] = x - x === 0 ? (x - mean) * invStd : NaN;
+    }
     if (stats.count < 2) return out;
     this.batchesTracked++;
     const m = this.momentum ?? 1 / this.batchesTracked;

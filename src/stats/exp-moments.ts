@@ -12,7 +12,9 @@ export type ExpMomentsOptions =
  * irregular sampling: a gap of one half-life halves the weight of everything before it.
  *
  * Under the hood: the incremental form `mean += a·d; var = (1 − a)(var + a·d²)` with
- * `d = x − mean` (stable; the E[x²] − E[x]² form is not).
+ * `d = x − mean` (stable; the E[x²] − E[x]² form is not). The mean is kept as an unevaluated
+ * sum of two doubles (hi + lo), so at offsets like 1e9 ± 1e-3 the deviations keep their digits
+ * (pandas loses ~1e-8 relative in the variance there) and small means stay exact too.
  *
  * Semantics: the first value sets the mean, variance 0. Non-finite values and timestamps throw a
  * `RangeError` (scalers filter them first). A timestamp older than the previous one counts as
@@ -32,8 +34,9 @@ export type ExpMomentsOptions =
 export class ExpMoments {
   /** Number of values seen. */
   count = 0;
-  /** Current exponentially weighted mean (NaN before the first value). */
-  mean = NaN;
+  /** The mean is kept as the unevaluated sum meanHi + meanLo. */
+  private meanHi = NaN;
+  private meanLo = 0;
   /** Current exponentially weighted population variance (NaN before the first value). */
   variance = NaN;
   /** Timestamp of the latest value (half-life mode). */
@@ -44,6 +47,11 @@ export class ExpMoments {
   readonly alpha: number | undefined;
   /** The half-life, or undefined in alpha mode. */
   readonly halfLife: number | undefined;
+
+  /** Current exponentially weighted mean (NaN before the first value). */
+  get mean(): number {
+    return this.meanHi + this.meanLo;
+  }
 
   constructor(options: ExpMomentsOptions) {
     if (options.alpha !== undefined) {
@@ -77,13 +85,17 @@ export class ExpMoments {
       }
     }
     if (this.count++ === 0) {
-      this.mean = x;
+      this.meanHi = x;
       this.variance = 0;
       return this;
     }
     const w = a as number;
-    const d = x - this.mean;
-    this.mean += w * d;
+    const d = x - this.meanHi - this.meanLo;
+    // meanHi + meanLo += w·d, with the rounding error of the addition carried in meanLo.
+    const step = w * d + this.meanLo;
+    const hi = this.meanHi + step;
+    this.meanLo = step - (hi - this.meanHi);
+    this.meanHi = hi;
     this.variance = (1 - w) * (this.variance + w * d * d);
     return this;
   }

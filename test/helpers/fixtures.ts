@@ -86,8 +86,32 @@ export function exactMoments(xs: readonly number[]): { mean: number; variance: n
   return { mean: ratioToDouble(sum, n << SHIFT), variance: ratioToDouble(ss, n * n * n << (2n * SHIFT)) };
 }
 
+/** A double as an exact dyadic rational n · 2^-k. */
+export interface Dyadic {
+  n: bigint;
+  k: bigint;
+}
+
+export function dyadic(x: number): Dyadic {
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setFloat64(0, x);
+  const bits = buf.getBigUint64(0);
+  const sign = bits >> 63n ? -1n : 1n;
+  const exp = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & 0xfffffffffffffn;
+  const mant = exp === 0 ? frac : frac | (1n << 52n);
+  const e = BigInt(exp === 0 ? 1 : exp) - 1075n;
+  return e >= 0n ? { n: sign * (mant << e), k: 0n } : { n: sign * mant, k: -e };
+}
+
+export const dAdd = (a: Dyadic, b: Dyadic): Dyadic =>
+  a.k >= b.k ? { n: a.n + (b.n << (a.k - b.k)), k: a.k } : { n: (a.n << (b.k - a.k)) + b.n, k: b.k };
+export const dSub = (a: Dyadic, b: Dyadic): Dyadic => dAdd(a, { n: -b.n, k: b.k });
+export const dMul = (a: Dyadic, b: Dyadic): Dyadic => ({ n: a.n * b.n, k: a.k + b.k });
+export const dToNumber = (a: Dyadic): number => ratioToDouble(a.n, 1n << a.k);
+
 /** A rational p/q (q > 0) rounded to the nearest double (to within an ulp; enough for tests at 1e-12). */
-function ratioToDouble(p: bigint, q: bigint): number {
+export function ratioToDouble(p: bigint, q: bigint): number {
   if (p === 0n) return 0;
   const neg = p < 0n;
   let a = neg ? -p : p;
