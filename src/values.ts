@@ -38,19 +38,45 @@ export function invalidReason(value: unknown): InvalidReason | undefined {
 /** Counts of refused values per {@link InvalidReason}; plain data, safe to serialize. */
 export type InvalidCountsRecord = Record<InvalidReason, number>;
 
-/** A fresh all-zero {@link InvalidCountsRecord}. */
+/**
+ * A fresh all-zero {@link InvalidCountsRecord}.
+ *
+ * @example
+ * ```ts
+ * import { emptyInvalidCounts } from 'streamnorm';
+ * emptyInvalidCounts().nan; // => 0
+ * ```
+ */
 export function emptyInvalidCounts(): InvalidCountsRecord {
   return { nan: 0, infinite: 0, null: 0, 'not-a-number': 0, 'out-of-domain': 0 };
 }
 
-/** Sum of all counts in an {@link InvalidCountsRecord}. */
+/**
+ * Sum of all counts in an {@link InvalidCountsRecord}.
+ *
+ * @example
+ * ```ts
+ * import { StandardScaler, totalInvalid } from 'streamnorm';
+ * const s = new StandardScaler().learnMany([1, NaN, null, 'x']);
+ * totalInvalid(s.invalid); // => 3
+ * ```
+ */
 export function totalInvalid(counts: InvalidCountsRecord): number {
   let total = 0;
   for (const reason of INVALID_REASONS) total += counts[reason];
   return total;
 }
 
-/** Adds `b` into `a` reason by reason and returns `a`. */
+/**
+ * Adds `b` into `a` reason by reason and returns `a`.
+ *
+ * @example
+ * ```ts
+ * import { addInvalidCounts, emptyInvalidCounts } from 'streamnorm';
+ * const a = { ...emptyInvalidCounts(), nan: 2 };
+ * addInvalidCounts(a, { ...emptyInvalidCounts(), nan: 1, null: 4 }).nan; // => 3
+ * ```
+ */
 export function addInvalidCounts(a: InvalidCountsRecord, b: InvalidCountsRecord): InvalidCountsRecord {
   for (const reason of INVALID_REASONS) a[reason] += b[reason];
   return a;

@@ -36,6 +36,17 @@ export type Phase = 'fitting' | 'frozen';
  *   frozen statistics, which never change. `learn` on a frozen scaler throws; `refit()` starts a new
  *   fitting window, and the next freeze has version + 1.
  * - Before any valid value, `params()` has center NaN, so outputs are NaN.
+ *
+ * @example
+ * ```ts
+ * import { BaseScaler, MaxAbsScaler } from 'streamnorm';
+ * const s = new MaxAbsScaler();
+ * s instanceof BaseScaler; // => true
+ * s.learn('12'); // => 'not-a-number'
+ * s.learn(4); // => undefined
+ * s.freeze().version; // => 1
+ * s.phase; // => 'frozen'
+ * ```
  */
 export abstract class BaseScaler<Options extends CommonScalerOptions = CommonScalerOptions> {
   abstract readonly kind: ScalerKind;

@@ -43,7 +43,16 @@ export function createScaler(spec: ScalerSpec): Scaler {
   }
 }
 
-/** The spec (kind and options) that rebuilds a scaler like `scaler`, without its statistics. */
+/**
+ * The spec (kind and options, defaults filled in) that rebuilds a scaler like `scaler`, without
+ * its statistics.
+ *
+ * @example
+ * ```ts
+ * import { RobustScaler, specOf } from 'streamnorm';
+ * specOf(new RobustScaler({ quantileRange: [10, 90] })).quantileRange; // => [10, 90]
+ * ```
+ */
 export function specOf(scaler: Scaler): ScalerSpec {
   return { kind: scaler.kind, ...scaler.options } as ScalerSpec;
 }

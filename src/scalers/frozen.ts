@@ -75,6 +75,14 @@ export function invertFrozen(p: FrozenParams, y: number): number {
  * Whether a spread counts as zero: exactly 0, or under 10 ulps of the location, where values
  * differ only by rounding. Unlike scikit-learn's variance rule this does not fire on real but
  * small spreads at large offsets (1e9 ± 1e-3).
+ *
+ * @example
+ * ```ts
+ * import { isZeroSpread } from 'streamnorm';
+ * isZeroSpread(0, 5); // => true
+ * isZeroSpread(1e-3, 1e9); // => false
+ * isZeroSpread(1e-8, 1e9); // => true
+ * ```
  */
 export function isZeroSpread(spread: number, location: number): boolean {
   return !(spread > 10 * Number.EPSILON * Math.abs(location)) || spread === 0;

@@ -58,6 +58,18 @@ export function saveScaler(scaler: Scaler): ScalerState {
  * Restores a scaler from {@link saveScaler}'s output. Refuses a wrong schema or version, missing
  * fields, negative counts or variance, and frozen parameters that are not finite, with an `Error`
  * that names the field (prefixed by `where`).
+ *
+ * @example
+ * ```ts
+ * import { restoreScaler } from 'streamnorm';
+ * let message = '';
+ * try {
+ *   restoreScaler({ schema: 'streamnorm/scaler', schemaVersion: 7 });
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * message; // => 'scaler state.schemaVersion must be 1, got 7'
+ * ```
  */
 export function restoreScaler(state: unknown, where = 'scaler state'): Scaler {
   if (!isRecord(state)) fail(where, 'must be an object');

@@ -40,6 +40,13 @@ export function saveSnapshot(keyed: KeyedScalers, spec?: ScalerSpec): Snapshot {
 /**
  * Restores a {@link Snapshot}; refuses a wrong schema or version, or any bad series (the error
  * names the series and field). New series are created from the snapshot's `spec`, or `spec`.
+ *
+ * @example
+ * ```ts
+ * import { restoreSnapshot } from 'streamnorm';
+ * const keyed = restoreSnapshot({ schema: 'streamnorm/snapshot', schemaVersion: 1, createdAt: '', series: {} });
+ * keyed.size; // => 0
+ * ```
  */
 export function restoreSnapshot(snapshot: unknown, spec?: ScalerSpec): KeyedScalers {
   if (!isRecord(snapshot)) fail('snapshot', 'must be an object');
