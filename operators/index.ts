@@ -1,1 +1,13 @@
-export {};
+/**
+ * streamnorm operators: RxJS 7 operators for per-series fit → freeze → transform, BatchNorm-style
+ * and exponential running statistics, and the state store they share.
+ *
+ * @packageDocumentation
+ */
+export { normalize } from './normalize.js';
+export { SeriesStore } from './series-store.js';
+export type { SeriesStoreOptions, SeriesFrozen, FitState } from './series-store.js';
+export { FrozenColumns } from './frozen-columns.js';
+export { InvalidReadingError } from './errors.js';
+export type { DiagnosticsReport, SeriesDiagnostics } from './diagnostics.js';
+export type { NormalizeOptions, FreezePolicy, FreezePoint, WhileFitting, HoldOverflow, InvalidPolicy, UnknownSeriesPolicy, InitialState } from './types.js';

@@ -1,0 +1,117 @@
+import { emptyInvalidCounts, type InvalidCountsRecord, type InvalidReason } from '../src/values.js';
+
+/** Counters of one series (plain JSON). Only series with something to report appear. */
+export interface SeriesDiagnostics {
+  /** Invalid values by reason (each was dropped, flagged, or raised as an error). */
+  invalid: InvalidCountsRecord;
+  /** Invalid values not emitted (`invalid: 'drop'`). */
+  droppedInvalid: number;
+  /** Readings older than the series' latest one, accepted while fitting. */
+  outOfOrder: number;
+  /** Readings without a time under a time-based freeze point (learned; they cannot trigger it). */
+  missingTime: number;
+  /** Times the held window hit `holdLimit`. */
+  holdOverflows: number;
+  /** Values released or dropped by the `holdOverflow` fallback instead of being held. */
+  holdOverflowValues: number;
+  /** Held values released early because the source completed before the freeze. */
+  flushedOnComplete: number;
+  /** Held values released early because the series was evicted as idle before the freeze. */
+  flushedOnEvict: number;
+  /** Held values discarded because the subscriber unsubscribed before the freeze. */
+  discardedOnUnsubscribe: number;
+  /** Readings of this series dropped as unknown (`unknownSeries: 'drop'`). */
+  droppedUnknown: number;
+  /** Readings passed raw because the series was unknown or its fallback was not frozen. */
+  passedRaw: number;
+}
+
+/** The readable diagnostics of a {@link SeriesStore}: totals and per-series counters (plain JSON). */
+export interface DiagnosticsReport {
+  /** Sums over all series, including evicted ones. */
+  totals: Omit<SeriesDiagnostics, 'invalid'> & {
+    invalid: InvalidCountsRecord;
+    /** Readings seen by all operators on the store. */
+    readings: number;
+    /** Series evicted as idle. */
+    evicted: number;
+    /** Series frozen (including restored ones). */
+    frozen: number;
+  };
+  /** Per-series counters, for series still in the store that have any. */
+  series: Record<string, SeriesDiagnostics>;
+}
+
+/** A counter name of {@link SeriesDiagnostics} other than `invalid`. */
+export type CounterName = Exclude<keyof SeriesDiagnostics, 'invalid'>;
+
+/** Zeroed counters. */
+export function emptySeriesDiagnostics(): SeriesDiagnostics {
+  return {
+    invalid: emptyInvalidCounts(),
+    droppedInvalid: 0,
+    outOfOrder: 0,
+    missingTime: 0,
+    holdOverflows: 0,
+    holdOverflowValues: 0,
+    flushedOnComplete: 0,
+    flushedOnEvict: 0,
+    discardedOnUnsubscribe: 0,
+    droppedUnknown: 0,
+    passedRaw: 0,
+  };
+}
+
+/**
+ * Sparse diagnostics: counters exist only for series that had an event, so millions of clean
+ * series cost nothing here. Totals survive eviction.
+ */
+export class Diagnostics {
+  readonly totals = { ...emptySeriesDiagnostics(), readings: 0, evicted: 0, frozen: 0 };
+  private readonly perSeries = new Map<string, SeriesDiagnostics>();
+
+  /** Counters of a series, created on first use. */
+  private of(series: string): SeriesDiagnostics {
+    let d = this.perSeries.get(series);
+    if (d === undefined) {
+      d = emptySeriesDiagnostics();
+      this.perSeries.set(series, d);
+    }
+    return d;
+  }
+
+  /** Counts one invalid value of a series. */
+  invalid(series: string, reason: InvalidReason, dropped: boolean, n = 1): void {
+    const d = this.of(series);
+    d.invalid[reason] += n;
+    this.totals.invalid[reason] += n;
+    if (dropped) {
+      d.droppedInvalid += n;
+      this.totals.droppedInvalid += n;
+    }
+  }
+
+  /** Adds `n` to a counter of a series. */
+  count(series: string, name: CounterName, n = 1): void {
+    if (n === 0) return;
+    this.of(series)[name] += n;
+    this.totals[name] += n;
+  }
+
+  /** Forgets a series' counters (the totals keep them). */
+  forget(series: string): void {
+    this.perSeries.delete(series);
+  }
+
+  /** Counters of one series, if it has any. */
+  get(series: string): SeriesDiagnostics | undefined {
+    return this.perSeries.get(series);
+  }
+
+  /** A plain-JSON copy of everything. */
+  report(): DiagnosticsReport {
+    const series: Record<string, SeriesDiagnostics> = {};
+    for (const [k, d] of this.perSeries) series[k] = { ...d, invalid: { ...d.invalid } };
+    return { totals: { ...this.totals, invalid: { ...this.totals.invalid } }, series };
+  }
+}

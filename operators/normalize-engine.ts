@@ -1,0 +1,293 @@
+import type { Normalized, OutputFlag, OutputPhase, Reading } from '../src/reading.js';
+import { applyFrozen, type FrozenParams } from '../src/scalers/frozen.js';
+import { invalidReason, type InvalidReason } from '../src/values.js';
+import type { CounterName } from './diagnostics.js';
+import { InvalidReadingError } from './errors.js';
+import { SLOT_CLIP, SLOT_FITTING, SLOT_PRE_LOG, SLOT_PRE_LOG1P, SLOT_ZERO_SPREAD } from './frozen-columns.js';
+import type { ResolvedNormalizeOptions } from './normalize-options.js';
+import type { FitState, SeriesStore } from './series-store.js';
+
+/** A held training window of one series (per subscription). */
+interface HeldWindow {
+  readings: Reading[];
+  /** The window hit `holdLimit`: values go by the `holdOverflow` fallback until the freeze. */
+  overflowed: boolean;
+}
+
+/**
+ * The per-subscription logic shared by `normalize`, `normalizeChunks` and `normalizeColumns`:
+ * reading in, zero or more outputs through `emit`. Plain class, no RxJS.
+ *
+ * Hot path: one `Map` lookup, then for a plain frozen series `(x − center) · invScale + offset`
+ * from typed-array columns and one output object.
+ */
+export class NormalizeEngine {
+  private readonly held = new Map<string, HeldWindow>();
+  private readonly evict: boolean;
+  private now = -Infinity;
+  private lastSweep = -Infinity;
+
+  constructor(
+    private readonly o: ResolvedNormalizeOptions,
+    readonly store: SeriesStore,
+    private readonly emit: (out: Normalized) => void,
+  ) {
+    this.evict = o.idleEvictMs !== Infinity;
+    if (this.evict) store.columns.trackLastSeen();
+  }
+
+  /** Handles one reading. Throws for a throwing key function or under `invalid: 'error'`. */
+  next(r: Reading): void {
+    const store = this.store;
+    const id = this.o.key === undefined ? r.series : this.o.key(r);
+    store.diag.totals.readings++;
+    if (this.evict) this.tick(r.time);
+    let slot = store.index.get(id);
+    if (slot === undefined) {
+      slot = this.unknown(id, r);
+      if (slot === undefined) return;
+    }
+    const cols = store.columns;
+    if (this.evict) (cols.lastSeen as Float64Array)[slot] = this.now;
+    const f = cols.flags[slot] as number;
+    if (f === 0) {
+      if (this.held.size !== 0) this.releaseIfFrozen(id, slot);
+      const x = r.value;
+      if (typeof x === 'number' && x - x === 0) {
+        this.emit({ series: id, raw: x, value: (x - (cols.center[slot] as number)) * (cols.invScale[slot] as number) + (cols.offset[slot] as number), time: r.time, tags: r.tags, phase: 'frozen', version: cols.version[slot] as number });
+        return;
+      }
+      this.invalid(id, r, invalidReason(x) as InvalidReason, 'frozen', cols.version[slot] as number);
+      return;
+    }
+    if (f & SLOT_FITTING) this.fitting(id, slot, r);
+    else this.frozenSlow(id, slot, r, undefined);
+  }
+
+  /** Freezes the named series (a string or string[]), or every fitting series for any other value. */
+  notify(value: unknown): void {
+    const named = typeof value === 'string' ? [value] : Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
+    const store = this.store;
+    if (named) {
+      for (const id of named) {
+        const slot = store.index.get(id);
+        if (slot !== undefined && store.fits.has(slot)) this.freezeNow(id, slot);
+      }
+    } else {
+      const fitting: [string, number][] = [];
+      for (const [id, slot] of store.index) if (store.fits.has(slot)) fitting.push([id, slot]);
+      for (const [id, slot] of fitting) this.freezeNow(id, slot);
+    }
+  }
+
+  /** At source completion: releases held windows (frozen ones as `held`, others by the overflow fallback). */
+  complete(): void {
+    for (const [id, w] of this.held) {
+      const slot = this.store.index.get(id);
+      if (slot !== undefined && !this.store.fits.has(slot)) this.release(id, slot, this.store.columns.read(slot));
+      else this.flush(id, w, 'flushedOnComplete');
+    }
+    this.held.clear();
+  }
+
+  /** At unsubscription or error: counts held values that can no longer be emitted. */
+  finalize(): void {
+    for (const [id, w] of this.held) this.store.diag.count(id, 'discardedOnUnsubscribe', w.readings.length);
+    this.held.clear();
+  }
+
+  // --- fitting ------------------------------------------------------------------------------
+
+  private fitting(id: string, slot: number, r: Reading): void {
+    const o = this.o;
+    const fit = this.store.fits.get(slot) as FitState;
+    const t = r.time;
+    if (typeof t === 'number' && t === t) {
+      if (fit.firstTime !== fit.firstTime) fit.firstTime = fit.lastTime = t;
+      else if (t < fit.lastTime) this.store.diag.count(id, 'outOfOrder');
+      else fit.lastTime = t;
+      if (t >= o.atTime || t - fit.firstTime >= o.afterSpanMs) {
+        const params = this.freezeNow(id, slot);
+        if (params) {
+          this.frozenSlow(id, slot, r, params);
+          return;
+        }
+      }
+    } else if (o.timeBased) {
+      this.store.diag.count(id, 'missingTime');
+    }
+    const x = r.value;
+    const reason = invalidReason(x) ?? fit.scaler.learn(x);
+    if (reason !== undefined) {
+      this.invalid(id, r, reason, 'fitting', 0);
+      return;
+    }
+    this.emitFitting(id, fit, r, x as number);
+    if (fit.scaler.count >= o.afterSamples || fit.pendingFreeze) this.freezeNow(id, slot);
+  }
+
+  private emitFitting(id: string, fit: FitState, r: Reading, x: number): void {
+    const mode = this.o.whileFitting;
+    if (mode === 'provisional') this.out(id, r, fit.scaler.transform(x), 'fitting', 0, 'provisional');
+    else if (mode === 'raw') this.out(id, r, x, 'fitting', 0, 'raw');
+    else if (mode === 'hold') this.hold(id, fit, r, x);
+  }
+
+  private hold(id: string, fit: FitState, r: Reading, x: number): void {
+    let w = this.held.get(id);
+    if (w === undefined) {
+      w = { readings: [], overflowed: false };
+      this.held.set(id, w);
+    }
+    if (!w.overflowed && w.readings.length < this.o.holdLimit) {
+      w.readings.push(r);
+      return;
+    }
+    if (!w.overflowed) {
+      w.overflowed = true;
+      this.store.diag.count(id, 'holdOverflows');
+      this.flush(id, w, 'holdOverflowValues');
+    }
+    this.store.diag.count(id, 'holdOverflowValues');
+    this.fallback(id, fit, r, x);
+  }
+
+  /** Emits a held window by the `holdOverflow` fallback, counting its values under `counter`. */
+  private flush(id: string, w: HeldWindow, counter: CounterName): void {
+    const slot = this.store.index.get(id);
+    const fit = slot === undefined ? undefined : this.store.fits.get(slot);
+    const readings = w.readings;
+    w.readings = [];
+    this.store.diag.count(id, counter, readings.length);
+    for (const r of readings) {
+      if (fit) this.fallback(id, fit, r, r.value as number);
+      else if (this.o.holdOverflow !== 'drop') this.out(id, r, r.value as number, 'fitting', 0, 'raw');
+    }
+  }
+
+  private fallback(id: string, fit: FitState, r: Reading, x: number): void {
+    const mode = this.o.holdOverflow;
+    if (mode === 'provisional') this.out(id, r, fit.scaler.transform(x), 'fitting', 0, 'provisional');
+    else if (mode === 'raw') this.out(id, r, x, 'fitting', 0, 'raw');
+  }
+
+  /** Freezes a fitting series and releases its held window; undefined if it has no valid value yet. */
+  private freezeNow(id: string, slot: number): FrozenParams | undefined {
+    const fit = this.store.fits.get(slot);
+    const params = this.store.freezeSlot(id, slot);
+    if (params === undefined) {
+      if (fit) fit.pendingFreeze = true;
+      return undefined;
+    }
+    if (this.held.size !== 0) this.release(id, slot, params);
+    return params;
+  }
+
+  private releaseIfFrozen(id: string, slot: number): void {
+    if (this.held.has(id)) this.release(id, slot, this.store.columns.read(slot));
+  }
+
+  private release(id: string, _slot: number, params: FrozenParams): void {
+    const w = this.held.get(id);
+    if (w === undefined) return;
+    this.held.delete(id);
+    for (const r of w.readings) this.out(id, r, applyFrozen(params, r.value as number), 'frozen', params.version, 'held');
+  }
+
+  // --- frozen, unknown, invalid -------------------------------------------------------------
+
+  /** A frozen series with a pre-transform, clip or zero spread (or just frozen: `params` given). */
+  private frozenSlow(id: string, slot: number, r: Reading, params: FrozenParams | undefined): void {
+    if (this.held.size !== 0 && params === undefined) this.releaseIfFrozen(id, slot);
+    const cols = this.store.columns;
+    const version = cols.version[slot] as number;
+    const x = r.value;
+    const reason = invalidReason(x);
+    if (reason !== undefined) {
+      this.invalid(id, r, reason, 'frozen', version);
+      return;
+    }
+    const f = cols.flags[slot] as number;
+    let v = x as number;
+    if (f & SLOT_PRE_LOG) v = v > 0 ? Math.log(v) : NaN;
+    else if (f & SLOT_PRE_LOG1P) v = v > -1 ? Math.log1p(v) : NaN;
+    if (v !== v) {
+      this.invalid(id, r, 'out-of-domain', 'frozen', version);
+      return;
+    }
+    let y = (v - (cols.center[slot] as number)) * (cols.invScale[slot] as number) + (cols.offset[slot] as number);
+    if (f & SLOT_CLIP) {
+      const [lo, hi] = cols.clips.get(slot) as readonly [number, number];
+      y = y < lo ? lo : y > hi ? hi : y;
+    }
+    if (f & SLOT_ZERO_SPREAD) this.out(id, r, y, 'frozen', version, 'zero-spread');
+    else this.out(id, r, y, 'frozen', version, undefined);
+  }
+
+  /** A series not in the store: fit it (returns its new slot) or apply the unknown-series policy. */
+  private unknown(id: string, r: Reading): number | undefined {
+    const policy = this.o.unknownSeries;
+    const store = this.store;
+    if (policy === 'fit') return store.startFitting(id, this.o.specFor(id));
+    if (policy === 'drop') {
+      store.diag.count(id, 'droppedUnknown');
+      return undefined;
+    }
+    const x = r.value;
+    const reason = invalidReason(x);
+    if (reason !== undefined) {
+      this.invalid(id, r, reason, 'passthrough', 0);
+      return undefined;
+    }
+    if (policy !== 'raw') {
+      const target = typeof policy.fallback === 'string' ? policy.fallback : policy.fallback(id);
+      const slot = store.index.get(target);
+      if (slot !== undefined && !store.fits.has(slot)) {
+        const params = store.columns.read(slot);
+        const y = applyFrozen(params, x as number);
+        if (y === y) this.out(id, r, y, 'frozen', params.version, 'fallback');
+        else this.invalid(id, r, 'out-of-domain', 'frozen', params.version);
+        return undefined;
+      }
+    }
+    store.diag.count(id, 'passedRaw');
+    this.out(id, r, x as number, 'passthrough', 0, 'raw');
+    return undefined;
+  }
+
+  private invalid(id: string, r: Reading, reason: InvalidReason, phase: OutputPhase, version: number): void {
+    const policy = this.o.invalid;
+    this.store.diag.invalid(id, reason, policy === 'drop');
+    if (policy === 'error') throw new InvalidReadingError(id, r.value, reason);
+    if (policy === 'flag') this.emit({ series: id, raw: r.value, value: NaN, time: r.time, tags: r.tags, phase, version, flag: 'invalid', reason });
+  }
+
+  private out(id: string, r: Reading, value: number, phase: OutputPhase, version: number, flag: OutputFlag | undefined): void {
+    if (flag === undefined) this.emit({ series: id, raw: r.value, value, time: r.time, tags: r.tags, phase, version });
+    else this.emit({ series: id, raw: r.value, value, time: r.time, tags: r.tags, phase, version, flag });
+  }
+
+  /** Advances the eviction clock (event time, else wall clock) and evicts idle series now and then. */
+  private tick(time: number | undefined): void {
+    const t = typeof time === 'number' && time === time ? time : Date.now();
+    if (t > this.now) this.now = t;
+    const idle = this.o.idleEvictMs;
+    if (this.lastSweep === -Infinity) this.lastSweep = this.now;
+    if (this.now - this.lastSweep < idle / 4) return;
+    this.lastSweep = this.now;
+    for (const id of this.store.evictIdle(this.now, idle)) {
+      const w = this.held.get(id);
+      if (w) {
+        this.held.delete(id);
+        this.flushEvicted(id, w);
+      }
+    }
+  }
+
+  private flushEvicted(id: string, w: HeldWindow): void {
+    this.store.diag.count(id, 'flushedOnEvict', w.readings.length);
+    if (this.o.holdOverflow === 'drop') return;
+    // The series and its statistics are gone: its held values can only pass raw.
+    for (const r of w.readings) this.out(id, r, r.value as number, 'fitting', 0, 'raw');
+  }
+}

@@ -1,0 +1,90 @@
+import type { Observable } from 'rxjs';
+import type { Reading } from '../src/reading.js';
+import type { Scaler, ScalerSpec } from '../src/scalers/create.js';
+import type { Snapshot } from '../src/state/snapshot.js';
+import type { SeriesStore } from './series-store.js';
+
+/**
+ * When a fitting series freezes. Per series unless said otherwise; an array means "whichever
+ * comes first".
+ *
+ * - `{ afterSamples: n }`: right after the series' n-th valid value (that value is in the window).
+ * - `{ afterSpanMs: ms }`: at the first reading whose `time` is at least `ms` after the series'
+ *   first reading (that reading is not in the window; it is transformed with the frozen statistics).
+ * - `{ notifier }`: when `notifier` emits; a string or string[] value names the series to freeze,
+ *   anything else freezes every fitting series.
+ * - `{ atTime: t }`: at the series' first reading with `time >= t` (not in the window).
+ * - `'never'`: continuous; the statistics keep learning (outputs are provisional or raw).
+ *
+ * A series with no valid value at its freeze point cannot freeze: it goes on fitting and freezes
+ * right after its first valid value.
+ */
+export type FreezePoint =
+  | { afterSamples: number }
+  | { afterSpanMs: number }
+  | { notifier: Observable<unknown> }
+  | { atTime: number }
+  | 'never';
+
+/** One freeze point or several (the first reached wins). */
+export type FreezePolicy = FreezePoint | readonly FreezePoint[];
+
+/**
+ * What a series emits while it is fitting.
+ * - `drop`: nothing (the values are learned and counted, not emitted).
+ * - `raw`: the raw value, `flag: 'raw'`, phase `fitting`, version 0.
+ * - `provisional`: normalized with the statistics so far (including the value), `flag: 'provisional'`.
+ * - `hold`: held back and released at the freeze, transformed with the frozen statistics, `flag: 'held'`.
+ */
+export type WhileFitting = 'drop' | 'raw' | 'provisional' | 'hold';
+
+/**
+ * What happens to a held window that reaches `holdLimit`, and to the series' values after it
+ * until the freeze: `provisional` (default: released with the statistics so far), `raw`, or `drop`.
+ * Every overflow is counted in the diagnostics.
+ */
+export type HoldOverflow = 'provisional' | 'raw' | 'drop';
+
+/**
+ * Invalid values (NaN, ±Infinity, null, non-numbers, out of the pre-transform's domain) never
+ * reach the statistics. `drop`: not emitted, counted. `flag` (default): emitted with value NaN,
+ * `flag: 'invalid'` and `reason`, counted. `error`: an {@link InvalidReadingError} notification.
+ */
+export type InvalidPolicy = 'drop' | 'flag' | 'error';
+
+/**
+ * What a series that is not in the store does: `fit` (default: start fitting it), `raw` (pass the
+ * raw value, phase `passthrough`, `flag: 'raw'`), `drop` (counted), or use a fallback's frozen
+ * statistics (`flag: 'fallback'`): a series id, or a function from series id to a series or
+ * group id. A fallback that is not frozen passes the value raw (counted as `fallbackMissing`).
+ */
+export type UnknownSeriesPolicy = 'fit' | 'raw' | 'drop' | { fallback: string | ((series: string) => string) };
+
+/** Series that start frozen: a {@link Snapshot}, or scalers by series id (e.g. from `fromSklearnFeatures`). */
+export type InitialState = Snapshot | Iterable<readonly [string, Scaler]>;
+
+/** Options of {@link normalize} (and {@link normalizeChunks}, {@link normalizeColumns}). */
+export interface NormalizeOptions {
+  /** Scaler for new series: a spec, or a function from series id to spec (default `{ kind: 'standard' }`). */
+  scaler?: ScalerSpec | ((series: string) => ScalerSpec);
+  /** When series freeze (default `{ afterSamples: 100 }`). */
+  freeze?: FreezePolicy;
+  /** What fitting series emit (default `provisional`). */
+  whileFitting?: WhileFitting;
+  /** Most values held per series under `whileFitting: 'hold'` (default 10 000). */
+  holdLimit?: number;
+  /** What a full hold falls back to (default `provisional`). */
+  holdOverflow?: HoldOverflow;
+  /** Invalid-value policy (default `flag`). */
+  invalid?: InvalidPolicy;
+  /** Series id of a reading (default `reading.series`). */
+  key?: (reading: Reading) => string;
+  /** State store to share or read (default: a new store per subscription). */
+  store?: SeriesStore;
+  /** Series that start frozen (loaded into the store at each subscription). */
+  initial?: InitialState;
+  /** Policy for series not in the store (default `fit`). */
+  unknownSeries?: UnknownSeriesPolicy;
+  /** Evict series with no reading for this long (event time when readings carry `time`, else wall clock). */
+  idleEvictMs?: number;
+}
