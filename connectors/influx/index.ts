@@ -1,1 +1,20 @@
-export {};
+/**
+ * streamnorm/influx: the InfluxDB connector. A sink that writes normalized readings as points with
+ * exact accounting (`influxSink`, `toInflux`, `replaySpill`), and sources that read readings from
+ * history or tail live data (InfluxQL for InfluxDB 1.x and 3.x, Flux for 2.x and Cloud).
+ *
+ * @packageDocumentation
+ */
+export { influxSink } from './sink.js';
+export type { InfluxSink, InfluxSinkOptions, CloseOptions } from './sink.js';
+export { toInflux } from './to-influx.js';
+export { replaySpill } from './spill.js';
+export type { ReplayOptions } from './spill.js';
+export type { BatchOptions } from './line-writer.js';
+export type { RetryOptions } from './retry-policy.js';
+export type { InfluxWriteTarget } from './write-target.js';
+export type { WriteReport, WriteFailure, FailureReason, DropReason } from './write-report.js';
+export { normalizedToLine } from './normalized-line.js';
+export type { PointOptions, InvalidValuePolicy, LineOutcome } from './normalized-line.js';
+export { formatLine, formatFloat, protocolTime, escapeMeasurement, escapeKey, lineToNanoseconds, WRITE_PRECISIONS } from './line-protocol.js';
+export type { WritePrecision, LinePoint, ProtocolTime } from './line-protocol.js';
