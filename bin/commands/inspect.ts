@@ -1,0 +1,43 @@
+import { totalInvalid } from '../../src/index.js';
+import { CliError, type ParsedArgs } from '../cli/args.js';
+import { readStateFile } from '../cli/state-file.js';
+import { formatTable } from '../cli/table.js';
+
+export const INSPECT_HELP = `streamnorm inspect: print a snapshot (state file) as a table
+
+Usage: streamnorm inspect SNAPSHOT.json [--json]
+
+  --json   print the statistics as JSON (one object per series) instead of a table
+
+Columns: series, kind, phase, version, n (valid values fitted), center, scale,
+zero (spread was zero: stuck sensor), invalid (values refused, all reasons).`;
+
+/** `streamnorm inspect`: prints every series of a snapshot. */
+export function inspectCommand(args: ParsedArgs, out: (line: string) => void): number {
+  const path = args.positional[0];
+  if (!path) throw new CliError('inspect: give the snapshot file (see streamnorm inspect --help)');
+  const state = readStateFile(path);
+  if (!state) throw new CliError(`inspect: ${path}: no such file`);
+  const rows = [...state.keyed.entries()].map(([series, s]) => {
+    const p = s.params();
+    return { series, kind: s.kind, phase: s.phase, version: p.version, n: p.count, center: p.center, scale: p.scale, zero: p.zeroSpread, invalid: totalInvalid(s.invalid) };
+  });
+  if (args.options.get('json') === true) {
+    out(JSON.stringify(rows, null, 1));
+    return 0;
+  }
+  out(`${path}: ${rows.length} series, taken ${state.snapshot.createdAt || 'at an unknown time'}`);
+  out(
+    formatTable(
+      ['series', 'kind', 'phase', 'ver', 'n', 'center', 'scale', 'zero', 'invalid'],
+      rows.map((r) => [r.series, r.kind, r.phase, String(r.version), String(r.n), num(r.center), num(r.scale), r.zero ? 'yes' : '', String(r.invalid || '')]),
+    ),
+  );
+  return 0;
+}
+
+/** A number in 6 significant digits, or `-` for NaN. */
+export function num(x: number): string {
+  if (Number.isNaN(x)) return '-';
+  return Math.abs(x) >= 1e6 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(4) : x.toPrecision(6).replace(/\.?0+$/, '');
+}
