@@ -1,0 +1,30 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { toModule } from './docs/doc-blocks.js';
+
+/** The README's quick start is code: every ```ts block of its "Quick start" section runs here. */
+const root = fileURLToPath(new URL('../', import.meta.url));
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const section = readme.split(/^## /m).find((s) => s.startsWith('Quick start'));
+const blocks = [...(section ?? '').matchAll(/```ts\n([\s\S]*?)```/g)].map((m, i) => ({ code: m[1] as string, line: i }));
+const outDir = join(root, 'test/docs/.generated');
+
+describe('README quick start', () => {
+  it('has runnable blocks', () => expect(blocks.length).toBeGreaterThanOrEqual(2));
+  blocks.forEach((b, i) => {
+    it(`block ${i + 1} runs and its // => lines hold`, async () => {
+      mkdirSync(outDir, { recursive: true });
+      const file = join(outDir, `readme-${i}.ts`);
+      writeFileSync(file, toModule({ file: 'README.md', line: b.line, code: b.code }));
+      const mod = (await import(/* @vite-ignore */ file)) as { default: (ctx: object, check: unknown) => Promise<void> };
+      let checks = 0;
+      await mod.default({}, (actual: unknown, expected: unknown, where: string, expr: string) => {
+        checks++;
+        expect(actual, `${where}: ${expr}`).toStrictEqual(expected);
+      });
+      expect(checks).toBeGreaterThan(0);
+    });
+  });
+});
