@@ -1,9 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Normalized } from 'streamnorm';
-import { influxSink, replaySpill } from 'streamnorm/influx';
+import { influxSink } from 'streamnorm/influx';
 import { hasVictoriaMetrics, startVictoriaMetrics, type VictoriaMetrics } from '../../helpers/victoria.js';
 
 const haveVm = hasVictoriaMetrics();
@@ -16,14 +13,11 @@ function out(series: string, value: number, time: number, extra: Partial<Normali
 
 describe.skipIf(!haveVm)('influxSink -> VictoriaMetrics (/api/v2/write, read back via /api/v1/export)', () => {
   let vm: VictoriaMetrics;
-  let dir: string;
   beforeAll(async () => {
     vm = await startVictoriaMetrics();
-    dir = mkdtempSync(join(tmpdir(), 'streamnorm-sink-'));
   });
   afterAll(async () => {
     await vm?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('writes every point with its value, raw value, tags and millisecond time', async () => {
