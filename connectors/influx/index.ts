@@ -26,3 +26,7 @@ export { pollTail } from './poll-tail.js';
 export type { TailOptions, FetchSince } from './poll-tail.js';
 export { defaultSeriesId, toEpochMicros, InfluxQueryError } from './source-options.js';
 export type { TimeInput, SeriesKey, SeriesSelector, TimedReading } from './source-options.js';
+export { fluxHistory, fluxTail } from './flux-source.js';
+export type { FluxHistoryOptions, FluxTailOptions } from './flux-source.js';
+export { fluxSelect } from './flux.js';
+export type { FluxConnection } from './flux.js';
