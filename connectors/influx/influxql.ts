@@ -34,8 +34,8 @@ export function quoteString(value: string): string {
  * @example
  * ```ts
  * import { influxqlSelect } from 'streamnorm/influx';
- * influxqlSelect({ measurement: 'env', field: ['temp'], where: { site: ['a', "b'c"] } }, 1000, 2000);
- * // => `SELECT "temp" FROM "env" WHERE time >= 1000u AND time < 2000u AND ("site" = 'a' OR "site" = 'b\\'c') GROUP BY *`
+ * const selector = { measurement: 'env', field: ['temp'], where: { site: ['a', "b'c"] } };
+ * influxqlSelect(selector, 1000, 2000); // => `SELECT "temp" FROM "env" WHERE time >= 1000u AND time < 2000u AND ("site" = 'a' OR "site" = 'b\\'c') GROUP BY *`
  * ```
  */
 export function influxqlSelect(selector: SeriesSelector, fromUs: number, toUs?: number, rp?: string, db?: string): string {

@@ -37,6 +37,17 @@ export type FetchSince = (fromUs: number, signal: AbortSignal) => Promise<TimedR
  * A failed poll (429, 5xx, network) is passed to `onError` and retried at the next interval; after
  * `maxConsecutiveFailures` in a row, or at once for any other error (a 4xx, a statement error),
  * the Observable errors. Unsubscribing aborts the request in flight and stops polling.
+ *
+ * @example
+ * ```ts
+ * import { lastValueFrom, take, toArray } from 'rxjs';
+ * import { pollTail, type TimedReading } from 'streamnorm/influx';
+ * // A stand-in store: every poll sees all points with time >= fromUs.
+ * const store: TimedReading[] = [1, 2, 3].map((s) => ({ reading: { series: 'a', value: s, time: s * 1000 }, timeUs: s * 1_000_000 }));
+ * const tail = pollTail(async (fromUs) => store.filter((p) => p.timeUs >= fromUs), { start: 0, lag: 5000, interval: 1 });
+ * const values = await lastValueFrom(tail.pipe(take(3), toArray()));
+ * values.map((r) => r.value); // => [1, 2, 3]
+ * ```
  */
 export function pollTail(fetchSince: FetchSince, options: TailOptions = {}): Observable<Reading> {
   const lagUs = Math.round((options.lag ?? 5000) * 1000);

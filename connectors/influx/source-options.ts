@@ -104,7 +104,17 @@ export function storedReading(selector: SeriesSelector, measurement: string, fie
   return { reading: { series, value, time: timeUs / 1000, tags }, timeUs };
 }
 
-/** An error of a query: `status` when the server answered, `retryable` for 429, 5xx and network errors. */
+/**
+ * An error of a query: `status` when the server answered, `retryable` for 429, 5xx and network
+ * errors (a tail polls again), not for a 4xx or a statement error (a tail errors at once).
+ *
+ * @example
+ * ```ts
+ * import { InfluxQueryError } from 'streamnorm/influx';
+ * const e = new InfluxQueryError('InfluxQL query: database not found: plant', 200, false);
+ * [e.name, e.retryable, e instanceof Error]; // => ['InfluxQueryError', false, true]
+ * ```
+ */
 export class InfluxQueryError extends Error {
   override readonly name = 'InfluxQueryError';
   constructor(
