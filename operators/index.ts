@@ -11,3 +11,8 @@ export { FrozenColumns } from './frozen-columns.js';
 export { InvalidReadingError } from './errors.js';
 export type { DiagnosticsReport, SeriesDiagnostics } from './diagnostics.js';
 export type { NormalizeOptions, FreezePolicy, FreezePoint, WhileFitting, HoldOverflow, InvalidPolicy, UnknownSeriesPolicy, InitialState } from './types.js';
+export { Diagnostics } from './diagnostics.js';
+export { batchNorm } from './batch-norm.js';
+export type { BatchNormOperatorOptions, BatchNormMode } from './batch-norm.js';
+export { ewmNormalize } from './ewm-normalize.js';
+export type { EwmNormalizeOptions } from './ewm-normalize.js';

@@ -1,0 +1,114 @@
+import type { OperatorFunction } from 'rxjs';
+import { ExpMoments } from '../src/stats/exp-moments.js';
+import { isZeroSpread } from '../src/scalers/frozen.js';
+import type { Normalized, Reading } from '../src/reading.js';
+import { invalidReason } from '../src/values.js';
+import { Diagnostics } from './diagnostics.js';
+import { InvalidReadingError } from './errors.js';
+import { operate } from './internal/operate.js';
+import type { InvalidPolicy } from './types.js';
+
+/** Options of {@link ewmNormalize}: exactly one of `alpha` or `halfLifeMs`. */
+export interface EwmNormalizeOptions {
+  /** Weight of each new value, in (0, 1] (pandas `ewm(alpha=…, adjust=False)`). */
+  alpha?: number;
+  /** Half-life in event-time milliseconds, for irregular sampling: `alpha = 1 − 2^(−dt / halfLifeMs)`. */
+  halfLifeMs?: number;
+  /** Values per series before outputs lose the `provisional` flag (default 10). */
+  warmup?: number;
+  /** Statistics by series id, to read, share or preload (default: new per subscription). */
+  stats?: Map<string, ExpMoments>;
+  /** Series id of a reading (default `reading.series`). */
+  key?: (reading: Reading) => string;
+  /** Invalid-value policy (default `flag`). */
+  invalid?: InvalidPolicy;
+  /** Counters of invalid values, out-of-order and missing times (default: new per subscription). */
+  diagnostics?: Diagnostics;
+}
+
+/**
+ * Normalizes each reading with exponentially weighted mean and variance of the series' earlier
+ * values, then learns it: a continuous scaler for streams that are not batched.
+ *
+ * Per series, `y = (x − mean) / sqrt(var)` with the statistics *before* `x` (no leakage of `x`
+ * into its own output); then `mean += a·(x − mean)`, `var = (1 − a)(var + a·(x − mean)²)`, as
+ * pandas `ewm(adjust=False)` with `var(bias=True)`.
+ *
+ * ```
+ * readings: --a------b------c--|
+ * outputs:  --0------y------z--|     first value of a series: 0, flagged zero-spread
+ * ```
+ *
+ * Semantics:
+ * 1. Outputs have phase `fitting`, version 0, and `flag: 'provisional'` for the first `warmup`
+ *    values of a series; a zero spread (fewer than two distinct values, a stuck sensor) gives
+ *    `x − mean` flagged `zero-spread`, as scikit-learn's unit scale.
+ * 2. With `halfLifeMs` the weight depends on the event time since the previous value; an
+ *    out-of-order reading counts as simultaneous (dt = 0) and is counted; a reading without
+ *    `time` is normalized but not learned, counted as `missingTime`.
+ * 3. Invalid values never reach the statistics: dropped, flagged or an error (`invalid`), counted.
+ * 4. An exception in `key` becomes an error notification; unsubscribing stops a synchronous source.
+ *
+ * @example
+ * ```ts
+ * import { from, lastValueFrom, toArray } from 'rxjs';
+ * import { ewmNormalize } from 'streamnorm';
+ * const readings = [10, 20, 15].map((value) => ({ series: 's', value }));
+ * const out = await lastValueFrom(from(readings).pipe(ewmNormalize({ alpha: 0.5, warmup: 0 }), toArray()));
+ * out.map((n) => n.value); // => [0, 10, 0]
+ * ```
+ *
+ * @see {@link batchNorm} for mini-batch statistics with train and eval modes.
+ * @see ExpMoments in the core, which holds one series' statistics.
+ *
+ * @param options `alpha` or `halfLifeMs`, warm-up and policies; see {@link EwmNormalizeOptions}.
+ * @returns An operator from {@link Reading} to {@link Normalized}.
+ */
+export function ewmNormalize(options: EwmNormalizeOptions): OperatorFunction<Reading, Normalized> {
+  const { alpha, halfLifeMs } = options;
+  if ((alpha === undefined) === (halfLifeMs === undefined)) throw new RangeError('ewmNormalize: give exactly one of alpha or halfLifeMs');
+  const momentsOptions = alpha !== undefined ? { alpha } : { halfLife: halfLifeMs as number };
+  new ExpMoments(momentsOptions); // validates alpha / halfLifeMs now
+  const warmup = options.warmup ?? 10;
+  if (!(Number.isInteger(warmup) && warmup >= 0)) throw new RangeError(`ewmNormalize: warmup must be an integer >= 0, got ${String(warmup)}`);
+  const policy = options.invalid ?? 'flag';
+  const byTime = halfLifeMs !== undefined;
+  return operate<Reading, Normalized>((destination) => {
+    const stats = options.stats ?? new Map<string, ExpMoments>();
+    const diag = options.diagnostics ?? new Diagnostics();
+    return {
+      next: (r) => {
+        const id = options.key ? options.key(r) : r.series;
+        diag.totals.readings++;
+        const x = r.value;
+        const reason = invalidReason(x);
+        if (reason !== undefined) {
+          diag.invalid(id, reason, policy === 'drop');
+          if (policy === 'error') throw new InvalidReadingError(id, x, reason);
+          if (policy === 'flag') destination.next({ series: id, raw: x, value: NaN, time: r.time, tags: r.tags, phase: 'fitting', version: 0, flag: 'invalid', reason });
+          return;
+        }
+        let m = stats.get(id);
+        if (m === undefined) {
+          m = new ExpMoments(momentsOptions);
+          stats.set(id, m);
+        }
+        const v = x as number;
+        const count = m.count;
+        const sd = Math.sqrt(m.variance);
+        const zero = count === 0 || isZeroSpread(sd, m.mean);
+        const y = count === 0 ? 0 : zero ? v - m.mean : (v - m.mean) / sd;
+        const t = r.time;
+        if (!byTime) m.update(v);
+        else if (typeof t === 'number' && t - t === 0) {
+          const before = m.outOfOrder;
+          m.update(v, t);
+          if (m.outOfOrder !== before) diag.count(id, 'outOfOrder');
+        } else diag.count(id, 'missingTime');
+        const flag = zero ? 'zero-spread' : count < warmup ? 'provisional' : undefined;
+        if (flag === undefined) destination.next({ series: id, raw: v, value: y, time: t, tags: r.tags, phase: 'fitting', version: 0 });
+        else destination.next({ series: id, raw: v, value: y, time: t, tags: r.tags, phase: 'fitting', version: 0, flag });
+      },
+    };
+  });
+}
