@@ -1,0 +1,118 @@
+import { Subject, from, lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { Diagnostics, ewmNormalize, ExpMoments, type Normalized, type Reading } from 'streamnorm';
+import { close, dAdd, dMul, dSub, dToNumber, dyadic, loadFixture, nan, type Dyadic } from '../helpers/fixtures.js';
+import { R, scheduler } from './helpers.js';
+
+/** The ewm recursion in exact rational arithmetic (alpha as its double), rounded once per step. */
+function exactEwm(values: number[], alpha: number): { mean: number[]; variance: number[] } {
+  const a = dyadic(alpha);
+  const oneMinusA = dSub(dyadic(1), a);
+  let mean: Dyadic | undefined;
+  let variance = dyadic(0);
+  const out = { mean: [] as number[], variance: [] as number[] };
+  for (const x of values) {
+    const dx = dyadic(x);
+    if (!mean) mean = dx;
+    else {
+      const d = dSub(dx, mean);
+      mean = dAdd(mean, dMul(a, d));
+      variance = dMul(oneMinusA, dAdd(variance, dMul(a, dMul(d, d))));
+    }
+    out.mean.push(dToNumber(mean));
+    out.variance.push(dToNumber(variance));
+  }
+  return out;
+}
+
+describe('ewmNormalize against pandas ewm(alpha, adjust=False), var(bias=True) (ewm.json), through the operator', () => {
+  for (const c of loadFixture('ewm')) {
+    const alpha = (c.params as { alpha: number }).alpha;
+    const e = c.expected as { mean: (number | null)[]; var: (number | null)[] };
+    const values = c.values!.map(nan);
+    // At 1e9 ± 1e-3 pandas rounds the mean before taking deviations and its variance is off by up
+    // to ~1e-8 relative; there the test checks the exact rational recursion (first 120 values).
+    const pandasLosesDigits = c.name.includes('large_offset');
+
+    it(`${c.name}: statistics after every value and outputs from the statistics before it`, () => {
+      const source = new Subject<Reading>();
+      const stats = new Map<string, ExpMoments>();
+      const outs: Normalized[] = [];
+      source.pipe(ewmNormalize({ alpha, stats, warmup: 0 })).subscribe((o) => outs.push(o));
+      const n = pandasLosesDigits ? 120 : values.length;
+      const ex = pandasLosesDigits ? exactEwm(values.slice(0, n), alpha) : undefined;
+      let prevMean = NaN;
+      let prevVar = NaN;
+      for (let i = 0; i < n; i++) {
+        const x = values[i]!;
+        source.next(R('s', x));
+        const m = stats.get('s')!;
+        const refMean = ex ? ex.mean[i]! : nan(e.mean[i]);
+        const refVar = ex ? ex.variance[i]! : nan(e.var[i]);
+        expect(close(m.mean, refMean, 1e-12), `mean[${i}] ${m.mean} vs ${refMean}`).toBe(true);
+        // Floor: variances this small are rounding residue of a constant series.
+        expect(close(m.variance, refVar, 1e-12, (Math.abs(refMean) * Number.EPSILON) ** 2 / 1e-12), `var[${i}] ${m.variance} vs ${refVar}`).toBe(true);
+        const out = outs[i]!;
+        if (i > 0 && prevVar > 0 && out.flag !== 'zero-spread') {
+          expect(close(out.value, (x - prevMean) / Math.sqrt(prevVar), 1e-9), `out[${i}]`).toBe(true);
+        }
+        prevMean = refMean;
+        prevVar = refVar;
+      }
+      expect(outs).toHaveLength(n);
+    });
+  }
+});
+
+describe('ewmNormalize semantics', () => {
+  it('half-life in event time with even spacing matches alpha mode; irregular gaps weigh by time', async () => {
+    const xs = [3, 7, 1, 9, 4, 6];
+    const alpha = 0.25;
+    const halfLifeMs = -1000 / Math.log2(1 - alpha);
+    const byAlpha = await lastValueFrom(from(xs.map((v) => R('s', v))).pipe(ewmNormalize({ alpha }), toArray()));
+    const byTime = await lastValueFrom(from(xs.map((v, i) => R('s', v, i * 1000))).pipe(ewmNormalize({ halfLifeMs }), toArray()));
+    byTime.forEach((o, i) => expect(close(o.value, byAlpha[i]!.value, 1e-12, 1)).toBe(true));
+    const stats = new Map<string, ExpMoments>();
+    await lastValueFrom(from([R('s', 0, 0), R('s', 10, 1000)]).pipe(ewmNormalize({ halfLifeMs: 1000, stats }), toArray()));
+    expect(stats.get('s')!.mean).toBeCloseTo(5, 12);
+  });
+
+  it('out-of-order and missing times are counted; invalid values never reach the statistics', async () => {
+    const diagnostics = new Diagnostics();
+    const stats = new Map<string, ExpMoments>();
+    const out = await lastValueFrom(
+      from([R('s', 1, 1000), R('s', 2, 500), R('s', 3), R('s', NaN, 2000), R('s', 'x', 2000)]).pipe(ewmNormalize({ halfLifeMs: 100, stats, diagnostics }), toArray()),
+    );
+    // The out-of-order value weighs 0 (dt = 0) and the untimed one is not learned: the spread stays zero.
+    expect(out.map((o) => o.flag)).toEqual(['zero-spread', 'zero-spread', 'zero-spread', 'invalid', 'invalid']);
+    const d = diagnostics.report().series.s!;
+    expect([d.outOfOrder, d.missingTime, d.invalid.nan, d.invalid['not-a-number']]).toEqual([1, 1, 1, 1]);
+    expect(stats.get('s')!.count).toBe(2);
+  });
+
+  it('marbles: never, empty, one, error, early unsubscription, throwing key', () => {
+    scheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const a = R('s', 5);
+      const z = { series: 's', raw: 5, value: 0, time: undefined, tags: undefined, phase: 'fitting', version: 0, flag: 'zero-spread' };
+      expectObservable(cold<Reading>('-').pipe(ewmNormalize({ alpha: 0.1 }))).toBe('-');
+      expectObservable(cold<Reading>('|').pipe(ewmNormalize({ alpha: 0.1 }))).toBe('|');
+      expectObservable(cold<Reading>('a|', { a }).pipe(ewmNormalize({ alpha: 0.1 }))).toBe('z|', { z });
+      expectObservable(cold<Reading>('a#', { a }).pipe(ewmNormalize({ alpha: 0.1 }))).toBe('z#', { z });
+      const src = hot<Reading>('a-a-a-a', { a });
+      expectObservable(src.pipe(ewmNormalize({ alpha: 0.1 })), '^-!').toBe('z--', { z });
+      expectSubscriptions(src.subscriptions).toBe('^-!');
+      const key = (): string => {
+        throw new Error('bad key');
+      };
+      const s2 = cold<Reading>('a-a', { a });
+      expectObservable(s2.pipe(ewmNormalize({ alpha: 0.1, key }))).toBe('#', undefined, new Error('bad key'));
+      expectSubscriptions(s2.subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('options are checked up front', () => {
+    expect(() => ewmNormalize({})).toThrow(/exactly one/);
+    expect(() => ewmNormalize({ alpha: 0.5, halfLifeMs: 10 })).toThrow(/exactly one/);
+    expect(() => ewmNormalize({ alpha: 2 })).toThrow(/alpha/);
+  });
+});
