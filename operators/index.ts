@@ -16,3 +16,8 @@ export { batchNorm } from './batch-norm.js';
 export type { BatchNormOperatorOptions, BatchNormMode } from './batch-norm.js';
 export { ewmNormalize } from './ewm-normalize.js';
 export type { EwmNormalizeOptions } from './ewm-normalize.js';
+export { normalizeChunks } from './normalize-chunks.js';
+export { normalizeColumns, columnsToNormalized, PHASE_CODES, FLAG_CODES } from './normalize-columns.js';
+export type { ColumnBatch, NormalizedColumns } from './normalize-columns.js';
+export { inverseNormalize } from './inverse-normalize.js';
+export type { InverseNormalizeOptions, InverseSource, Denormalized } from './inverse-normalize.js';

@@ -23,7 +23,8 @@ interface HeldWindow {
  */
 export class NormalizeEngine {
   private readonly held = new Map<string, HeldWindow>();
-  private readonly evict: boolean;
+  /** Whether idle eviction is on (readings then update `lastSeen`). */
+  readonly evict: boolean;
   private now = -Infinity;
   private lastSweep = -Infinity;
 
@@ -62,6 +63,17 @@ export class NormalizeEngine {
     }
     if (f & SLOT_FITTING) this.fitting(id, slot, r);
     else this.frozenSlow(id, slot, r, undefined);
+  }
+
+  /**
+   * The slot of a plain frozen series (no pre-transform, clip or zero spread) after releasing any
+   * window this subscription held for it, or undefined: the columnar fast path's entry.
+   */
+  plainFrozenSlot(id: string): number | undefined {
+    const slot = this.store.index.get(id);
+    if (slot === undefined || this.store.columns.flags[slot] !== 0) return undefined;
+    if (this.held.size !== 0) this.releaseIfFrozen(id, slot);
+    return slot;
   }
 
   /** Freezes the named series (a string or string[]), or every fitting series for any other value. */

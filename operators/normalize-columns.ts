@@ -1,0 +1,254 @@
+import type { OperatorFunction } from 'rxjs';
+import type { Normalized, OutputFlag, OutputPhase } from '../src/reading.js';
+import { operate } from './internal/operate.js';
+import { createEngine, runGuarded } from './normalize.js';
+import { resolveNormalizeOptions } from './normalize-options.js';
+import type { NormalizeOptions } from './types.js';
+
+/** Values of one series as typed-array columns: the input of {@link normalizeColumns}. */
+export interface ColumnBatch {
+  series: string;
+  values: Float64Array | readonly number[];
+  /** Event times in ms, one per value (optional). */
+  times?: Float64Array | readonly number[];
+}
+
+/** Output phases by code, as in {@link NormalizedColumns.phase}. */
+export const PHASE_CODES: readonly OutputPhase[] = ['fitting', 'frozen', 'passthrough'];
+/** Output flags by code − 1 (code 0 = no flag), as in {@link NormalizedColumns.flag}. */
+export const FLAG_CODES: readonly OutputFlag[] = ['provisional', 'raw', 'invalid', 'zero-spread', 'fallback', 'held'];
+
+/** Outputs of one series as columns; row i is one {@link Normalized}. */
+export interface NormalizedColumns {
+  series: string;
+  /** Normalized values. */
+  values: Float64Array;
+  /** Raw values (invalid ones as NaN). */
+  raw: Float64Array;
+  /** Event times (NaN where a reading had none). */
+  times: Float64Array;
+  /** Index into {@link PHASE_CODES}. */
+  phase: Uint8Array;
+  /** 0 for none, else 1 + index into {@link FLAG_CODES}. */
+  flag: Uint8Array;
+  /** Version of the statistics used. */
+  version: Uint32Array;
+}
+
+/**
+ * Columns back to {@link Normalized} objects (as {@link normalize} would emit them, except that
+ * tags are absent and invalid raw values read NaN and carry no `reason`).
+ *
+ * @example
+ * ```ts
+ * import { columnsToNormalized } from 'streamnorm';
+ * const cols = { series: 'a', values: new Float64Array([0.5]), raw: new Float64Array([3]), times: new Float64Array([NaN]), phase: new Uint8Array([1]), flag: new Uint8Array([0]), version: new Uint32Array([1]) };
+ * columnsToNormalized(cols).map((n) => [n.value, n.phase, n.version]); // => [[0.5, 'frozen', 1]]
+ * ```
+ */
+export function columnsToNormalized(c: NormalizedColumns): Normalized[] {
+  const out: Normalized[] = [];
+  for (let i = 0; i < c.values.length; i++) {
+    const t = c.times[i] as number;
+    const n: Normalized = { series: c.series, raw: c.raw[i], value: c.values[i] as number, phase: PHASE_CODES[c.phase[i] as number] as OutputPhase, version: c.version[i] as number };
+    if (t === t) n.time = t;
+    const f = c.flag[i] as number;
+    if (f !== 0) n.flag = FLAG_CODES[f - 1];
+    out.push(n);
+  }
+  return out;
+}
+
+/** Growable columns for one series. */
+class ColumnWriter {
+  length = 0;
+  values: Float64Array;
+  raw: Float64Array;
+  times: Float64Array;
+  phase: Uint8Array;
+  flag: Uint8Array;
+  version: Uint32Array;
+
+  constructor(
+    readonly series: string,
+    capacity: number,
+  ) {
+    const n = Math.max(capacity, 8);
+    this.values = new Float64Array(n);
+    this.raw = new Float64Array(n);
+    this.times = new Float64Array(n);
+    this.phase = new Uint8Array(n);
+    this.flag = new Uint8Array(n);
+    this.version = new Uint32Array(n);
+  }
+
+  push(n: Normalized): void {
+    if (this.length === this.values.length) this.grow();
+    const i = this.length++;
+    this.values[i] = n.value;
+    this.raw[i] = typeof n.raw === 'number' ? n.raw : NaN;
+    this.times[i] = n.time ?? NaN;
+    this.phase[i] = PHASE_CODES.indexOf(n.phase);
+    this.flag[i] = n.flag === undefined ? 0 : FLAG_CODES.indexOf(n.flag) + 1;
+    this.version[i] = n.version;
+  }
+
+  finish(): NormalizedColumns {
+    const n = this.length;
+    return { series: this.series, values: this.values.subarray(0, n), raw: this.raw.subarray(0, n), times: this.times.subarray(0, n), phase: this.phase.subarray(0, n), flag: this.flag.subarray(0, n), version: this.version.subarray(0, n) };
+  }
+
+  private grow(): void {
+    const n = this.values.length * 2;
+    const f = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    this.values = f(this.values);
+    this.raw = f(this.raw);
+    this.times = f(this.times);
+    const p = new Uint8Array(n);
+    p.set(this.phase);
+    this.phase = p;
+    const fl = new Uint8Array(n);
+    fl.set(this.flag);
+    this.flag = fl;
+    const v = new Uint32Array(n);
+    v.set(this.version);
+    this.version = v;
+  }
+}
+
+/**
+ * {@link normalize} for columns: each input is one series' values as a `Float64Array` (and
+ * optional times); the series is resolved once per batch and a frozen series is transformed in a
+ * tight loop over the typed arrays.
+ *
+ * Outputs are {@link NormalizedColumns}, one per series that produced output, row for row what
+ * `normalize` would emit for the same readings in the same order.
+ *
+ * ```
+ * batches:  --{a: [1,2,3]}------{a: [4, NaN]}--|
+ *   normalizeColumns({ freeze: { afterSamples: 3 }, whileFitting: 'hold' })
+ * outputs:  --{a: 3 held rows}--{a: 2 rows}----|
+ * ```
+ *
+ * Semantics:
+ * 1. All of {@link normalize}'s semantics; rows appear in value order. A plain frozen series (no
+ *    pre-transform, clip or zero spread) takes the fast path; anything else (fitting, invalid
+ *    values, idle eviction on) goes through the same engine as `normalize`, row by row.
+ * 2. Rows of other series (held windows released by a notifier) come as their own columns.
+ * 3. The `key` option is not used: the batch names its series. Tags are not carried.
+ *
+ * @example
+ * ```ts
+ * import { from, lastValueFrom, toArray } from 'rxjs';
+ * import { normalizeColumns } from 'streamnorm';
+ * const batches = [{ series: 'a', values: new Float64Array([1, 3, 5, 7]) }];
+ * const [cols] = await lastValueFrom(from(batches).pipe(normalizeColumns({ freeze: { afterSamples: 2 }, whileFitting: 'drop' }), toArray()));
+ * Array.from(cols?.values ?? []); // => [3, 5]
+ * ```
+ *
+ * @see {@link normalizeChunks} for arrays of readings of any series.
+ * @see {@link columnsToNormalized} to get objects back.
+ *
+ * @param options As {@link normalize}'s (`key` is ignored).
+ * @returns An operator from {@link ColumnBatch} to {@link NormalizedColumns}.
+ */
+export function normalizeColumns(options: NormalizeOptions = {}): OperatorFunction<ColumnBatch, NormalizedColumns> {
+  const resolved = resolveNormalizeOptions({ ...options, key: undefined });
+  if (options.store && options.initial !== undefined) options.store.restore(options.initial);
+  return operate<ColumnBatch, NormalizedColumns>((destination) => {
+    const writers: ColumnWriter[] = [];
+    let current: ColumnWriter | undefined;
+    let capacity = 8;
+    const sink = (n: Normalized): void => {
+      if (current === undefined || current.series !== n.series) {
+        current = new ColumnWriter(n.series, capacity);
+        writers.push(current);
+      }
+      current.push(n);
+    };
+    const engine = createEngine({ ...options, key: undefined }, resolved, sink);
+    const flush = (): void => {
+      const ws = writers.splice(0);
+      current = undefined;
+      for (const w of ws) destination.next(w.finish());
+    };
+    for (const notifier of resolved.notifiers) {
+      destination.add(
+        notifier.subscribe({
+          next: (v) =>
+            runGuarded(destination, () => {
+              engine.notify(v);
+              flush();
+            }),
+          error: (e) => destination.error(e),
+        }),
+      );
+    }
+    const slowRow = (series: string, value: number, time: number | undefined): void => {
+      engine.next(time === undefined || time !== time ? { series, value } : { series, value, time });
+    };
+    return {
+      next: (batch) => {
+        const { series, values, times } = batch;
+        const n = values.length;
+        capacity = n;
+        let i = 0;
+        try {
+          while (i < n) {
+            const slot = engine.evict ? undefined : engine.plainFrozenSlot(series);
+            if (slot === undefined) {
+              slowRow(series, values[i] as number, times?.[i]);
+              i++;
+              continue;
+            }
+            // Fast path: a plain frozen series stays frozen for the rest of the batch.
+            const cols = engine.store.columns;
+            const c = cols.center[slot] as number;
+            const s = cols.invScale[slot] as number;
+            const o = cols.offset[slot] as number;
+            const version = cols.version[slot] as number;
+            if (current === undefined || current.series !== series) {
+              current = new ColumnWriter(series, n - i);
+              writers.push(current);
+            }
+            const w = current;
+            let seen = 0;
+            for (; i < n; i++) {
+              const x = values[i] as number;
+              if (x - x !== 0) break; // invalid: the engine applies the policy
+              if (w.length === w.values.length) w.push({ series, raw: x, value: (x - c) * s + o, time: times?.[i], phase: 'frozen', version });
+              else {
+                const j = w.length++;
+                w.values[j] = (x - c) * s + o;
+                w.raw[j] = x;
+                w.times[j] = times === undefined ? NaN : (times[i] as number);
+                w.phase[j] = 1;
+                w.flag[j] = 0;
+                w.version[j] = version;
+              }
+              seen++;
+            }
+            engine.store.diag.totals.readings += seen;
+            if (i < n) {
+              slowRow(series, values[i] as number, times?.[i]);
+              i++;
+            }
+          }
+        } catch (e) {
+          flush();
+          throw e;
+        }
+        flush();
+      },
+      complete: () => {
+        engine.complete();
+        flush();
+      },
+      finalize: () => engine.finalize(),
+    };
+  });
+}
