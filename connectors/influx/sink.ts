@@ -45,6 +45,12 @@ export interface InfluxSink {
  * cannot be written are counted by reason in the report and appended to the `spill` file when set
  * (see `replaySpill`). `drain()` waits for every in-flight request; `close()` drains and closes.
  *
+ * `write()` cannot block, so memory is bounded by `maxQueueLines` (default 100 000): a synchronous
+ * burst larger than that (a whole history replayed in one tick) or a long outage makes the excess
+ * fail as `overflow` (counted, spilled). Raise `maxQueueLines` or pace such a source.
+ * Delivery is at least once: a batch whose answer was lost is sent again, and InfluxDB keeps one
+ * point per series and time (VictoriaMetrics keeps duplicates unless deduplication is on).
+ *
  * @example
  * ```ts
  * import { influxSink } from 'streamnorm/influx';
@@ -83,8 +89,8 @@ export function influxSink(options: InfluxSinkOptions): InfluxSink {
   return {
     write(n: Normalized): void {
       if (closed) throw new Error('influxSink: write after close()');
+      const out = normalizedToLine(n, options, Date.now()); // a throwing `measurement` function throws here, before counting
       accepted++;
-      const out = normalizedToLine(n, options, Date.now());
       if ('dropped' in out) {
         dropped[out.dropped] = (dropped[out.dropped] ?? 0) + 1;
         return;

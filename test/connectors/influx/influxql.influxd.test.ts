@@ -74,15 +74,17 @@ describe.skipIf(!haveInfluxd)('InfluxQL sources against a real InfluxDB 1.x (inf
     }
     // Late: 1 s behind the newest point of dev=a (within the 3 s lag), written after it.
     await db.write('plant', `live,dev=b v=101 ${base + 1000}`);
-    // Too late: more than 3 s behind the cursor: never emitted (the documented rule).
-    await db.write('plant', `live,dev=b v=-1 ${base - 5000}`);
+    await db.write('plant', `live,dev=a v=90 ${base + 9000}`);
+    await sleep(200); // the cursor is at base + 9 s now
+    // 2 s behind the cursor: emitted. 8 s behind: too late, never emitted (the documented rule).
+    await db.write('plant', `live,dev=b v=107 ${base + 7000}\nlive,dev=b v=-1 ${base + 1001}`);
     await sleep(300);
     sub.unsubscribe();
     const keys = got.map((r) => `${r.series}@${r.time}`);
     expect(new Set(keys).size).toBe(keys.length);
     const a = got.filter((r) => r.tags?.dev === 'a').map((r) => r.value);
-    expect(a).toEqual(Array.from({ length: 21 }, (_, i) => i));
-    expect(got.filter((r) => r.tags?.dev === 'b').map((r) => r.value)).toEqual([100, 101]);
+    expect(a).toEqual([...Array.from({ length: 21 }, (_, i) => i), 90]);
+    expect(got.filter((r) => r.tags?.dev === 'b').map((r) => r.value)).toEqual([100, 101, 107]);
     expect(errors).toEqual([]);
   });
 
