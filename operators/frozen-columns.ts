@@ -1,39 +1,36 @@
-import type { FrozenParams, PreTransform } from '../src/scalers/frozen.js';
+import type { FrozenParams } from '../src/scalers/frozen.js';
 import type { ScalerSpec } from '../src/scalers/create.js';
 
-/** Bits of {@link FrozenColumns.flags}. A plain frozen series (no pre-transform, no clip) has flags 0. */
-export const SLOT_FITTING = 1;
-export const SLOT_CLIP = 2;
-export const SLOT_PRE_LOG = 4;
-export const SLOT_PRE_LOG1P = 8;
-export const SLOT_ZERO_SPREAD = 16;
-export const SLOT_FREE = 32;
+/** `hot[4·slot + 3]` of a slot that is not a plain frozen series (fitting, irregular, or free). */
+export const NOT_PLAIN = -1;
+const VERSION_UNIT = 4294967296; // 2^32: tag = version · 2^32 + count
 
 /**
- * Per-series frozen statistics in typed-array columns, addressed by slot: center, scale,
- * invScale, offset (Float64), count and version (Uint32), flags (Uint8) and the index of the
- * scaler spec (Uint16) — 43 bytes per series, plus 8 for `lastSeen` when idle eviction is on.
- * The hot path reads `(x − center[s]) · invScale[s] + offset[s]` when `flags[s] === 0`.
+ * Per-series frozen statistics, addressed by slot, laid out for the hot path.
+ *
+ * A *plain* frozen series (no pre-transform, no clip, offset 0, non-zero spread, invScale = 1/scale:
+ * every standard, maxabs and robust scaler without options) lives in one 32-byte record of
+ * `hot` — `[center, invScale, scale, version · 2^32 + count]` — plus a 2-byte spec index: 34 bytes
+ * per series (42 with idle eviction's `lastSeen`), one cache line per reading. Anything else keeps
+ * its {@link FrozenParams} object in a sparse map (`irregular`) and takes the general path, with
+ * the record's tag set to {@link NOT_PLAIN}, as for fitting and free slots.
  *
  * Slots of deleted series are reused. Columns grow by doubling.
  */
 export class FrozenColumns {
-  center: Float64Array<ArrayBuffer> = new Float64Array(0);
-  scale: Float64Array<ArrayBuffer> = new Float64Array(0);
-  invScale: Float64Array<ArrayBuffer> = new Float64Array(0);
-  offset: Float64Array<ArrayBuffer> = new Float64Array(0);
-  count = new Uint32Array(0);
-  version = new Uint32Array(0);
-  flags = new Uint8Array(0);
+  /** Records of 4 doubles per slot: center, invScale, scale, tag. */
+  hot: Float64Array<ArrayBuffer> = new Float64Array(0);
+  /** Index of the scaler spec per slot (series share specs). */
   specId = new Uint16Array(0);
   /** Time of the latest reading per slot; allocated by {@link FrozenColumns.trackLastSeen}. */
-  lastSeen: Float64Array | undefined;
-  /** Clip bounds of the few series that clip. */
-  readonly clips = new Map<number, readonly [number, number]>();
-  /** Distinct scaler specs, by index (series share them). */
+  lastSeen: Float64Array<ArrayBuffer> | undefined;
+  /** Frozen statistics of the few frozen series that are not plain. */
+  readonly irregular = new Map<number, FrozenParams>();
+  /** Distinct scaler specs, by index. */
   readonly specs: ScalerSpec[] = [];
   private readonly specIndex = new Map<string, number>();
   private used = 0;
+  private capacity = 0;
   private readonly free: number[] = [];
 
   /** Number of slots ever used (the high-water mark). */
@@ -41,69 +38,80 @@ export class FrozenColumns {
     return this.used;
   }
 
-  /** Starts keeping `lastSeen` per slot. */
-  trackLastSeen(): void {
-    if (this.lastSeen === undefined) this.lastSeen = new Float64Array(this.center.length);
+  /** Slots allocated (the length of every column). */
+  get slots(): number {
+    return this.capacity;
   }
 
-  /** Takes a free slot for a fitting series with the given spec. */
+  /** Starts keeping `lastSeen` per slot. */
+  trackLastSeen(): void {
+    if (this.lastSeen === undefined) this.lastSeen = new Float64Array(this.capacity);
+  }
+
+  /** Takes a free slot (not plain until {@link FrozenColumns.write}) for a series with the given spec. */
   allocate(spec: ScalerSpec): number {
     let slot = this.free.pop();
     if (slot === undefined) {
-      if (this.used === this.center.length) this.grow();
+      if (this.used === this.capacity) this.grow();
       slot = this.used++;
     }
-    this.flags[slot] = SLOT_FITTING;
+    this.hot[slot * 4 + 3] = NOT_PLAIN;
     this.specId[slot] = this.internSpec(spec);
-    this.version[slot] = 0;
-    this.count[slot] = 0;
-    this.center[slot] = NaN;
     return slot;
   }
 
   /** Gives a slot back. */
   release(slot: number): void {
-    this.flags[slot] = SLOT_FREE;
-    this.clips.delete(slot);
+    this.hot[slot * 4 + 3] = NOT_PLAIN;
+    this.irregular.delete(slot);
     this.free.push(slot);
   }
 
-  /** Writes frozen statistics into a slot (making it frozen). */
+  /** Writes frozen statistics into a slot, as a plain record when they are plain. */
   write(slot: number, p: FrozenParams): void {
-    this.center[slot] = p.center;
-    this.scale[slot] = p.scale;
-    this.invScale[slot] = p.invScale;
-    this.offset[slot] = p.offset;
-    this.count[slot] = p.count;
-    this.version[slot] = p.version;
-    let f = 0;
-    if (p.clip !== undefined) {
-      f |= SLOT_CLIP;
-      this.clips.set(slot, p.clip);
+    const b = slot * 4;
+    const plain =
+      p.pre === 'none' && p.clip === undefined && p.offset === 0 && !p.zeroSpread && p.invScale === 1 / p.scale && Number.isFinite(p.center) && p.count < VERSION_UNIT && p.version < 1 << 20;
+    if (plain) {
+      this.irregular.delete(slot);
+      this.hot[b] = p.center;
+      this.hot[b + 1] = p.invScale;
+      this.hot[b + 2] = p.scale;
+      this.hot[b + 3] = p.version * VERSION_UNIT + p.count;
     } else {
-      this.clips.delete(slot);
+      this.irregular.set(slot, p);
+      this.hot[b + 3] = NOT_PLAIN;
     }
-    if (p.pre === 'log') f |= SLOT_PRE_LOG;
-    else if (p.pre === 'log1p') f |= SLOT_PRE_LOG1P;
-    if (p.zeroSpread) f |= SLOT_ZERO_SPREAD;
-    this.flags[slot] = f;
   }
 
-  /** Rebuilds the {@link FrozenParams} of a frozen slot. */
+  /** Whether a slot holds a plain frozen series. */
+  isPlain(slot: number): boolean {
+    return (this.hot[slot * 4 + 3] as number) >= 0;
+  }
+
+  /** Version of the statistics of a frozen slot. */
+  version(slot: number): number {
+    const tag = this.hot[slot * 4 + 3] as number;
+    return tag >= 0 ? (tag / VERSION_UNIT) | 0 : (this.irregular.get(slot)?.version ?? 0);
+  }
+
+  /** The {@link FrozenParams} of a frozen slot (rebuilt from the record when plain). */
   read(slot: number): FrozenParams {
-    const f = this.flags[slot] as number;
-    const pre: PreTransform = f & SLOT_PRE_LOG ? 'log' : f & SLOT_PRE_LOG1P ? 'log1p' : 'none';
+    const irregular = this.irregular.get(slot);
+    if (irregular !== undefined) return irregular;
+    const b = slot * 4;
+    const tag = this.hot[b + 3] as number;
     return Object.freeze({
       kind: this.spec(slot).kind,
-      pre,
-      center: this.center[slot] as number,
-      scale: this.scale[slot] as number,
-      invScale: this.invScale[slot] as number,
-      offset: this.offset[slot] as number,
-      clip: this.clips.get(slot),
-      zeroSpread: (f & SLOT_ZERO_SPREAD) !== 0,
-      count: this.count[slot] as number,
-      version: this.version[slot] as number,
+      pre: 'none',
+      center: this.hot[b] as number,
+      scale: this.hot[b + 2] as number,
+      invScale: this.hot[b + 1] as number,
+      offset: 0,
+      clip: undefined,
+      zeroSpread: false,
+      count: tag % VERSION_UNIT,
+      version: (tag / VERSION_UNIT) | 0,
     });
   }
 
@@ -125,28 +133,18 @@ export class FrozenColumns {
   }
 
   private grow(): void {
-    const n = Math.max(64, this.center.length * 2);
-    const f64 = (a: Float64Array): Float64Array<ArrayBuffer> => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    this.center = f64(this.center);
-    this.scale = f64(this.scale);
-    this.invScale = f64(this.invScale);
-    this.offset = f64(this.offset);
-    if (this.lastSeen) this.lastSeen = f64(this.lastSeen);
-    const count = new Uint32Array(n);
-    count.set(this.count);
-    this.count = count;
-    const version = new Uint32Array(n);
-    version.set(this.version);
-    this.version = version;
-    const flags = new Uint8Array(n);
-    flags.set(this.flags);
-    this.flags = flags;
+    const n = Math.max(64, this.capacity * 2);
+    const hot = new Float64Array(n * 4);
+    hot.set(this.hot);
+    this.hot = hot;
     const specId = new Uint16Array(n);
     specId.set(this.specId);
     this.specId = specId;
+    if (this.lastSeen) {
+      const seen = new Float64Array(n);
+      seen.set(this.lastSeen);
+      this.lastSeen = seen;
+    }
+    this.capacity = n;
   }
 }

@@ -207,10 +207,9 @@ export function normalizeColumns(options: NormalizeOptions = {}): OperatorFuncti
             }
             // Fast path: a plain frozen series stays frozen for the rest of the batch.
             const cols = engine.store.columns;
-            const c = cols.center[slot] as number;
-            const s = cols.invScale[slot] as number;
-            const o = cols.offset[slot] as number;
-            const version = cols.version[slot] as number;
+            const c = cols.hot[slot * 4] as number;
+            const s = cols.hot[slot * 4 + 1] as number;
+            const version = cols.version(slot);
             if (current === undefined || current.series !== series) {
               current = new ColumnWriter(series, n - i);
               writers.push(current);
@@ -220,10 +219,10 @@ export function normalizeColumns(options: NormalizeOptions = {}): OperatorFuncti
             for (; i < n; i++) {
               const x = values[i] as number;
               if (x - x !== 0) break; // invalid: the engine applies the policy
-              if (w.length === w.values.length) w.push({ series, raw: x, value: (x - c) * s + o, time: times?.[i], phase: 'frozen', version });
+              if (w.length === w.values.length) w.push({ series, raw: x, value: (x - c) * s + 0, time: times?.[i], phase: 'frozen', version });
               else {
                 const j = w.length++;
-                w.values[j] = (x - c) * s + o;
+                w.values[j] = (x - c) * s + 0; // + 0 as the core: -0 becomes 0
                 w.raw[j] = x;
                 w.times[j] = times === undefined ? NaN : (times[i] as number);
                 w.phase[j] = 1;

@@ -3,7 +3,6 @@ import { applyFrozen, type FrozenParams } from '../src/scalers/frozen.js';
 import { invalidReason, type InvalidReason } from '../src/values.js';
 import type { CounterName } from './diagnostics.js';
 import { InvalidReadingError } from './errors.js';
-import { SLOT_CLIP, SLOT_FITTING, SLOT_PRE_LOG, SLOT_PRE_LOG1P, SLOT_ZERO_SPREAD } from './frozen-columns.js';
 import type { ResolvedNormalizeOptions } from './normalize-options.js';
 import type { FitState, SeriesStore } from './series-store.js';
 
@@ -50,18 +49,22 @@ export class NormalizeEngine {
     }
     const cols = store.columns;
     if (this.evict) (cols.lastSeen as Float64Array)[slot] = this.now;
-    const f = cols.flags[slot] as number;
-    if (f === 0) {
+    const hot = cols.hot;
+    const b = slot << 2;
+    const tag = hot[b + 3] as number;
+    if (tag >= 0) {
+      // A plain frozen series: one record, one output object.
       if (this.held.size !== 0) this.releaseIfFrozen(id, slot);
       const x = r.value;
+      const version = (tag / 4294967296) | 0;
       if (typeof x === 'number' && x - x === 0) {
-        this.emit({ series: id, raw: x, value: (x - (cols.center[slot] as number)) * (cols.invScale[slot] as number) + (cols.offset[slot] as number), time: r.time, tags: r.tags, phase: 'frozen', version: cols.version[slot] as number });
+        this.emit({ series: id, raw: x, value: (x - (hot[b] as number)) * (hot[b + 1] as number) + 0, time: r.time, tags: r.tags, phase: 'frozen', version });
         return;
       }
-      this.invalid(id, r, invalidReason(x) as InvalidReason, 'frozen', cols.version[slot] as number);
+      this.invalid(id, r, invalidReason(x) as InvalidReason, 'frozen', version);
       return;
     }
-    if (f & SLOT_FITTING) this.fitting(id, slot, r);
+    if (store.fits.has(slot)) this.fitting(id, slot, r);
     else this.frozenSlow(id, slot, r, undefined);
   }
 
@@ -71,7 +74,7 @@ export class NormalizeEngine {
    */
   plainFrozenSlot(id: string): number | undefined {
     const slot = this.store.index.get(id);
-    if (slot === undefined || this.store.columns.flags[slot] !== 0) return undefined;
+    if (slot === undefined || !this.store.columns.isPlain(slot)) return undefined;
     if (this.held.size !== 0) this.releaseIfFrozen(id, slot);
     return slot;
   }
@@ -208,32 +211,22 @@ export class NormalizeEngine {
 
   // --- frozen, unknown, invalid -------------------------------------------------------------
 
-  /** A frozen series with a pre-transform, clip or zero spread (or just frozen: `params` given). */
+  /**
+   * A frozen series off the plain path (pre-transform, clip, offset, zero spread), or one frozen
+   * just now (`params` given): the core's transform, with out-of-domain values refused.
+   */
   private frozenSlow(id: string, slot: number, r: Reading, params: FrozenParams | undefined): void {
     if (this.held.size !== 0 && params === undefined) this.releaseIfFrozen(id, slot);
-    const cols = this.store.columns;
-    const version = cols.version[slot] as number;
+    const p = params ?? this.store.columns.read(slot);
     const x = r.value;
     const reason = invalidReason(x);
     if (reason !== undefined) {
-      this.invalid(id, r, reason, 'frozen', version);
+      this.invalid(id, r, reason, 'frozen', p.version);
       return;
     }
-    const f = cols.flags[slot] as number;
-    let v = x as number;
-    if (f & SLOT_PRE_LOG) v = v > 0 ? Math.log(v) : NaN;
-    else if (f & SLOT_PRE_LOG1P) v = v > -1 ? Math.log1p(v) : NaN;
-    if (v !== v) {
-      this.invalid(id, r, 'out-of-domain', 'frozen', version);
-      return;
-    }
-    let y = (v - (cols.center[slot] as number)) * (cols.invScale[slot] as number) + (cols.offset[slot] as number);
-    if (f & SLOT_CLIP) {
-      const [lo, hi] = cols.clips.get(slot) as readonly [number, number];
-      y = y < lo ? lo : y > hi ? hi : y;
-    }
-    if (f & SLOT_ZERO_SPREAD) this.out(id, r, y, 'frozen', version, 'zero-spread');
-    else this.out(id, r, y, 'frozen', version, undefined);
+    const y = applyFrozen(p, x as number);
+    if (y !== y && p.invScale === p.invScale) this.invalid(id, r, 'out-of-domain', 'frozen', p.version);
+    else this.out(id, r, y, 'frozen', p.version, p.zeroSpread ? 'zero-spread' : undefined);
   }
 
   /** A series not in the store: fit it (returns its new slot) or apply the unknown-series policy. */

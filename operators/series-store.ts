@@ -5,7 +5,7 @@ import { saveScaler, type ScalerState } from '../src/state/scaler-state.js';
 import { restoreSnapshot, SNAPSHOT_VERSION, type Snapshot } from '../src/state/snapshot.js';
 import { INVALID_REASONS } from '../src/values.js';
 import { Diagnostics, type DiagnosticsReport } from './diagnostics.js';
-import { FrozenColumns, SLOT_FITTING } from './frozen-columns.js';
+import { FrozenColumns } from './frozen-columns.js';
 import type { InitialState } from './types.js';
 
 /** The learning state of a series that is not frozen yet. */
@@ -36,7 +36,7 @@ export interface SeriesFrozen {
  * `groupBy` group per sensor.
  *
  * Under the hood: a `Map<string, slot>` and typed-array columns ({@link FrozenColumns}); a frozen
- * standard series costs 43 bytes of columns plus its map entry (51 with idle eviction). Fitting
+ * standard series costs 34 bytes of columns plus its map entry (42 with idle eviction). Fitting
  * series also hold a scaler until they freeze; then its statistics are released.
  *
  * Semantics:
@@ -247,11 +247,6 @@ export class SeriesStore {
   /** Counters per series and per reason, with totals (plain JSON, a copy). */
   diagnostics(): DiagnosticsReport {
     return this.diag.report();
-  }
-
-  /** Whether the slot holds a fitting series (for the hot path). */
-  isFitting(slot: number): boolean {
-    return ((this.columns.flags[slot] as number) & SLOT_FITTING) !== 0;
   }
 }
 
