@@ -63,8 +63,22 @@ export function emptySeriesDiagnostics(): SeriesDiagnostics {
 }
 
 /**
- * Sparse diagnostics: counters exist only for series that had an event, so millions of clean
- * series cost nothing here. Totals survive eviction.
+ * Counters of refused and unusual readings, per series and in total; what
+ * {@link SeriesStore.diagnostics} reports, and what `batchNorm` and `ewmNormalize` take as
+ * `diagnostics`.
+ *
+ * Sparse: counters exist only for series that had an event, so millions of clean series cost
+ * nothing here. Totals survive eviction (`forget`).
+ *
+ * @example
+ * ```ts
+ * import { Diagnostics } from 'streamnorm';
+ * const d = new Diagnostics();
+ * d.invalid('t', 'nan', true);
+ * d.count('t', 'outOfOrder');
+ * d.report().series.t?.droppedInvalid; // => 1
+ * d.report().totals.outOfOrder; // => 1
+ * ```
  */
 export class Diagnostics {
   readonly totals = { ...emptySeriesDiagnostics(), readings: 0, evicted: 0, frozen: 0 };

@@ -16,6 +16,17 @@ const VERSION_UNIT = 4294967296; // 2^32: tag = version · 2^32 + count
  * the record's tag set to {@link NOT_PLAIN}, as for fitting and free slots.
  *
  * Slots of deleted series are reused. Columns grow by doubling.
+ *
+ * @example
+ * ```ts
+ * import { FrozenColumns, StandardScaler } from 'streamnorm';
+ * const cols = new FrozenColumns();
+ * const slot = cols.allocate({ kind: 'standard' });
+ * cols.write(slot, new StandardScaler().learnMany([1, 3]).freeze());
+ * cols.isPlain(slot); // => true
+ * cols.read(slot).center; // => 2
+ * cols.version(slot); // => 1
+ * ```
  */
 export class FrozenColumns {
   /** Records of 4 doubles per slot: center, invScale, scale, tag. */
