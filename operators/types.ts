@@ -35,6 +35,7 @@ export type FreezePolicy = FreezePoint | readonly FreezePoint[];
  * - `raw`: the raw value, `flag: 'raw'`, phase `fitting`, version 0.
  * - `provisional`: normalized with the statistics so far (including the value), `flag: 'provisional'`.
  * - `hold`: held back and released at the freeze, transformed with the frozen statistics, `flag: 'held'`.
+ *   Invalid values are not held: under `invalid: 'flag'` they are emitted at once.
  */
 export type WhileFitting = 'drop' | 'raw' | 'provisional' | 'hold';
 
@@ -81,7 +82,7 @@ export interface NormalizeOptions {
   key?: (reading: Reading) => string;
   /** State store to share or read (default: a new store per subscription). */
   store?: SeriesStore;
-  /** Series that start frozen (loaded into the store at each subscription). */
+  /** Series that start frozen: loaded into each subscription's new store, or once into `store` when one is given. */
   initial?: InitialState;
   /** Policy for series not in the store (default `fit`). */
   unknownSeries?: UnknownSeriesPolicy;
