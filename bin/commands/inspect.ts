@@ -39,5 +39,7 @@ export function inspectCommand(args: ParsedArgs, out: (line: string) => void): n
 /** A number in 6 significant digits, or `-` for NaN. */
 export function num(x: number): string {
   if (Number.isNaN(x)) return '-';
-  return Math.abs(x) >= 1e6 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(4) : x.toPrecision(6).replace(/\.?0+$/, '');
+  if (Math.abs(x) >= 1e6 || (Math.abs(x) < 1e-3 && x !== 0)) return x.toExponential(4);
+  const fixed = x.toPrecision(6);
+  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
 }

@@ -18,6 +18,9 @@ const FIELDS: FieldModel[] = [
   { field: 'light', unit: 'lx', base: (t, d) => Math.exp(5 + 4.5 * Math.sin((2 * Math.PI * t) / 90) + d * 0.2), noise: (v) => 0.1 * v },
 ];
 
+/** The unit of each simulated field. */
+export const FIELD_UNITS: Readonly<Record<string, string>> = Object.fromEntries(FIELDS.map((f) => [f.field, f.unit]));
+
 /** One simulated message: a device's fields at one instant, as a sensor gateway would send it. */
 export interface FleetMessage {
   site: string;
@@ -40,6 +43,8 @@ export interface FleetOptions {
   dropoutRate?: number;
   /** Start time (ms since epoch). */
   start?: number;
+  /** Simulated seconds per real second, so slow cycles show within a short demo (default 20). */
+  speed?: number;
 }
 
 /**
@@ -55,6 +60,7 @@ export class SensorFleet {
   private readonly outlierRate: number;
   private readonly dropoutRate: number;
   private readonly start: number;
+  private readonly speed: number;
 
   constructor(options: FleetOptions = {}) {
     this.sites = options.sites ?? 2;
@@ -63,11 +69,12 @@ export class SensorFleet {
     this.outlierRate = options.outlierRate ?? 0.01;
     this.dropoutRate = options.dropoutRate ?? 0.01;
     this.start = options.start ?? Date.now();
+    this.speed = options.speed ?? 20;
   }
 
   /** Every device's message at tick `k` (ticks are `periodMs` apart). */
   tick(k: number, periodMs: number): FleetMessage[] {
-    const t = (k * periodMs) / 1000;
+    const t = (k * periodMs * this.speed) / 1000;
     const out: FleetMessage[] = [];
     for (let s = 1; s <= this.sites; s++) {
       for (let d = 1; d <= this.devices; d++) {

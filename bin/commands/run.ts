@@ -1,0 +1,1 @@
+export const RUN_HELP = 'streamnorm run: (being written)';
