@@ -1,0 +1,72 @@
+/**
+ * Interleaved repeated runs: baseline and subject cases take turns, so a noisy neighbour on the
+ * shared machine slows all of them alike rather than one of them.
+ */
+
+/** One thing to measure: `run` does the work and returns the figure of that run (e.g. values/s). */
+export interface Case {
+  name: string;
+  run: () => number | Promise<number>;
+}
+
+/** How many runs, and the wall-clock bound on them. */
+export interface RepeatPlan {
+  /** Untimed runs of every case first (JIT warm-up). */
+  warmup: number;
+  /** Timed rounds at most; each round runs every case once. */
+  repeats: number;
+  /** Fewest timed rounds, even past the budget. */
+  minRepeats: number;
+  /** Stop starting new rounds after this many seconds (after `minRepeats`). */
+  budgetSeconds: number;
+}
+
+/** Forces a full GC when node runs with --expose-gc; a no-op otherwise. */
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) gc();
+}
+
+/**
+ * Runs every case `warmup` times, then rounds of every case (the order rotated each round) until
+ * `repeats` rounds or the time budget; returns the runs of each case by name.
+ */
+export async function interleave(cases: readonly Case[], plan: RepeatPlan): Promise<Map<string, number[]>> {
+  const runs = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+  for (let w = 0; w < plan.warmup; w++) {
+    for (const c of cases) {
+      collectGarbage();
+      await c.run();
+    }
+  }
+  const start = performance.now();
+  for (let round = 0; round < plan.repeats; round++) {
+    if (round >= plan.minRepeats && (performance.now() - start) / 1000 > plan.budgetSeconds) break;
+    for (let k = 0; k < cases.length; k++) {
+      const c = cases[(k + round) % cases.length] as Case;
+      collectGarbage();
+      (runs.get(c.name) as number[]).push(await c.run());
+    }
+  }
+  return runs;
+}
+
+/** Items per second of a synchronous piece of work that processes `count` items. */
+export function ratePerSecond(count: number, work: () => void): number {
+  const t0 = performance.now();
+  work();
+  const ms = performance.now() - t0;
+  return (count / ms) * 1000;
+}
+
+let checksum = 0;
+
+/** Keeps a result alive so the JIT cannot drop the work that made it (call once per run). */
+export function consume(x: number): void {
+  checksum += x;
+}
+
+/** The sum of everything consumed (printed at the end of the suite). */
+export function consumed(): number {
+  return checksum;
+}

@@ -1,0 +1,114 @@
+/**
+ * Section 4: memory per series for each scaler kind, frozen and fitting: the heap (plus typed-array
+ * backing stores) retained after GC by a store of N series filled through the `normalize`
+ * operator, divided by N. The id strings are allocated before the first measurement, so they
+ * are not counted; the Map entries that point at them are.
+ */
+import { Subject } from 'rxjs';
+import { normalize } from '../operators/normalize.js';
+import { SeriesStore } from '../operators/series-store.js';
+import type { ScalerKind } from '../src/scalers/frozen.js';
+import { SCALER_KINDS } from '../src/scalers/create.js';
+import type { BenchConfig } from './config.js';
+import { seriesIds, valueStream } from './data.js';
+import { heapBytes } from './drive.js';
+import type { RawFigure, Target } from './figure.js';
+import { collectGarbage } from './interleave.js';
+
+/** Valid values each series learns (a frozen series freezes right after the last one). */
+export const VALUES_PER_SERIES = 8;
+
+/** One memory configuration: the library's store or a hand-written Map, one scaler kind, one phase. */
+export interface MemoryConfig {
+  subject: 'store' | 'hand-map';
+  kind: ScalerKind;
+  phase: 'frozen' | 'fitting';
+  series: number;
+}
+
+/** Measures one configuration; returns bytes per series. */
+export type MemoryRunner = (config: MemoryConfig) => Promise<number>;
+
+/** Fills the state for `ids` and returns it (kept alive by the caller until measured). */
+function fill(config: MemoryConfig, ids: readonly string[]): unknown {
+  const values = valueStream(VALUES_PER_SERIES * 4);
+  if (config.subject === 'hand-map') {
+    if (config.phase === 'frozen') return new Map(ids.map((id) => [id, { mean: 25, inv: 1 / 2.9, version: 1 }]));
+    const fits = new Map<string, { n: number; mean: number; m2: number }>();
+    for (let k = 0; k < VALUES_PER_SERIES; k++) {
+      for (const id of ids) {
+        let s = fits.get(id);
+        if (s === undefined) fits.set(id, (s = { n: 0, mean: 0, m2: 0 }));
+        const x = values[k] as number;
+        s.n++;
+        const d = x - s.mean;
+        s.mean += d / s.n;
+        s.m2 += d * (x - s.mean);
+      }
+    }
+    return fits;
+  }
+  const store = new SeriesStore();
+  const source = new Subject<{ series: string; value: number }>();
+  const freeze = config.phase === 'frozen' ? { afterSamples: VALUES_PER_SERIES } : ('never' as const);
+  source.pipe(normalize({ store, scaler: { kind: config.kind }, freeze, whileFitting: 'drop' })).subscribe();
+  for (let k = 0; k < VALUES_PER_SERIES; k++) {
+    for (let i = 0; i < ids.length; i++) source.next({ series: ids[i] as string, value: values[(i + k) % values.length] as number });
+  }
+  source.complete();
+  if (store.size !== ids.length) throw new Error(`memory: store holds ${store.size} series, expected ${ids.length}`);
+  return store;
+}
+
+/** Measures one configuration in this process (run it in a fresh one for clean figures). */
+export function measureSeriesMemory(config: MemoryConfig): number {
+  const ids = seriesIds(config.series);
+  collectGarbage();
+  collectGarbage();
+  const before = heapBytes();
+  const state = fill(config, ids);
+  collectGarbage();
+  collectGarbage();
+  const after = heapBytes();
+  if (state === undefined || ids.length === 0) return NaN;
+  return (after - before) / ids.length;
+}
+
+/** Runs a configuration in this process (the smoke test's runner). */
+export const inProcessRunner: MemoryRunner = async (config) => measureSeriesMemory(config);
+
+function handName(phase: MemoryConfig['phase']): string {
+  return `memory.${phase}.hand-map`;
+}
+
+/** Section 4: every scaler kind frozen and fitting, against a hand-written Map of plain objects. */
+export async function benchMemory(cfg: BenchConfig, runner: MemoryRunner, log: (line: string) => void = () => undefined): Promise<RawFigure[]> {
+  const repeats = Math.max(1, cfg.cpu.minRepeats);
+  const figures: RawFigure[] = [];
+  const series = cfg.memorySeries;
+  const n = series >= 1e6 ? `${series / 1e6}M` : series >= 1e3 ? `${series / 1e3}k` : String(series);
+  for (const phase of ['frozen', 'fitting'] as const) {
+    const configs: { name: string; label: string; config: MemoryConfig; target?: Target }[] = [
+      {
+        name: handName(phase),
+        label: phase === 'frozen' ? `frozen: hand-written Map<id, {mean, inv, version}>, ${n} series` : `fitting: hand-written Map<id, {n, mean, m2}>, ${n} series`,
+        config: { subject: 'hand-map', kind: 'standard', phase, series },
+      },
+      ...SCALER_KINDS.map((kind) => ({
+        name: `memory.${phase}.${kind}`,
+        label: `${phase}: SeriesStore via normalize, ${kind} scaler, ${n} series, ${VALUES_PER_SERIES} values each`,
+        config: { subject: 'store' as const, kind, phase, series },
+        ...(phase === 'frozen' && kind === 'standard' ? { target: { on: 'median' as const, max: 64, text: '≤ 64 bytes/series' } } : {}),
+      })),
+    ];
+    for (const c of configs) {
+      log(`memory: ${c.name}`);
+      const runs: number[] = [];
+      for (let r = 0; r < repeats; r++) runs.push(await runner(c.config));
+      const fig: RawFigure = { name: c.name, section: 'memory', label: c.label, unit: 'bytes/series', runs, baseline: handName(phase) };
+      if (c.target) fig.target = c.target;
+      figures.push(fig);
+    }
+  }
+  return figures;
+}

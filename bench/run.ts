@@ -1,0 +1,66 @@
+/**
+ * `npm run bench` entry (compiled to dist/bench/run.js, run with --expose-gc): runs the suite and
+ * writes bench/results.json and bench/results.md.
+ *
+ * Flags: `--quick` (fewer repeats, smaller sizes: a smoke run), `--only=keyed,memory` (a subset;
+ * the plain-loop limit always runs), `--out=DIR` (default: the bench/ source folder).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FULL, QUICK } from './config.js';
+import { consumed } from './interleave.js';
+import { childProcessRunner } from './memory-child.js';
+import { benchMqtt } from './mqtt-e2e.js';
+import { benchInflux } from './influx.js';
+import { toMarkdown, formatValue } from './report.js';
+import { runSuite, SECTIONS, type SectionName } from './suite.js';
+
+/** Parsed command line. */
+interface Args {
+  quick: boolean;
+  only?: Set<SectionName>;
+  out: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  // dist/bench/run.js → the source folder bench/ (two levels up, then bench).
+  const args: Args = { quick: false, out: fileURLToPath(new URL('../../bench/', import.meta.url)) };
+  for (const a of argv) {
+    if (a === '--quick') args.quick = true;
+    else if (a.startsWith('--only=')) {
+      const names = a.slice('--only='.length).split(',');
+      for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`--only: unknown section ${JSON.stringify(n)}; expected ${SECTIONS.join(', ')}`);
+      args.only = new Set(names as SectionName[]);
+    } else if (a.startsWith('--out=')) args.out = a.slice('--out='.length);
+    else throw new Error(`unknown argument ${JSON.stringify(a)} (expected --quick, --only=..., --out=DIR)`);
+  }
+  return args;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if ((globalThis as { gc?: unknown }).gc === undefined) console.warn('[bench] run node with --expose-gc for clean memory figures');
+  const cfg = args.quick ? QUICK : FULL;
+  const t0 = Date.now();
+  const log = (line: string): void => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+  const suite = { cfg, memoryRunner: childProcessRunner, servers: { mqtt: benchMqtt, influx: benchInflux }, log };
+  const results = await runSuite(args.only === undefined ? suite : { ...suite, only: args.only });
+  mkdirSync(args.out, { recursive: true });
+  writeFileSync(join(args.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(args.out, 'results.md'), toMarkdown(results));
+  for (const f of results.figures) {
+    const mark = f.pass === null ? '    ' : f.pass ? 'PASS' : 'MISS';
+    console.log(`${mark} ${f.name.padEnd(44)} ${formatValue(f.median, f.unit).padStart(8)} ${f.unit.padEnd(12)} ratio ${f.ratio.toFixed(3)}${f.target ? `  target ${f.target.text}` : ''}`);
+  }
+  for (const s of results.skipped) console.log(`SKIPPED ${s.section}: ${s.reason}`);
+  console.log(`[bench] wrote ${join(args.out, 'results.json')} and results.md in ${results.seconds.toFixed(0)} s (checksum ${consumed().toFixed(3)})`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

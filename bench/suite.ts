@@ -1,0 +1,65 @@
+/**
+ * The suite: which sections run, in which order, and the results document they make. The pure-CPU
+ * sections can run in-process (the vitest smoke test does, with tiny sizes); the memory section
+ * runs each configuration in a fresh child process when asked; the server sections start and stop
+ * their own servers.
+ */
+import type { BenchConfig } from './config.js';
+import { completeFigures, type RawFigure } from './figure.js';
+import { benchLimits } from './limits.js';
+import { benchKeyed } from './keyed.js';
+import { benchBatchNorm } from './batchnorm.js';
+import { benchMemory, type MemoryRunner } from './memory.js';
+import { machine, type Results } from './report.js';
+
+/** Sections by name, as `--only` takes them. */
+export const SECTIONS = ['limit', 'keyed', 'memory', 'batchnorm', 'mqtt', 'influx'] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
+/** What a server section measured, and the parts it could not run (each with the reason). */
+export interface SectionOutcome {
+  figures: RawFigure[];
+  skipped: string[];
+}
+
+/** A section that needs servers (it starts and stops them itself). */
+export type ServerSection = (cfg: BenchConfig, log: (line: string) => void) => Promise<SectionOutcome>;
+
+/** How to run the suite. */
+export interface SuiteOptions {
+  cfg: BenchConfig;
+  /** Sections to run (default: all). */
+  only?: ReadonlySet<SectionName>;
+  /** How memory configurations run (in a child process for real figures). */
+  memoryRunner: MemoryRunner;
+  /** The MQTT and InfluxDB sections (absent in-process: the smoke test runs CPU parts only). */
+  servers?: { mqtt: ServerSection; influx: ServerSection };
+  log?: (line: string) => void;
+}
+
+/** Runs the chosen sections and returns the results document. */
+export async function runSuite(o: SuiteOptions): Promise<Results> {
+  const t0 = performance.now();
+  const log = o.log ?? (() => undefined);
+  const wants = (s: SectionName): boolean => o.only === undefined || o.only.has(s);
+  const raw: RawFigure[] = [];
+  const skipped: Results['skipped'] = [];
+  // The limit is always measured: the columnar form's target is a ratio to it.
+  log('limit: plain loops');
+  raw.push(...(await benchLimits(o.cfg)));
+  if (wants('keyed')) raw.push(...(await benchKeyed(o.cfg, log)));
+  if (wants('memory')) raw.push(...(await benchMemory(o.cfg, o.memoryRunner, log)));
+  if (wants('batchnorm')) raw.push(...(await benchBatchNorm(o.cfg, log)));
+  for (const name of ['mqtt', 'influx'] as const) {
+    if (!wants(name)) continue;
+    const section = o.servers?.[name];
+    if (section === undefined) {
+      skipped.push({ section: name, reason: 'server sections not run in-process' });
+      continue;
+    }
+    const out = await section(o.cfg, log);
+    raw.push(...out.figures);
+    for (const reason of out.skipped) skipped.push({ section: name, reason });
+  }
+  return { schema: 'streamnorm/bench', mode: o.cfg.mode, machine: machine(), seconds: (performance.now() - t0) / 1000, skipped, figures: completeFigures(raw) };
+}
