@@ -1,1 +1,150 @@
-export const RUN_HELP = 'streamnorm run: (being written)';
+import { EMPTY, Subject, defaultIfEmpty, lastValueFrom, merge, share, takeUntil, tap, type Observable } from 'rxjs';
+import type { Normalized, Reading } from '../../src/index.js';
+import { SeriesStore, normalize } from '../../operators/index.js';
+import { mqttSource, publishFrozenStats, publishNormalized } from '../../connectors/mqtt/index.js';
+import { fluxHistory, fluxTail, influxSink, influxqlHistory, influxqlTail, toInflux, type InfluxSink, type TimeInput } from '../../connectors/influx/index.js';
+import { CliError, durationOption, stringOption, type ParsedArgs } from '../cli/args.js';
+import { checkBroker } from '../cli/broker-check.js';
+import { loadConfigFile } from '../cli/config-file.js';
+import { readRunConfig, type InfluxReadConfig, type RunConfig } from '../cli/run-config.js';
+import { readStateFile, writeStateFile } from '../cli/state-file.js';
+
+export const RUN_HELP = `streamnorm run: bridge real brokers and databases from a config file
+
+Usage: streamnorm run --config FILE [--check] [--duration D] [--status-interval D]
+
+  --config FILE          streamnorm.config.json or .yaml (see the README for every key)
+  --check                check the config (and that the brokers answer), then exit
+  --duration D           stop after D (default: run until SIGINT/SIGTERM)
+  --status-interval D    print a status line every D (default 10s; 0 for none)
+
+The config names an input (MQTT topics or an InfluxDB tail), optionally an InfluxDB history to fit
+on before live data, the scaler and freeze policy, the outputs (an MQTT topic template, InfluxDB),
+and a state file. Values like \${MQTT_PASSWORD} or \${VAR:-default} come from the environment.
+With a state file, statistics are checkpointed on an interval and on SIGINT/SIGTERM, and a start
+resumes from it; a corrupt state file is refused (exit 3) and left untouched.
+Exit codes: 0 done, 1 failed while running, 2 bad usage or config, 3 bad state file,
+4 broker unreachable.`;
+
+/** `streamnorm run`. */
+export async function runCommand(args: ParsedArgs, out: (line: string) => void): Promise<number> {
+  const path = stringOption(args, 'config');
+  if (!path) throw new CliError('run: --config FILE is required (see streamnorm run --help)');
+  const config = readRunConfig(loadConfigFile(path));
+  const store = new SeriesStore();
+  const resumed = config.state ? readStateFile(config.state.file) : undefined;
+  for (const connect of brokers(config)) await checkBroker(connect);
+  if (args.options.get('check') === true) {
+    out(`config ${path} is valid${resumed ? `; state file holds ${resumed.keyed.size} series` : ''}`);
+    return 0;
+  }
+  if (resumed) {
+    store.restore(resumed.snapshot);
+    out(`resumed ${resumed.keyed.size} series from ${config.state?.file}`);
+  }
+  if (config.fit) await fitFromHistory(config.fit.influx, config, store, out);
+  return bridge(config, store, out, durationOption(args, 'duration'), durationOption(args, 'status-interval', 10_000) as number);
+}
+
+function brokers(config: RunConfig) {
+  const list = [];
+  if ('mqtt' in config.input) list.push(config.input.mqtt.connect);
+  if (config.output.mqtt && config.output.mqtt.connect.url !== list[0]?.url) list.push(config.output.mqtt.connect);
+  return list;
+}
+
+/** Learns a stored window, then freezes every series: statistics ready before live data. */
+async function fitFromHistory(source: InfluxReadConfig & { start: TimeInput; stop?: TimeInput }, config: RunConfig, store: SeriesStore, out: (l: string) => void): Promise<void> {
+  const history$ = source.query === 'flux' ? fluxHistory(source) : influxqlHistory(source);
+  let count = 0;
+  await lastValueFrom(
+    history$.pipe(
+      tap(() => count++),
+      normalize({ ...config.normalize, freeze: 'never', whileFitting: 'drop', store }),
+      defaultIfEmpty(undefined),
+    ),
+  );
+  const frozen = store.freeze();
+  out(`fitted ${frozen.length} series on ${count} stored readings (${source.query}, from ${String(source.start)}) and froze them`);
+}
+
+function liveReadings(config: RunConfig): { readings$: Observable<Reading>; malformed: () => number } {
+  if ('mqtt' in config.input) {
+    const source = mqttSource(config.input.mqtt);
+    return { readings$: source.readings$, malformed: () => source.diagnostics.counters.malformed };
+  }
+  const influx = config.input.influx;
+  const readings$ = influx.query === 'flux' ? fluxTail({ ...influx, ...influx.tail }) : influxqlTail({ ...influx, ...influx.tail });
+  return { readings$, malformed: () => 0 };
+}
+
+async function bridge(config: RunConfig, store: SeriesStore, out: (l: string) => void, durationMs: number | undefined, statusMs: number): Promise<number> {
+  const started = Date.now();
+  const stop$ = new Subject<void>();
+  const { readings$, malformed } = liveReadings(config);
+  let received = 0;
+  let published = 0;
+  let publishFailed = 0;
+  const sink: InfluxSink | undefined = config.output.influx ? influxSink(config.output.influx) : undefined;
+  const normalized$ = readings$.pipe(
+    takeUntil(stop$),
+    tap(() => received++),
+    normalize({ ...config.normalize, store }),
+    share(),
+  );
+  const mqttOut = config.output.mqtt;
+  const toMqtt$ = mqttOut
+    ? normalized$.pipe(
+        publishNormalized({ connect: mqttOut.connect, topic: mqttOut.topic, qos: mqttOut.qos }),
+        tap((ack) => (ack.ok ? published++ : publishFailed++)),
+      )
+    : EMPTY;
+  const toInflux$ = sink ? normalized$.pipe(toInflux(sink)) : EMPTY;
+  const stats$ =
+    mqttOut?.statsTopic !== undefined
+      ? store.frozen$.pipe(takeUntil(stop$), publishFrozenStats({ connect: { ...mqttOut.connect, clientId: `${mqttOut.connect.clientId ?? 'streamnorm'}-stats` }, topic: mqttOut.statsTopic }))
+      : EMPTY;
+  const done = lastValueFrom(merge(toMqtt$, toInflux$, stats$).pipe(defaultIfEmpty(undefined)));
+
+  const checkpoint = (): void => {
+    if (config.state) writeStateFile(config.state.file, store.snapshot());
+  };
+  const checkpointTimer = config.state ? setInterval(checkpoint, config.state.checkpointIntervalMs) : undefined;
+  const status = (): string => {
+    const d = store.diagnostics().totals;
+    const influx = sink?.report();
+    return `[${((Date.now() - started) / 1000).toFixed(0)} s] received ${received}, series ${store.size} (${d.frozen} frozen), mqtt published ${published} (${publishFailed} failed), influx written ${influx?.written ?? '-'} (${influx?.failed ?? '-'} failed), malformed ${malformed()}, invalid ${d.invalid.nan + d.invalid.null + d.invalid.infinite + d.invalid['not-a-number'] + d.invalid['out-of-domain']}`;
+  };
+  const statusTimer = statusMs > 0 ? setInterval(() => out(status()), statusMs) : undefined;
+
+  let settle!: { resolve: (code: number) => void; reject: (e: Error) => void };
+  const finished = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
+  let stopping = false;
+  const shutdown = async (error?: Error): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(checkpointTimer);
+    clearInterval(statusTimer);
+    stop$.next();
+    stop$.complete();
+    await done.catch(() => undefined);
+    const report = sink ? await sink.close() : undefined;
+    checkpoint();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    out(`stopped: ${status()}`);
+    if (report && report.failed > 0) out(`influx: ${report.failed} lines could not be written${config.output.influx?.spill ? ` (kept in ${config.output.influx.spill}; replay with replaySpill)` : ''}`);
+    if (config.state) out(`state checkpointed to ${config.state.file}`);
+    if (error) settle.reject(new CliError(`stopped on an error: ${error.message}`, 1));
+    else settle.resolve(0);
+  };
+  const onSignal = (): void => void shutdown();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  if (durationMs !== undefined) setTimeout(onSignal, durationMs).unref();
+  done.then(
+    () => void shutdown(),
+    (e: unknown) => void shutdown(e as Error),
+  );
+  return finished;
+}
