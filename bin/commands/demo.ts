@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { connectAsync } from 'mqtt';
 import { Subject, defaultIfEmpty, lastValueFrom, takeUntil, tap } from 'rxjs';
 import type { Normalized, ScalerSpec } from '../../src/index.js';

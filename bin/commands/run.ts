@@ -1,5 +1,5 @@
 import { EMPTY, Subject, defaultIfEmpty, lastValueFrom, merge, share, takeUntil, tap, type Observable } from 'rxjs';
-import type { Normalized, Reading } from '../../src/index.js';
+import type { Reading } from '../../src/index.js';
 import { SeriesStore, normalize } from '../../operators/index.js';
 import { mqttSource, publishFrozenStats, publishNormalized } from '../../connectors/mqtt/index.js';
 import { fluxHistory, fluxTail, influxSink, influxqlHistory, influxqlTail, toInflux, type InfluxSink, type TimeInput } from '../../connectors/influx/index.js';
