@@ -6,6 +6,7 @@ import { createMqttConnection, type MqttConnectOptions } from './connection.js';
 import { deadLetterMessage, publishDeadLetter, type DeadLetterOptions } from './dead-letter.js';
 import { SourceDiagnostics } from './diagnostics.js';
 import { addRoute } from './dispatcher.js';
+import { subscribeWhenConnected } from './subscribe.js';
 import { watchClient } from './events.js';
 import { messageReadings, type ReadingRecipe, type SeriesNaming } from './to-readings.js';
 import { compileTopicPattern } from './topic-pattern.js';
@@ -182,30 +183,17 @@ export function mqttSource(options: MqttSourceOptions): MqttSource {
     });
 
     const filters = Object.fromEntries(recipes.map((r) => [r.pattern.filter, { qos }]));
-    let granted = false;
-    const subscribe = (): void => {
-      client.subscribe(filters, (err, grants) => {
-        if (err) {
-          // the connection dropped before SUBACK: retried on the next connect
-          diagnostics.recordEvent({ type: 'error', error: new Error(`MQTT subscribe to ${Object.keys(filters).join(', ')} failed: ${err.message}`), fatal: false });
-          return;
-        }
-        const refused = (grants ?? []).filter((g) => g.qos >= 0x80);
-        if (refused.length > 0) fail(new Error(`MQTT broker refused the subscription to ${refused.map((g) => g.topic).join(', ')}`));
-        else granted = true;
-      });
-    };
-    const onConnect = (): void => {
-      if (!granted && !closed) subscribe();
-    };
-    client.on('connect', onConnect);
-    if (client.connected) subscribe();
+    const stopSubscribing = subscribeWhenConnected(client, filters, {
+      granted: () => undefined,
+      refused: fail,
+      interrupted: (error) => diagnostics.recordEvent({ type: 'error', error, fatal: false }),
+    });
     conn?.start();
 
     return () => {
       closed = true;
       stopEvents();
-      client.off('connect', onConnect);
+      stopSubscribing();
       if (conn !== undefined) {
         // after the current delivery has been acknowledged; the route stays until the client
         // is gone, so nothing arriving meanwhile is acknowledged

@@ -3,6 +3,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { createMqttConnection, type MqttConnectOptions } from './connection.js';
 import type { SourceDiagnostics } from './diagnostics.js';
 import { addRoute } from './dispatcher.js';
+import { subscribeWhenConnected } from './subscribe.js';
 import { decodeFrozenStats, encodeFrozenStats, type SeriesParams } from './frozen-codec.js';
 import { publishEach, type PublishAck, type PublisherOptions } from './publish-each.js';
 import { compileTopicPattern } from './topic-pattern.js';
@@ -119,13 +120,14 @@ export function watchFrozenStats(options: StatsReaderOptions = {}): Observable<S
         subscriber.next(sp);
       },
     });
-    client.subscribe(filter, { qos: 1 }, (err, granted) => {
-      if (err) subscriber.error(err);
-      else if (granted?.some((g) => g.qos >= 0x80)) subscriber.error(new Error(`MQTT broker refused the subscription to ${filter}`));
-      else options.onSubscribed?.();
+    const stopSubscribing = subscribeWhenConnected(client, { [filter]: { qos: 1 } }, {
+      granted: () => options.onSubscribed?.(),
+      refused: (error) => subscriber.error(error),
+      interrupted: () => undefined,
     });
     conn?.start();
     return () => {
+      stopSubscribing();
       if (conn !== undefined) void conn.end().finally(removeRoute);
       else client.unsubscribe(filter, () => removeRoute());
     };
