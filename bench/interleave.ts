@@ -2,6 +2,8 @@
  * Interleaved repeated runs: baseline and subject cases take turns, so a noisy neighbour on the
  * shared machine slows all of them alike rather than one of them.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** One thing to measure: `run` does the work and returns the figure of that run (e.g. values/s). */
 export interface Case {
@@ -21,10 +23,22 @@ export interface RepeatPlan {
   budgetSeconds: number;
 }
 
-/** Forces a full GC when node runs with --expose-gc; a no-op otherwise. */
+let gcFunction: (() => void) | undefined;
+
+/**
+ * Forces a full GC: node's `gc` under --expose-gc, otherwise one obtained by turning the flag on
+ * at run time (`v8.setFlagsFromString` + a fresh context), as inside a test runner.
+ */
 export function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc !== undefined) gc();
+  if (gcFunction === undefined) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (exposed !== undefined) gcFunction = exposed;
+    else {
+      setFlagsFromString('--expose-gc');
+      gcFunction = runInNewContext('gc') as () => void;
+    }
+  }
+  gcFunction();
 }
 
 /**
