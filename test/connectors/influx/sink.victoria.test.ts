@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Normalized } from 'streamnorm';
+import { InfluxDB } from '@influxdata/influxdb-client';
 import { influxSink } from 'streamnorm/influx';
 import { hasVictoriaMetrics, startVictoriaMetrics, type VictoriaMetrics } from '../../helpers/victoria.js';
 
@@ -74,5 +75,21 @@ describe.skipIf(!haveVm)('influxSink -> VictoriaMetrics (/api/v2/write, read bac
     expect(value[0]?.timestamps).toEqual([t0]);
     expect(input[0]?.timestamps).toEqual([t0, t0 + 2]);
     expect(input[0]?.values).toEqual([7, 3]);
+  });
+
+  it('writes through a client the caller owns, to a v1 database path, at microsecond precision', async () => {
+    const client = new InfluxDB({ url: vm.url });
+    const t0 = Date.now() - 45_000 + 0.25;
+    const sink = influxSink({ client, db: 'plant', measurement: 'm3', precision: 'us' });
+    sink.write(out('c', 1.25, t0));
+    sink.write(out('c', 2.5, t0 + 1));
+    const report = await sink.close();
+    expect(report).toMatchObject({ written: 2, truncatedTimes: 0 });
+    await vm.flush();
+    const series = await vm.exportSeries('m3_value');
+    // VictoriaMetrics adds the v1 database as label `db` and stores milliseconds.
+    expect(series[0]?.metric).toEqual({ __name__: 'm3_value', db: 'plant', series: 'c' });
+    expect(series[0]?.timestamps).toEqual([Math.floor(t0), Math.floor(t0) + 1]);
+    expect(series[0]?.values).toEqual([1.25, 2.5]);
   });
 });
