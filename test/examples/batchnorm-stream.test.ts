@@ -35,7 +35,7 @@ function checkAgainstDefinition(outputs: Normalized[], batchSize: number, moment
 
 describe('examples/batchnorm-stream', () => {
   it('trains in mini-batches, then eval mode uses the running statistics (momentum 0.1)', async () => {
-    const s = await main();
+    const s = await main({ momentum: 0.1 });
     expect([s.trained, s.evaluated, s.invalid]).toEqual([2 * 16 * 5, 2 * 8, 1]);
     const expected = checkAgainstDefinition(s.outputs, 16, 0.1);
     expect(Object.keys(s.running).sort()).toEqual(['motor1/current', 'motor2/current']);
@@ -65,6 +65,16 @@ describe('examples/batchnorm-stream', () => {
     expect(bad).toHaveLength(1);
     expect(bad[0]).toMatchObject({ series: 'motor1/current', reason: 'nan', phase: 'fitting' });
     expect(bad[0]?.value).toBeNaN();
+  });
+
+  it('by default (momentum null) the running statistics are those of the data, so eval outputs are z-scores', async () => {
+    const s = await main();
+    checkAgainstDefinition(s.outputs, 16, null);
+    expect(s.running['motor1/current']?.mean).toBeCloseTo(12, 0);
+    expect(Math.sqrt(s.running['motor1/current']?.var ?? NaN)).toBeCloseTo(0.5, 1);
+    expect(s.running['motor2/current']?.mean).toBeCloseTo(3, 0);
+    const evals = s.outputs.filter((n) => n.phase === 'frozen');
+    expect(evals.every((n) => Math.abs(n.value) < 4)).toBe(true);
   });
 
   it('momentum null is the cumulative average: running mean = mean of the training values', async () => {
