@@ -48,7 +48,8 @@ describe('streamnorm fit / inspect', () => {
   });
 
   it('clear errors: missing options, unknown scaler, missing file, corrupt snapshot', async () => {
-    await expect(capture(['fit', '--out', 'x.json'])).rejects.toThrow(/--input FILE is required/);
+    await expect(capture(['fit', '--out', 'x.json'])).rejects.toThrow(/fit: --input FILE or --config FILE is required/);
+    await expect(capture(['fit', '--input', 'a.csv'])).rejects.toThrow(/fit: --out FILE is required/);
     await expect(capture(['fit', '--input', 'a.csv', '--out', 'x.json', '--scaler', 'zscore'])).rejects.toThrow(/--scaler: expected one of standard, minmax, maxabs, robust/);
     await expect(capture(['fit', '--input', join(dir, 'nope.csv'), '--out', join(dir, 'x.json')])).rejects.toThrow(/no such file/);
     const corrupt = join(dir, 'corrupt.json');
