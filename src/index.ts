@@ -41,7 +41,7 @@ export type { ScalerState } from './state/scaler-state.js';
 export { saveSnapshot, restoreSnapshot, SNAPSHOT_VERSION } from './state/snapshot.js';
 export type { Snapshot } from './state/snapshot.js';
 export { toSklearn, fromSklearn, fromSklearnFeatures } from './state/sklearn.js';
-export type { SklearnAttributes } from './state/sklearn.js';
+export type { SklearnAttributes, ScalerOptionsOf } from './state/sklearn.js';
 
 export { BatchNormStats } from './batchnorm.js';
 export type { BatchNormOptions, BatchNormState } from './batchnorm.js';

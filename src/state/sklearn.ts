@@ -74,7 +74,7 @@ export function toSklearn(scaler: Scaler): Record<string, number | null> {
  * s.transform(14); // => 2
  * ```
  */
-export function fromSklearn(kind: ScalerKind, attributes: SklearnAttributes, options: Omit<ScalerSpec, 'kind'> = {}): Scaler {
+export function fromSklearn<K extends ScalerKind>(kind: K, attributes: SklearnAttributes, options: ScalerOptionsOf<K> = {} as ScalerOptionsOf<K>): Scaler {
   if (!isRecord(attributes)) fail('scikit-learn attributes', 'must be an object');
   const scaler = createScaler({ ...options, kind } as ScalerSpec);
   const get = (name: string, optional = false): number | null => scalarAttribute(attributes, name, optional);
@@ -134,6 +134,9 @@ export function fromSklearn(kind: ScalerKind, attributes: SklearnAttributes, opt
   return scaler;
 }
 
+/** The options of the scaler of kind `K` (its spec without `kind`). */
+export type ScalerOptionsOf<K extends ScalerKind> = Omit<Extract<ScalerSpec, { kind: K }>, 'kind'>;
+
 function positive(value: number | null, name: string): number {
   if (value === null || !(value > 0) || !Number.isFinite(value)) fail(name, `must be a finite number > 0, got ${String(value)}`);
   return value;
@@ -164,11 +167,11 @@ function scalarAttribute(attributes: SklearnAttributes, name: string, optional: 
  * m.get('b')?.transform(5); // => 0.5
  * ```
  */
-export function fromSklearnFeatures(
-  kind: ScalerKind,
+export function fromSklearnFeatures<K extends ScalerKind>(
+  kind: K,
   attributes: Record<string, unknown>,
   featureNames?: readonly string[],
-  options: Omit<ScalerSpec, 'kind'> = {},
+  options: ScalerOptionsOf<K> = {} as ScalerOptionsOf<K>,
 ): Map<string, Scaler> {
   const names = featureNames ?? (attributes.feature_names_in_ as string[] | undefined);
   const width = Object.entries(attributes).find(([k, v]) => k !== 'feature_names_in_' && Array.isArray(v))?.[1] as unknown[] | undefined;

@@ -63,7 +63,7 @@ describe('streamnorm fit / inspect', () => {
     expect(help.stdout).toMatch(/Usage: streamnorm <command>/);
     const fitHelp = await run(process.execPath, [cli, 'fit', '--help']);
     expect(fitHelp.stdout).toMatch(/--input FILE/);
-    const bad = await run(process.execPath, [cli, 'frobnicate']).catch((e: { code: number; stderr: string }) => e);
+    const bad = (await run(process.execPath, [cli, 'frobnicate']).catch((e: { code: number; stderr: string }) => e)) as { code: number; stderr: string };
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('streamnorm: unknown command "frobnicate"; expected one of demo, run, fit, inspect, help (see streamnorm --help)\n');
   });
