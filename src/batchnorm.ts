@@ -25,8 +25,8 @@ export interface BatchNormOptions {
  * computed with {@link MeanVar}, more accurately than PyTorch at large offsets (where PyTorch's
  * float sum loses digits). Non-finite values in a batch are left out of its statistics and come
  * out as NaN. A batch of one valid value has no unbiased variance: it is normalized to 0 and the
- * running variance is left unchanged (PyTorch raises an error instead). An empty batch changes
- * nothing.
+ * running statistics are left unchanged (PyTorch raises an error instead); so is a batch with no
+ * spread when eps is 0. An empty batch changes nothing.
  *
  * @example
  * ```ts
@@ -65,7 +65,9 @@ export class BatchNormStats {
     const out = new Float64Array(batch.length);
     if (stats.count === 0) return out.fill(NaN);
     const mean = stats.mean;
-    const invStd = 1 / Math.sqrt(stats.variance(0) + this.eps);
+    const denominator = stats.variance(0) + this.eps;
+    // A batch with no spread and eps 0 (e.g. a single value) has nothing to scale: outputs are 0.
+    const invStd = denominator > 0 ? 1 / Math.sqrt(denominator) : 0;
     for (let i = 0; i < batch.length; i++) {
       const x = batch[i] as number;
       out[i] = x - x === 0 ? (x - mean) * invStd : NaN;

@@ -69,6 +69,7 @@ describe('BatchNormStats semantics', () => {
     expect(Array.from(bn.train([5]))).toEqual([0]);
     expect(bn.batchesTracked).toBe(0);
     expect(Array.from(bn.train([]))).toEqual([]);
+    expect(Array.from(new BatchNormStats({ eps: 0 }).train([5, NaN]))).toEqual([0, NaN]);
     expect(bn.toState()).toEqual({ momentum: 0.1, eps: 1e-5, runningMean: 0, runningVar: 1, batchesTracked: 0 });
   });
 
