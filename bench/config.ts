@@ -14,8 +14,9 @@ export interface BenchConfig {
   keyedReadings: number;
   /** Readings per emission of the chunked form. */
   chunkSize: number;
-  /** Series of the memory section. */
+  /** Series of the memory section, and fresh processes (runs) per configuration. */
   memorySeries: number;
+  memoryRuns: number;
   /** Series and readings per run of the BatchNorm section. */
   batchNormSeries: number;
   batchNormReadings: number;
@@ -39,18 +40,19 @@ export const FULL: BenchConfig = {
     { ids: 100_000, label: '100k' },
     { ids: 1_000_000, label: '1M' },
   ],
-  keyedReadings: 2_000_000,
+  keyedReadings: 1_000_000,
   chunkSize: 1024,
   memorySeries: 1_000_000,
+  memoryRuns: 2,
   batchNormSeries: 1_000,
-  batchNormReadings: 2_048_000,
+  batchNormReadings: 1_024_000,
   mqttSeries: 100,
   mqttThroughputReadings: 20_000,
   mqttLatencyReadings: 3_000,
   mqttLatencyRate: 1_000,
   influxPoints: 200_000,
-  cpu: { warmup: 1, repeats: 5, minRepeats: 3, budgetSeconds: 40 },
-  servers: { warmup: 1, repeats: 5, minRepeats: 3, budgetSeconds: 60 },
+  cpu: { warmup: 1, repeats: 5, minRepeats: 3, budgetSeconds: 20 },
+  servers: { warmup: 1, repeats: 5, minRepeats: 3, budgetSeconds: 30 },
 };
 
 export const QUICK: BenchConfig = {
@@ -63,6 +65,7 @@ export const QUICK: BenchConfig = {
   keyedReadings: 200_000,
   chunkSize: 1024,
   memorySeries: 100_000,
+  memoryRuns: 1,
   batchNormSeries: 100,
   batchNormReadings: 204_800,
   mqttSeries: 20,

@@ -83,7 +83,7 @@ function handName(phase: MemoryConfig['phase']): string {
 
 /** Section 4: every scaler kind frozen and fitting, against a hand-written Map of plain objects. */
 export async function benchMemory(cfg: BenchConfig, runner: MemoryRunner, log: (line: string) => void = () => undefined): Promise<RawFigure[]> {
-  const repeats = Math.max(1, cfg.cpu.minRepeats);
+  const repeats = Math.max(1, cfg.memoryRuns);
   const figures: RawFigure[] = [];
   const series = cfg.memorySeries;
   const n = series >= 1e6 ? `${series / 1e6}M` : series >= 1e3 ? `${series / 1e3}k` : String(series);
