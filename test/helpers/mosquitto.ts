@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort, waitForPort } from './free-port.js';
@@ -57,6 +57,9 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   if (bin === undefined) throw new Error('mosquitto is not installed');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'streamnorm-mosquitto-'));
+  // started as root, mosquitto drops privileges to the `mosquitto` user, which must be able to
+  // write its persistence file here (else a restart silently loses every session)
+  chmodSync(dir, 0o777);
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
     conf,
@@ -90,6 +93,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     exited.catch(() => undefined);
     await Promise.race([waitForPort(port), exited]);
   };
+  const persistenceErrors = (): string[] => stderr.split('\n').filter((l) => /Error saving|Permission denied/.test(l));
   const halt = async (): Promise<void> => {
     const proc = child;
     child = undefined;
@@ -110,6 +114,8 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     port,
     restart: async () => {
       await halt();
+      const errors = persistenceErrors();
+      if (errors.length > 0) throw new Error(`mosquitto could not save its sessions before the restart: ${errors.join('; ')}`);
       await start();
     },
     stop: async () => {

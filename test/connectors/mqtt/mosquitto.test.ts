@@ -152,7 +152,9 @@ describe.skipIf(skip !== undefined)(`broker restart mid-stream on Mosquitto${ski
 
     const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !seen.has(i));
     expect(missing).toEqual([]);
-    expect(events.filter((e) => e.type === 'connect').length).toBeGreaterThanOrEqual(2);
+    const connects = events.filter((e) => e.type === 'connect');
+    expect(connects.length).toBeGreaterThanOrEqual(2);
+    expect(connects.at(-1)).toMatchObject({ sessionPresent: true }); // the session survived the restart
     const duplicates = [...seen.values()].filter((c) => c > 1).length;
     console.info(`[restart] ${n} readings published, ${seen.size} distinct received, ${duplicates} delivered more than once`);
   });
