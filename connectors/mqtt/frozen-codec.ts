@@ -58,6 +58,14 @@ export function encodeFrozenStats(series: string, params: FrozenParams): string 
 /**
  * Decodes a retained stats message into frozen (immutable) statistics. Throws an Error naming
  * the first bad field, so a reader can count it instead of serving wrong numbers.
+ *
+ * @example
+ * ```ts
+ * import { decodeFrozenStats } from 'streamnorm/mqtt';
+ * const text = '{"format":"streamnorm.frozen/1","series":"s","params":{"kind":"standard","pre":"none","center":2,"scale":1,"invScale":"NaN","offset":0,"clip":null,"zeroSpread":true,"count":3,"version":1}}';
+ * const { series, params } = decodeFrozenStats(text);
+ * [series, params.center, params.invScale, params.clip]; // => ['s', 2, NaN, undefined]
+ * ```
  */
 export function decodeFrozenStats(text: string): SeriesParams {
   const doc = JSON.parse(text) as { format?: unknown; series?: unknown; params?: Record<string, unknown> } | null;

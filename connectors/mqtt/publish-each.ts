@@ -32,7 +32,17 @@ export type Outgoing = { topic: string; payload: string | Buffer; publish: IClie
  * flight was acknowledged (a built client is then ended gracefully). An item that cannot become a
  * message, a QoS 0 publish dropped while offline, and a publish the broker refused (MQTT 5
  * reason code) are acks with `ok: false`; any other publish error (the client was ended) errors
- * the stream.
+ * the stream. {@link publishNormalized} and {@link publishFrozenStats} are built on it; use it
+ * for messages of your own.
+ *
+ * @example
+ * ```ts
+ * import { lastValueFrom, of, toArray } from 'rxjs';
+ * import { publishEach } from 'streamnorm/mqtt';
+ * const toMessage = (n: number) => (n < 0 ? { error: 'negative' } : { topic: `doc/each/${n}`, payload: String(n), publish: { qos: 1 as const } });
+ * const acks = await lastValueFrom(of(1, -1).pipe(publishEach({ connect: { url: brokerUrl } }, toMessage), toArray()));
+ * acks.map((a) => [a.item, a.ok, a.error]); // => [[-1, false, 'negative'], [1, true, undefined]]
+ * ```
  */
 export function publishEach<T>(options: PublisherOptions, toMessage: (item: T) => Outgoing): OperatorFunction<T, PublishAck<T>> {
   if (options.client === undefined && options.connect === undefined) throw new Error('an MQTT sink needs a client or connect options');

@@ -90,6 +90,17 @@ export function statsFilter(template: string): string {
  * update as it is published. An older version than one already seen for a series is skipped
  * (retained messages and live updates may cross). Unreadable messages are counted in
  * `diagnostics` when given and skipped. Never completes on its own.
+ *
+ * @example
+ * ```ts
+ * import { lastValueFrom, of, firstValueFrom } from 'rxjs';
+ * import { MinMaxScaler } from 'streamnorm';
+ * import { publishFrozenStats, watchFrozenStats } from 'streamnorm/mqtt';
+ * const params = new MinMaxScaler().learnMany([0, 50]).freeze();
+ * await lastValueFrom(of({ series: 'doc/watch', params }).pipe(publishFrozenStats({ connect: { url: brokerUrl }, topic: 'doc-watch/{series}' })));
+ * const first = await firstValueFrom(watchFrozenStats({ connect: { url: brokerUrl }, topic: 'doc-watch/{series}' }));
+ * [first.series, first.params.scale]; // => ['doc/watch', 50]
+ * ```
  */
 export function watchFrozenStats(options: StatsReaderOptions = {}): Observable<SeriesParams> {
   if (options.client === undefined && options.connect === undefined) throw new Error('watchFrozenStats needs a client or connect options');
@@ -139,6 +150,13 @@ export function watchFrozenStats(options: StatsReaderOptions = {}): Observable<S
  * map. Retained messages come right after the subscription is granted; the map is returned once
  * none has arrived for `idleMs` (default 300 ms) after that. Rejects if the connection or the
  * subscription fails.
+ *
+ * @example
+ * ```ts
+ * import { readFrozenStats } from 'streamnorm/mqtt';
+ * const none = await readFrozenStats({ connect: { url: brokerUrl }, topic: 'doc-empty/{series}', idleMs: 100 });
+ * none.size; // => 0
+ * ```
  */
 export function readFrozenStats(options: StatsReaderOptions & { idleMs?: number } = {}): Promise<Map<string, FrozenParams>> {
   const idleMs = options.idleMs ?? 300;

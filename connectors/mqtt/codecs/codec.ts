@@ -60,6 +60,15 @@ export function decodePayload(payload: Uint8Array, codec: CodecSpec, ctx: Decode
  * Checks a codec spec up front so a typo fails at configuration, not per message.
  *
  * @throws Error naming the unknown codec.
+ *
+ * @example
+ * ```ts
+ * import { checkCodec } from 'streamnorm/mqtt';
+ * checkCodec({ kind: 'json', value: 'v' }); // => undefined
+ * let message = '';
+ * try { checkCodec('csv' as never); } catch (e) { message = (e as Error).message; }
+ * message.startsWith('unknown codec "csv"'); // => true
+ * ```
  */
 export function checkCodec(codec: CodecSpec): void {
   const kind = typeof codec === 'string' ? codec : (codec as { kind?: unknown })?.kind;
