@@ -38,7 +38,7 @@ describe.skipIf(!haveVm)('examples/mqtt-to-influx: aedes -> normalize -> Victori
     const values = await vm.exportSeries('normalized_value');
     const raws = await vm.exportSeries('normalized_raw');
     expect(values.reduce((n, x) => n + x.values.length, 0)).toBe(119);
-    const ids = [...new Set(values.map((x) => x.metric.series))].sort();
+    const ids = [...new Set(values.map((x) => x.metric.series as string))].sort();
     expect(ids).toEqual(['plant1/dev1/temperature', 'plant1/dev1/vibration', 'plant1/dev2/temperature', 'plant1/dev2/vibration']);
 
     for (const id of ids) {
