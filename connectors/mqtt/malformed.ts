@@ -14,6 +14,8 @@
  *   wrong type, no resolved name).
  * - `unsupported-value`: a SenML record whose value is a string, boolean, data or sum only
  *   (`vs`, `vb`, `vd`, `s`); streamnorm takes numeric `v` values.
+ * - `bad-series`: no series id could be made for a value (the series template names a tag the
+ *   message does not have, or the series function threw or returned an empty or non-string id).
  */
 export type MalformedReason =
   | 'oversize'
@@ -24,7 +26,8 @@ export type MalformedReason =
   | 'wrong-type'
   | 'bad-time'
   | 'bad-senml'
-  | 'unsupported-value';
+  | 'unsupported-value'
+  | 'bad-series';
 
 /** Every {@link MalformedReason}, in a fixed order. */
 export const MALFORMED_REASONS: readonly MalformedReason[] = [
@@ -37,4 +40,5 @@ export const MALFORMED_REASONS: readonly MalformedReason[] = [
   'bad-time',
   'bad-senml',
   'unsupported-value',
+  'bad-series',
 ];

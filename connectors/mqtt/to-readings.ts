@@ -31,8 +31,10 @@ export interface MessageReadings {
  * payload has one, and `field` for a named value (a JSON field or SenML name; appended as
  * `captured/name` when the topic captured a `field` too). The default series id is the captures
  * in pattern order followed by the value's name, joined by `/` (the topic itself when the
- * pattern captures nothing). A series template with an unknown placeholder refuses the value as
- * `missing-value`. Event time is the payload's, else the receive time.
+ * pattern captures nothing). A series template with an unknown placeholder, or a series function
+ * that throws or returns no id, refuses the value as `bad-series`. Event time is the payload's,
+ * else the receive time; readings keep message order, and out-of-order event times are passed
+ * on as they are for the operators' policy to judge.
  *
  * @example
  * ```ts
@@ -56,15 +58,33 @@ export function messageReadings(
     const tags = { ...baseTags };
     if (entry.name !== undefined) tags.field = tags.field === undefined ? entry.name : `${tags.field}/${entry.name}`;
     if (entry.unit !== undefined) tags.unit = entry.unit;
-    const series = seriesId(recipe, captures, entry.name, tags, topic);
+    const series = safeSeriesId(recipe, captures, entry.name, tags, topic);
     if (typeof series !== 'string') {
-      const problem: DecodeProblem = { reason: 'missing-value', detail: `series template needs {${series.missing}}` };
+      const problem: DecodeProblem = { reason: 'bad-series', detail: series.problem };
       problems.push(entry.name === undefined ? problem : { ...problem, name: entry.name });
       continue;
     }
     readings.push({ series, value: entry.value, time: entry.time ?? receivedAt, tags });
   }
   return { readings, problems };
+}
+
+function safeSeriesId(
+  recipe: ReadingRecipe,
+  captures: Readonly<Record<string, string>>,
+  name: string | undefined,
+  tags: Readonly<Record<string, string>>,
+  topic: string,
+): string | { problem: string } {
+  let id: unknown;
+  try {
+    id = seriesId(recipe, captures, name, tags, topic);
+  } catch (e) {
+    return { problem: `series function threw: ${(e as Error).message}` };
+  }
+  if (typeof id === 'object' && id !== null && 'missing' in id) return { problem: `series template needs {${String(id.missing)}}` };
+  if (typeof id !== 'string' || id === '') return { problem: `series id ${JSON.stringify(id)} is not a non-empty string` };
+  return id;
 }
 
 function seriesId(

@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connect, connectAsync, type MqttClient } from 'mqtt';
 import { from, lastValueFrom, of, Subject, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandardScaler, type Normalized } from 'streamnorm';
@@ -90,6 +90,25 @@ describe('publishNormalized on aedes', () => {
     expect(acks.every((a) => a.ok)).toBe(true);
     expect(Object.keys(client.outgoing)).toHaveLength(0);
     await client.endAsync();
+  });
+
+  it('counts a QoS 0 reading dropped while offline, and holds QoS 1 readings until the client connects', async () => {
+    const offline = connect(broker.url, { protocolVersion: 4, manualConnect: true, queueQoSZero: false });
+    const item: Normalized = { series: 'off', raw: 1, value: 1, phase: 'frozen', version: 1 };
+    const dropped = await lastValueFrom(of(item).pipe(publishNormalized({ client: offline, qos: 0 }), toArray()));
+    expect(dropped.map((a) => [a.ok, a.error])).toEqual([[false, 'No connection to broker']]);
+
+    const got = received('normalized/held', 1);
+    await new Promise((r) => setTimeout(r, 50));
+    const held = lastValueFrom(of({ ...item, series: 'held' }).pipe(publishNormalized({ client: offline, qos: 1 }), toArray()));
+    let settled = false;
+    void held.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(settled).toBe(false); // waiting in the client's outgoing store
+    offline.connect();
+    expect((await held).map((a) => a.ok)).toEqual([true]);
+    expect((await got).map((m) => m.topic)).toEqual(['normalized/held']);
+    await offline.endAsync();
   });
 
   it('passes a source error through', async () => {

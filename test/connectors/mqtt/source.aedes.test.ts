@@ -2,7 +2,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { firstValueFrom, take, toArray, type Observable } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Reading } from 'streamnorm';
-import { mqttSource, type MalformedMessage, type MqttEvent } from 'streamnorm/mqtt';
+import { MALFORMED_REASONS, mqttSource, type MalformedMessage, type MqttEvent, type SeriesNaming } from 'streamnorm/mqtt';
 import { startAedes, type AedesBroker } from '../../helpers/aedes.js';
 
 let broker: AedesBroker;
@@ -133,7 +133,7 @@ describe('mqttSource on aedes', () => {
 });
 
 describe('mqttSource malformed payloads on aedes', () => {
-  const cases: Array<{ reason: string; topic: string; payload: string | Buffer; codec?: Parameters<typeof mqttSource>[0]['codec'] }> = [
+  const cases: Array<{ reason: string; topic: string; payload: string | Buffer; codec?: Parameters<typeof mqttSource>[0]['codec']; series?: SeriesNaming }> = [
     { reason: 'oversize', topic: 'bad/oversize', payload: '1'.repeat(65) },
     { reason: 'bad-encoding', topic: 'bad/enc', payload: Buffer.from([0x31, 0xc3, 0x28]) },
     { reason: 'not-a-number', topic: 'bad/nan-text', payload: 'warm' },
@@ -144,13 +144,26 @@ describe('mqttSource malformed payloads on aedes', () => {
     { reason: 'bad-time', topic: 'bad/time', payload: '{"value": 1, "time": "later"}', codec: { kind: 'json' } },
     { reason: 'bad-senml', topic: 'bad/senml', payload: '{"n": "x", "v": 1}', codec: 'senml' },
     { reason: 'unsupported-value', topic: 'bad/senml-vs', payload: '[{"n": "x", "vs": "on"}]', codec: 'senml' },
+    { reason: 'bad-series', topic: 'bad/series-template', payload: '1', series: '{site}/{rest}' },
+    {
+      reason: 'bad-series',
+      topic: 'bad/series-throws',
+      payload: '1',
+      series: () => {
+        throw new Error('no id');
+      },
+    },
   ];
 
-  it.each(cases)('counts $reason on $topic, keeps going, and dead-letters it as a JSON envelope', async ({ reason, topic, payload, codec }) => {
+  it('has a case for every malformed reason', () => {
+    expect(new Set(cases.map((c) => c.reason))).toEqual(new Set(MALFORMED_REASONS));
+  });
+
+  it.each(cases)('counts $reason on $topic, keeps going, and dead-letters it as a JSON envelope', async ({ reason, topic, payload, codec, series }) => {
     const c = await client();
     const source = mqttSource({
       client: c,
-      topics: [{ pattern: 'bad/#rest', codec: codec ?? 'number' }, { pattern: 'ok/+id' }],
+      topics: [{ pattern: 'bad/#rest', codec: codec ?? 'number', ...(series ? { series } : {}) }, { pattern: 'ok/+id' }],
       maxPayloadBytes: 64,
       deadLetter: { topic: 'dlq/{reason}/{topic}' },
     });
