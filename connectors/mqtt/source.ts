@@ -197,7 +197,9 @@ export function mqttSource(options: MqttSourceOptions): MqttSource {
       if (conn !== undefined) {
         // after the current delivery has been acknowledged; the route stays until the client
         // is gone, so nothing arriving meanwhile is acknowledged
-        setImmediate(() => void conn.end().finally(removeRoute));
+        const end = (): void => void conn.end().finally(removeRoute);
+        const persistent = options.connect?.clean === false;
+        setImmediate(() => (persistent && !keepSubscription && client.connected ? client.unsubscribe(Object.keys(filters), end) : end()));
       } else if (keepSubscription || !client.connected) {
         removeRoute();
       } else {

@@ -87,6 +87,20 @@ describe.skipIf(skip !== undefined)(`MQTT connector on Mosquitto${skip ? ` (NOT 
     expect(events.find((e) => e.type === 'connect')).toMatchObject({ sessionPresent: true, protocolVersion: 5 });
   });
 
+  it('drops the broker-side subscription of a persistent session when keepSubscription is false', async () => {
+    const connect = { url: broker.url, clientId: 'leaving-worker', clean: false };
+    const first = mqttSource({ connect, topics: 'leave/+id', keepSubscription: false });
+    const one = await running(first, first.readings$, 1);
+    await pub.publishAsync('leave/a', '1', { qos: 1 });
+    await one.done;
+    await new Promise((r) => setTimeout(r, 200));
+    await pub.publishAsync('leave/a', '2', { qos: 1 }); // nobody subscribed: not queued
+    const second = mqttSource({ connect, topics: 'leave/+id' });
+    const next = await running(second, second.readings$, 1);
+    await pub.publishAsync('leave/a', '3', { qos: 1 });
+    expect((await next.done).map((r) => r.value)).toEqual([3]);
+  });
+
   it('redelivers on resume a message the last run did not take completely', async () => {
     const connect = { url: broker.url, clientId: 'partial-worker', clean: false };
     const codec = { kind: 'json', fields: ['a', 'b'] } as const;
