@@ -28,9 +28,8 @@ export interface MqttNormalizeOptions {
 
 export interface MqttNormalizeSummary {
   readings: number;
-  /** Normalized readings the broker acknowledged, and those that could not be published. */
-  published: number;
-  publishFailed: number;
+  /** Normalized readings the broker acknowledged (`ok`), and those that could not be published. */
+  published: { ok: number; failed: number };
   /** Outputs by flag: `held` (the training window, released at the freeze), `invalid`, none (`frozen`). */
   outputs: { held: number; frozen: number; invalid: number };
   /** Messages the source refused (not JSON, ...), counted, never crashing the pipeline. */
@@ -47,7 +46,10 @@ export async function main(options: MqttNormalizeOptions = {}): Promise<MqttNorm
   const embedded = options.brokerUrl === undefined ? await startEmbeddedBroker() : undefined;
   const url = options.brokerUrl ?? (embedded?.url as string);
   const connect = { url, maxReconnectAttempts: 3 }; // give up (an error) rather than retry forever
-  const sensors = await connectMqtt(connect);
+  const sensors = await connectMqtt(connect).catch(async (e: unknown) => {
+    await embedded?.close();
+    throw e;
+  });
   const stop$ = new Subject<void>(); // ends the pipeline early if anything below fails
   try {
     // 1. The source: one reading per JSON field; series `site/device/field`, tags from the topic.
@@ -73,11 +75,14 @@ export async function main(options: MqttNormalizeOptions = {}): Promise<MqttNorm
     // 3. Publish: each output to its topic; each freeze as a retained stats message.
     const acks = lastValueFrom(outputs$.pipe(publishNormalized({ connect, topic: 'normalized/{site}/{device}/{field}' }), toArray()));
     const statsAcks = lastValueFrom(store.frozen$.pipe(takeUntil(stop$), publishFrozenStats({ connect }), toArray()));
-    acks.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
-    statsAcks.catch(() => undefined);
+    for (const p of [acks, statsAcks]) p.catch(() => undefined); // awaited below; keeps an early failure from being "unhandled"
 
-    // 4. The simulated sensors: wait until the source listens, then publish (QoS 1).
-    await sayHelloUntilHeard(sensors, heard, timeoutMs);
+    // 4. The simulated sensors. A broker drops messages nobody subscribed to yet: say hello
+    //    until the source hears it, then publish (QoS 1).
+    for (const deadline = Date.now() + timeoutMs; !(await Promise.race([heard.then(() => true), sleep(50).then(() => false)])); ) {
+      if (Date.now() > deadline) throw new Error(`the source did not subscribe within ${timeoutMs} ms`);
+      await sensors.publishAsync(HELLO, '1', { qos: 0 });
+    }
     const t0 = Date.UTC(2024, 0, 1);
     await sensors.publishAsync('sensors/plant1/dev1', 'not json {', { qos: 1 }); // malformed: counted
     for (let i = 0; i < messages; i++) {
@@ -94,12 +99,12 @@ export async function main(options: MqttNormalizeOptions = {}): Promise<MqttNorm
     // 5. What a dashboard connecting now sees: the retained statistics of every series.
     const retained: MqttNormalizeSummary['retained'] = {};
     for (const [series, p] of await readFrozenStats({ connect })) retained[series] = { center: p.center, scale: p.scale, count: p.count };
-    const flags = published.map((a) => a.item.flag);
+    const ok = published.filter((a) => a.ok).length;
+    const flagged = (flag?: string): number => published.filter((a) => a.item.flag === flag).length;
     return {
       readings: expected,
-      published: published.filter((a) => a.ok).length,
-      publishFailed: published.filter((a) => !a.ok).length,
-      outputs: { held: flags.filter((f) => f === 'held').length, frozen: flags.filter((f) => f === undefined).length, invalid: flags.filter((f) => f === 'invalid').length },
+      published: { ok, failed: published.length - ok },
+      outputs: { held: flagged('held'), frozen: flagged(undefined), invalid: flagged('invalid') },
       malformed: source.diagnostics.counters.malformed,
       retained,
     };
@@ -110,17 +115,7 @@ export async function main(options: MqttNormalizeOptions = {}): Promise<MqttNorm
   }
 }
 
-/** A broker drops messages nobody subscribed to yet: say hello until the source hears it. */
-async function sayHelloUntilHeard(client: Awaited<ReturnType<typeof connectMqtt>>, heard: Promise<unknown>, timeoutMs: number): Promise<void> {
-  let done = false;
-  const listening = heard.then(() => void (done = true)); // rejects if the source fails
-  listening.catch(() => undefined);
-  for (const deadline = Date.now() + timeoutMs; !done; ) {
-    if (Date.now() > deadline) throw new Error(`the source did not subscribe within ${timeoutMs} ms`);
-    await client.publishAsync(HELLO, '1', { qos: 0 });
-    await Promise.race([listening, new Promise((r) => setTimeout(r, 50))]);
-  }
-}
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** An in-process aedes broker on a free port of 127.0.0.1 (aedes is an optional dependency). */
 async function startEmbeddedBroker(): Promise<{ url: string; close(): Promise<void> }> {
@@ -138,7 +133,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const int = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
   main({ brokerUrl: values.broker, devices: int(values.devices), messages: int(values.messages), train: int(values.train) }).then(
     (s) => {
-      console.log(`${s.readings} readings -> ${s.published} published (${s.publishFailed} failed): ${s.outputs.held} held, ${s.outputs.frozen} frozen, ${s.outputs.invalid} invalid; ${s.malformed} malformed message(s)`);
+      console.log(`${s.readings} readings -> ${s.published.ok} published (${s.published.failed} failed): ${s.outputs.held} held, ${s.outputs.frozen} frozen, ${s.outputs.invalid} invalid; ${s.malformed} malformed message(s)`);
       for (const [series, p] of Object.entries(s.retained)) console.log(`  retained stats ${series}: mean ${p.center.toFixed(3)}, std ${p.scale.toFixed(3)} (n=${p.count})`);
     },
     (error: unknown) => {

@@ -85,8 +85,8 @@ export async function main(options: MqttToInfluxOptions = {}): Promise<MqttToInf
     );
     done.catch(() => undefined); // awaited below; keeps an early failure from being "unhandled"
 
-    // The simulated sensors: wait until the source listens (a broker drops messages nobody
-    // subscribed to yet), then one message per field, one second apart in event time.
+    // The simulated sensors. A broker drops messages nobody subscribed to yet: say hello until
+    // the source hears it, then one message per field, one second apart in event time.
     for (const deadline = Date.now() + timeoutMs; !(await Promise.race([heard.then(() => true), sleep(50).then(() => false)])); ) {
       if (Date.now() > deadline) throw new Error(`the source did not subscribe within ${timeoutMs} ms`);
       await sensors.publishAsync(HELLO, '1', { qos: 0 });

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../examples/sklearn-serve.js';
+import { runBuiltExample, type ExampleRun } from './run-built.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dataFile = join(root, 'examples/data/sklearn-standard-scaler.json');
@@ -16,16 +16,7 @@ const attrs = JSON.parse(readFileSync(dataFile, 'utf8')) as { mean_: number[]; v
 const col = (name: string): number => attrs.feature_names_in_.indexOf(name);
 const z = (name: string, x: number): number => (x - (attrs.mean_[col(name)] as number)) / (attrs.scale_[col(name)] as number);
 
-/** Runs the built example as a user does; resolves with its exit code and output. */
-function runBuilt(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(root, 'dist/examples/sklearn-serve.js'), ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((resolve) => child.on('close', (code) => (clearTimeout(kill), resolve({ code, stdout, stderr }))));
-}
+const runBuilt = (args: string[]): Promise<ExampleRun> => runBuiltExample('sklearn-serve', args, tmp);
 
 describe('examples/sklearn-serve', () => {
   it('the data file has the shape of json.dump of a fitted StandardScaler', () => {
