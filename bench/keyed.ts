@@ -14,6 +14,8 @@ import { LIMIT_TRANSFORM } from './limits.js';
 import * as p from './pipelines.js';
 
 const SAMPLE_EVERY = 65_536;
+/** Above this many ids the groupBy baseline is not run: one group per id makes a run take minutes. */
+export const GROUPBY_MAX_IDS = 100_000;
 
 /** A measured pipeline: its case name, label, and what its runs were. */
 interface Subject {
@@ -83,7 +85,7 @@ async function frozenGroup(cfg: BenchConfig, label: string, ids: string[], readi
   const perChunk = Math.max(1, SAMPLE_EVERY / cfg.chunkSize);
   const subjects: Subject[] = [
     { name: `${k}.map-map`, label: `frozen, ${label} ids: hand-written map + Map lookup`, baseline: `${k}.map-map`, stateBytes: hand.bytes, run: () => drive(readings, n, SAMPLE_EVERY, p.handMapFrozen(hand.value)) },
-    { name: `${k}.groupby`, label: `frozen, ${label} ids: hand-written groupBy + map`, baseline: `${k}.map-map`, stateBytes: hand.bytes, run: () => drive(readings, n, SAMPLE_EVERY, p.handGroupByFrozen(hand.value)) },
+    ...(ids.length <= GROUPBY_MAX_IDS ? [{ name: `${k}.groupby`, label: `frozen, ${label} ids: hand-written groupBy + map`, baseline: `${k}.map-map`, stateBytes: hand.bytes, run: () => drive(readings, n, SAMPLE_EVERY, p.handGroupByFrozen(hand.value)) }] : []),
     { name: `${k}.operator`, label: `frozen, ${label} ids: normalize (per item)`, baseline: `${k}.map-map`, target: atLeast(1, 'map + Map'), stateBytes: store.bytes, run: () => drive(readings, n, SAMPLE_EVERY, p.operatorFrozen(store.value)) },
     { name: `${c}.chunks`, label: `frozen, ${label} ids: normalizeChunks (${cfg.chunkSize} per array)`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), stateBytes: store.bytes, run: () => drive(chunks, n, perChunk, p.chunksFrozen(store.value)) },
     { name: `${c}.columns`, label: `frozen, ${label} ids: normalizeColumns (${cfg.chunkSize} values per series batch)`, baseline: LIMIT_TRANSFORM, target: atLeast(1 / 30, 'plain loop'), stateBytes: store.bytes, run: () => drive(batches, n, perChunk, p.columnsFrozen(store.value)) },
@@ -92,14 +94,14 @@ async function frozenGroup(cfg: BenchConfig, label: string, ids: string[], readi
 }
 
 /** Fitting at one cardinality: operator and chunks against the hand-written forms. */
-async function fitGroup(cfg: BenchConfig, label: string, readings: Reading[]): Promise<RawFigure[]> {
+async function fitGroup(cfg: BenchConfig, label: string, ids: number, readings: Reading[]): Promise<RawFigure[]> {
   const n = readings.length;
   const chunks = chunksOf(readings, cfg.chunkSize);
   const k = `keyed.fit.${label}`;
   const perChunk = Math.max(1, SAMPLE_EVERY / cfg.chunkSize);
   const subjects: Subject[] = [
     { name: `${k}.map-map`, label: `fit, ${label} ids: hand-written map + Map of Welford states`, baseline: `${k}.map-map`, stateBytes: 0, run: () => drive(readings, n, SAMPLE_EVERY, p.handMapFit()) },
-    { name: `${k}.groupby`, label: `fit, ${label} ids: hand-written groupBy + scan`, baseline: `${k}.map-map`, stateBytes: 0, run: () => drive(readings, n, SAMPLE_EVERY, p.handGroupByFit()) },
+    ...(ids <= GROUPBY_MAX_IDS ? [{ name: `${k}.groupby`, label: `fit, ${label} ids: hand-written groupBy + scan`, baseline: `${k}.map-map`, stateBytes: 0, run: () => drive(readings, n, SAMPLE_EVERY, p.handGroupByFit()) }] : []),
     { name: `${k}.operator`, label: `fit, ${label} ids: normalize (per item, provisional)`, baseline: `${k}.map-map`, target: atLeast(1, 'map + Map'), stateBytes: 0, run: () => drive(readings, n, SAMPLE_EVERY, p.operatorFit()) },
     { name: `chunked.fit.${label}.chunks`, label: `fit, ${label} ids: normalizeChunks (${cfg.chunkSize} per array)`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), stateBytes: 0, run: () => drive(chunks, n, perChunk, p.chunksFit()) },
   ];
@@ -115,7 +117,7 @@ export async function benchKeyed(cfg: BenchConfig, log: (line: string) => void =
     log(`keyed: ${label} ids, ${readings.length} readings: frozen`);
     figures.push(...(await frozenGroup(cfg, label, ids, readings)));
     log(`keyed: ${label} ids: fit`);
-    figures.push(...(await fitGroup(cfg, label, readings)));
+    figures.push(...(await fitGroup(cfg, label, ids.length, readings)));
   }
   return figures;
 }
