@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { Subject, concat, defer, from, lastValueFrom, toArray } from 'rxjs';
 import { batchNorm, type BatchNormMode, type BatchNormStats, type Normalized, type Reading } from 'streamnorm';
 
+/** Options of {@link main}: batch size, number of train batches and eval readings, momentum, seed. */
 export interface BatchNormStreamOptions {
   /** Valid readings per mini-batch of a series (default 16). */
   batchSize?: number;
@@ -28,6 +29,7 @@ export interface BatchNormStreamOptions {
   seed?: number;
 }
 
+/** What {@link main} returns: output counts, running statistics per series, every output. */
 export interface BatchNormStreamSummary {
   /** Outputs in train mode (phase 'fitting'), in eval mode (phase 'frozen'), and flagged invalid. */
   trained: number;
@@ -64,6 +66,11 @@ function simulate(count: number, t0: number, noise: () => number): Reading[] {
   return out;
 }
 
+/**
+ * Runs the example: simulated motor currents through `batchNorm` in train mode, a switch to eval
+ * on `mode$`, then live readings normalized with the running statistics. Synchronous data, no
+ * I/O: deterministic for a seed, done in milliseconds.
+ */
 export async function main(options: BatchNormStreamOptions = {}): Promise<BatchNormStreamSummary> {
   const { batchSize = 16, trainBatches = 5, evalSamples = 8, momentum = null, seed = 42 } = options;
   const noise = normals(seed);

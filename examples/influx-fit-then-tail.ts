@@ -11,10 +11,11 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultIfEmpty, lastValueFrom, take, tap, timeout, toArray } from 'rxjs';
+import { defaultIfEmpty, lastValueFrom, take, tap, throwError, timeout, toArray } from 'rxjs';
 import { SeriesStore, normalize, type Normalized } from 'streamnorm';
 import { influxqlHistory, influxqlTail, type SeriesKey } from 'streamnorm/influx';
 
+/** Options of {@link main}: the server, the training window, how many live points, seeding. */
 export interface InfluxFitThenTailOptions {
   /** InfluxQL server (default http://127.0.0.1:8086), database (default `plant`). */
   influxUrl?: string;
@@ -33,6 +34,7 @@ export interface InfluxFitThenTailOptions {
   onFitted?: (fitted: InfluxFitThenTailSummary['fitted']) => void;
 }
 
+/** What {@link main} returns: the history read, the frozen statistics, the live outputs. */
 export interface InfluxFitThenTailSummary {
   /** Readings learned from history, and the frozen statistics per series. */
   historyReadings: number;
@@ -44,6 +46,11 @@ export interface InfluxFitThenTailSummary {
 /** What to read: field `temp` of measurement `env`, one series per `dev` tag, named `d1/temp`. */
 const selector = { measurement: 'env', field: 'temp', seriesId: (k: SeriesKey) => `${k.tags.dev}/${k.field}` };
 
+/**
+ * Runs the example: (seed,) fit from InfluxQL history, freeze, tail `live` points and normalize
+ * them. Resolves after `live` outputs; rejects on a query error (unknown database, bad statement)
+ * or when no live point arrives for `timeoutMs`.
+ */
 export async function main(options: InfluxFitThenTailOptions = {}): Promise<InfluxFitThenTailSummary> {
   const { influxUrl: url = 'http://127.0.0.1:8086', db = 'plant', live = 9, seed = true, pollMs = 200, timeoutMs = 15_000 } = options;
   const fitUntil = options.fitUntil ?? Math.floor(Date.now() / 1000) * 1000;
@@ -71,7 +78,7 @@ export async function main(options: InfluxFitThenTailOptions = {}): Promise<Infl
   // 2. Tail: every point from fitUntil on, once, normalized with the frozen statistics. A
   //    series the history did not have passes raw (`unknownSeries: 'raw'`) instead of fitting.
   const tail$ = influxqlTail({ url, db, ...selector, start: fitUntil, interval: pollMs, lag: 2000 }).pipe(
-    timeout({ each: timeoutMs }),
+    timeout({ each: timeoutMs, with: () => throwError(() => new Error(`no live point for ${timeoutMs} ms`)) }),
     take(live),
     normalize({ store, unknownSeries: 'raw' }),
     toArray(),

@@ -1,31 +1,30 @@
 /**
- * MQTT in, MQTT out: subscribe to sensors publishing JSON with several fields, fit each series
- * (device × field) on its first readings, freeze, and publish every reading normalized with the
- * frozen statistics to `normalized/{site}/{device}/{field}`, plus each series' frozen statistics
- * as a retained message on `streamnorm/stats/{series}` (new subscribers get them at once).
- * The example simulates the sensors itself, so it needs nothing but a broker; without --broker
- * it starts an embedded one (aedes).
- *
+ * MQTT in, MQTT out: sensors publish JSON with several fields; each series (device × field) is
+ * fitted on its first readings and frozen; every reading goes out normalized with the frozen
+ * statistics to `normalized/{site}/{device}/{field}`, and each series' statistics as a retained
+ * message on `streamnorm/stats/{series}` (new subscribers get them at once). The example simulates
+ * the sensors itself; without --broker it starts an embedded broker (aedes).
  * Run:  node dist/examples/mqtt-normalize-mqtt.js [--broker mqtt://127.0.0.1:1883] [--devices 3] [--messages 40] [--train 20]
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Subject, filter, firstValueFrom, lastValueFrom, take, takeUntil, timeout, toArray } from 'rxjs';
+import { Subject, filter, firstValueFrom, lastValueFrom, take, takeUntil, throwError, timeout, toArray } from 'rxjs';
 import { SeriesStore, normalize } from 'streamnorm';
 import { connectMqtt, mqttSource, publishFrozenStats, publishNormalized, readFrozenStats } from 'streamnorm/mqtt';
 
+/** Options of {@link main}: the broker, the simulated fleet, the training length. */
 export interface MqttNormalizeOptions {
   /** Broker URL (default: an embedded aedes broker on a free port, closed at the end). */
   brokerUrl?: string;
-  /** Simulated devices (default 3), each sending `messages` JSON messages (default 40). */
+  /** Simulated devices (default 3), JSON messages per device (default 40), valid readings a series learns before it freezes (default 20). */
   devices?: number;
   messages?: number;
-  /** Valid readings each series learns before it freezes (default 20). */
   train?: number;
   /** Fail when no reading arrives for this long, ms (default 10 000). */
   timeoutMs?: number;
 }
 
+/** What {@link main} returns: counts of what came in and went out, and the retained statistics. */
 export interface MqttNormalizeSummary {
   readings: number;
   /** Normalized readings the broker acknowledged (`ok`), and those that could not be published. */
@@ -41,11 +40,16 @@ export interface MqttNormalizeSummary {
 /** Readings on this topic only tell us that the source's subscriptions are in place. */
 const HELLO = 'examples/hello';
 
+/**
+ * Runs the example: source, normalize, publish, simulated sensors, then reads the retained
+ * statistics back. Resolves once every reading was published and acknowledged; rejects when the
+ * broker cannot be reached (3 attempts) or no reading arrives for `timeoutMs`. Closes everything
+ * it opened either way.
+ */
 export async function main(options: MqttNormalizeOptions = {}): Promise<MqttNormalizeSummary> {
   const { devices = 3, messages = 40, train = 20, timeoutMs = 10_000 } = options;
   const embedded = options.brokerUrl === undefined ? await startEmbeddedBroker() : undefined;
-  const url = options.brokerUrl ?? (embedded?.url as string);
-  const connect = { url, maxReconnectAttempts: 3 }; // give up (an error) rather than retry forever
+  const connect = { url: options.brokerUrl ?? (embedded?.url as string), maxReconnectAttempts: 3 }; // then give up (an error)
   const sensors = await connectMqtt(connect).catch(async (e: unknown) => {
     await embedded?.close();
     throw e;
@@ -53,12 +57,8 @@ export async function main(options: MqttNormalizeOptions = {}): Promise<MqttNorm
   const stop$ = new Subject<void>(); // ends the pipeline early if anything below fails
   try {
     // 1. The source: one reading per JSON field; series `site/device/field`, tags from the topic.
-    const source = mqttSource({
-      connect,
-      topics: ['sensors/+site/+device', { pattern: HELLO, codec: 'number' }],
-      codec: { kind: 'json', fields: ['temperature', 'humidity'], time: 'time' },
-      timeUnit: 'ms',
-    });
+    const codec = { kind: 'json', fields: ['temperature', 'humidity'], time: 'time' } as const;
+    const source = mqttSource({ connect, topics: ['sensors/+site/+device', { pattern: HELLO, codec: 'number' }], codec, timeUnit: 'ms' });
     const heard = firstValueFrom(source.readings$.pipe(filter((r) => r.series === HELLO)));
 
     // 2. Normalize: fit per series, freeze after `train` values; 'hold' keeps the training window
@@ -68,7 +68,7 @@ export async function main(options: MqttNormalizeOptions = {}): Promise<MqttNorm
     const outputs$ = source.readings$.pipe(
       takeUntil(stop$),
       filter((r) => r.series !== HELLO),
-      timeout({ each: timeoutMs }),
+      timeout({ each: timeoutMs, with: () => throwError(() => new Error(`no reading for ${timeoutMs} ms`)) }),
       take(expected),
       normalize({ freeze: { afterSamples: train }, whileFitting: 'hold', store }),
     );

@@ -11,12 +11,14 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Subject, filter, firstValueFrom, lastValueFrom, take, takeUntil, timeout, toArray } from 'rxjs';
+import { Subject, filter, firstValueFrom, lastValueFrom, take, takeUntil, throwError, timeout, toArray } from 'rxjs';
 import { normalize } from 'streamnorm';
 import { connectMqtt, mqttSource } from 'streamnorm/mqtt';
 import { influxSink, toInflux, type RetryOptions, type WriteReport } from 'streamnorm/influx';
 
+/** Options of {@link main}: broker, InfluxDB target (v2 bucket or v1 database), fleet, retries. */
 export interface MqttToInfluxOptions {
+  /** Broker URL (default mqtt://127.0.0.1:1883). */
   brokerUrl?: string;
   /** InfluxDB (or VictoriaMetrics) base URL (default http://127.0.0.1:8086). */
   influxUrl?: string;
@@ -35,6 +37,7 @@ export interface MqttToInfluxOptions {
   retry?: RetryOptions;
 }
 
+/** What {@link main} returns: output counts and the sink's write report. */
 export interface MqttToInfluxSummary {
   readings: number;
   /** Outputs by phase: provisional while fitting, frozen, flagged invalid. */
@@ -52,6 +55,12 @@ function simulatedValue(field: (typeof FIELDS)[number], d: number, i: number): n
   return d === 2 && i === 7 ? null : 0.5 * d + 0.1 * Math.cos(i);
 }
 
+/**
+ * Runs the example: MQTT source, normalize, `toInflux`, simulated sensors. Resolves with the
+ * write report once the sink drained (lines the server refused or that outlasted the retries are
+ * in `failed`, not thrown); rejects when the broker cannot be reached or no reading arrives for
+ * `timeoutMs`.
+ */
 export async function main(options: MqttToInfluxOptions = {}): Promise<MqttToInfluxSummary> {
   const { devices = 2, messages = 30, train = 10, timeoutMs = 10_000 } = options;
   const connect = { url: options.brokerUrl ?? 'mqtt://127.0.0.1:1883', maxReconnectAttempts: 3 };
@@ -76,7 +85,7 @@ export async function main(options: MqttToInfluxOptions = {}): Promise<MqttToInf
       source.readings$.pipe(
         takeUntil(stop$),
         filter((r) => r.series !== HELLO),
-        timeout({ each: timeoutMs }),
+        timeout({ each: timeoutMs, with: () => throwError(() => new Error(`no reading for ${timeoutMs} ms`)) }),
         take(expected),
         normalize({ freeze: { afterSamples: train }, whileFitting: 'provisional' }),
         toInflux(sink), // writes each output and passes it on; completes once the sink drained

@@ -14,11 +14,13 @@ import { parseArgs } from 'node:util';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { fromSklearnFeatures, inverseNormalize, normalize, type Reading } from 'streamnorm';
 
+/** Options of {@link main}: which scikit-learn dump to serve. */
 export interface SklearnServeOptions {
   /** The JSON dump of the fitted scaler (default: examples/data/sklearn-standard-scaler.json). */
   file?: string;
 }
 
+/** What {@link main} returns: the outputs, the mapped-back predictions and the counters (NaN as null). */
 export interface SklearnServeSummary {
   /** Feature names of the Python scaler (`feature_names_in_`). */
   features: string[];
@@ -44,6 +46,11 @@ const featureOf = (series: string): string => series.slice(series.lastIndexOf('/
 /** JSON has no NaN: show a missing number as null. */
 const num = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
+/**
+ * Runs the example: imports the scaler, normalizes a few readings with it and maps predictions
+ * back. No I/O but reading the file; rejects when the file is missing or an attribute is bad
+ * (the error names it).
+ */
 export async function main(options: SklearnServeOptions = {}): Promise<SklearnServeSummary> {
   // 1. One frozen scaler per feature, keyed by feature_names_in_ (version 1, phase 'frozen').
   const attributes = JSON.parse(readFileSync(options.file ?? defaultFile(), 'utf8')) as Record<string, unknown>;
