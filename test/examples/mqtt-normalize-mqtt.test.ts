@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrozenStats } from 'streamnorm/mqtt';
 import { main } from '../../examples/mqtt-normalize-mqtt.js';
 import { startAedes, type AedesBroker } from '../helpers/aedes.js';
+import { mosquittoSkipReason, startMosquitto, type MosquittoBroker } from '../helpers/mosquitto.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -106,5 +107,34 @@ describe('examples/mqtt-normalize-mqtt against an embedded aedes broker', () => 
     expect(s.published).toEqual({ ok: 12, failed: 0 });
     expect(s.outputs).toEqual({ held: 6, frozen: 5, invalid: 1 });
     expect(Object.keys(s.retained)).toHaveLength(2);
+  });
+});
+
+const noMosquitto = mosquittoSkipReason();
+
+describe.skipIf(noMosquitto !== undefined)('examples/mqtt-normalize-mqtt against Mosquitto (MQTT 5)', () => {
+  let broker: MosquittoBroker;
+  beforeAll(async () => {
+    broker = await startMosquitto();
+  });
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('publishes every normalized reading and retains the statistics of every series', async () => {
+    const out = await record(broker.url, 'normalized/#');
+    const s = await main({ brokerUrl: broker.url, devices: 3, messages: 20, train: 8 });
+    await sleep(200);
+    await out.client.endAsync();
+    expect(s.published).toEqual({ ok: 120, failed: 0 });
+    // 6 series × 8 held; dev1's null humidity (message 5) flagged; the rest frozen.
+    expect(s.outputs).toEqual({ held: 48, frozen: 71, invalid: 1 });
+    expect(s.malformed).toBe(1);
+    expect(Object.keys(s.retained)).toHaveLength(6);
+    expect(out.got).toHaveLength(120);
+    const late = await record(broker.url, 'streamnorm/stats/#');
+    await sleep(200);
+    await late.client.endAsync();
+    expect(late.got.filter((m) => m.retain)).toHaveLength(6);
   });
 });
