@@ -5,6 +5,8 @@ import { Aedes } from 'aedes';
 export interface EmbeddedBroker {
   url: string;
   port: number;
+  /** The aedes instance (to observe subscriptions or publish from the same process). */
+  broker: Aedes;
   /** Closes every connection, the listener and the broker. */
   close(): Promise<void>;
 }
@@ -31,6 +33,7 @@ export async function startEmbeddedBroker(port = 0, host = '127.0.0.1'): Promise
   return {
     url: `mqtt://${host}:${bound}`,
     port: bound,
+    broker,
     close: () =>
       (closing ??= (async () => {
         for (const s of sockets) s.destroy();

@@ -59,33 +59,6 @@ export function close(a: number, b: number, rel = 1e-12, floor = 0): boolean {
   return Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), floor);
 }
 
-/** Exact mean and population variance of doubles, by rational arithmetic (BigInt), rounded once. */
-export function exactMoments(xs: readonly number[]): { mean: number; variance: number } {
-  // Every double is an integer multiple of 2^-1074.
-  const SHIFT = 1074n;
-  const toBig = (x: number): bigint => {
-    const buf = new DataView(new ArrayBuffer(8));
-    buf.setFloat64(0, x);
-    const bits = buf.getBigUint64(0);
-    const sign = bits >> 63n ? -1n : 1n;
-    const exp = Number((bits >> 52n) & 0x7ffn);
-    const frac = bits & 0xfffffffffffffn;
-    const mant = exp === 0 ? frac : frac | (1n << 52n);
-    const e = BigInt(exp === 0 ? 1 : exp) - 1075n; // x = mant · 2^e
-    return sign * (mant << (e + SHIFT));
-  };
-  const n = BigInt(xs.length);
-  const ints = xs.map(toBig);
-  const sum = ints.reduce((a, b) => a + b, 0n);
-  // mean = sum / (n · 2^1074); variance = Σ(n·x − sum)² / (n³ · 2^2148)
-  let ss = 0n;
-  for (const v of ints) {
-    const d = n * v - sum;
-    ss += d * d;
-  }
-  return { mean: ratioToDouble(sum, n << SHIFT), variance: ratioToDouble(ss, n * n * n << (2n * SHIFT)) };
-}
-
 /** A double as an exact dyadic rational n · 2^-k. */
 export interface Dyadic {
   n: bigint;
@@ -110,6 +83,25 @@ export const dSub = (a: Dyadic, b: Dyadic): Dyadic => dAdd(a, { n: -b.n, k: b.k 
 export const dMul = (a: Dyadic, b: Dyadic): Dyadic => ({ n: a.n * b.n, k: a.k + b.k });
 export const dToNumber = (a: Dyadic): number => ratioToDouble(a.n, 1n << a.k);
 
+/** Exact mean and population variance of doubles, by rational arithmetic (BigInt), rounded once. */
+export function exactMoments(xs: readonly number[]): { mean: number; variance: number } {
+  // Every double is an integer multiple of 2^-1074: bring all to that common denominator.
+  const SHIFT = 1074n;
+  const ints = xs.map((x) => {
+    const d = dyadic(x);
+    return d.n << (SHIFT - d.k);
+  });
+  const n = BigInt(xs.length);
+  const sum = ints.reduce((a, b) => a + b, 0n);
+  // mean = sum / (n · 2^1074); variance = Σ(n·x − sum)² / (n³ · 2^2148)
+  let ss = 0n;
+  for (const v of ints) {
+    const d = n * v - sum;
+    ss += d * d;
+  }
+  return { mean: ratioToDouble(sum, n << SHIFT), variance: ratioToDouble(ss, (n * n * n) << (2n * SHIFT)) };
+}
+
 /** A rational p/q (q > 0) rounded to the nearest double (to within an ulp; enough for tests at 1e-12). */
 export function ratioToDouble(p: bigint, q: bigint): number {
   if (p === 0n) return 0;
@@ -123,4 +115,25 @@ export function ratioToDouble(p: bigint, q: bigint): number {
   a = quotient;
   const r = Number(a) * 2 ** Number(shift);
   return neg ? -r : r;
+}
+
+/** The ewm recursion in exact rational arithmetic (alpha as its double value), rounded once per output. */
+export function exactEwm(values: readonly number[], alpha: number): { mean: number[]; variance: number[] } {
+  const a = dyadic(alpha);
+  const oneMinusA = dSub(dyadic(1), a);
+  let mean: Dyadic | undefined;
+  let variance: Dyadic = dyadic(0);
+  const out = { mean: [] as number[], variance: [] as number[] };
+  for (const x of values) {
+    const dx = dyadic(x);
+    if (!mean) mean = dx;
+    else {
+      const d = dSub(dx, mean);
+      mean = dAdd(mean, dMul(a, d));
+      variance = dMul(oneMinusA, dAdd(variance, dMul(a, dMul(d, d))));
+    }
+    out.mean.push(dToNumber(mean));
+    out.variance.push(dToNumber(variance));
+  }
+  return out;
 }

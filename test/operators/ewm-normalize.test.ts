@@ -1,29 +1,8 @@
 import { Subject, from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { Diagnostics, ewmNormalize, ExpMoments, type Normalized, type Reading } from 'streamnorm';
-import { close, dAdd, dMul, dSub, dToNumber, dyadic, loadFixture, nan, type Dyadic } from '../helpers/fixtures.js';
+import { close, exactEwm, loadFixture, nan } from '../helpers/fixtures.js';
 import { R, scheduler } from './helpers.js';
-
-/** The ewm recursion in exact rational arithmetic (alpha as its double), rounded once per step. */
-function exactEwm(values: number[], alpha: number): { mean: number[]; variance: number[] } {
-  const a = dyadic(alpha);
-  const oneMinusA = dSub(dyadic(1), a);
-  let mean: Dyadic | undefined;
-  let variance = dyadic(0);
-  const out = { mean: [] as number[], variance: [] as number[] };
-  for (const x of values) {
-    const dx = dyadic(x);
-    if (!mean) mean = dx;
-    else {
-      const d = dSub(dx, mean);
-      mean = dAdd(mean, dMul(a, d));
-      variance = dMul(oneMinusA, dAdd(variance, dMul(a, dMul(d, d))));
-    }
-    out.mean.push(dToNumber(mean));
-    out.variance.push(dToNumber(variance));
-  }
-  return out;
-}
 
 describe('ewmNormalize against pandas ewm(alpha, adjust=False), var(bias=True) (ewm.json), through the operator', () => {
   for (const c of loadFixture('ewm')) {

@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExpMoments } from 'streamnorm';
-import { close, dAdd, dMul, dSub, dToNumber, dyadic, loadFixture, nan, type Dyadic } from '../../helpers/fixtures.js';
-
-/** The ewm recursion in exact rational arithmetic (alpha as its double value), rounded once per output. */
-function exactEwm(values: number[], alpha: number): { mean: number[]; variance: number[] } {
-  const a = dyadic(alpha);
-  const oneMinusA = dSub(dyadic(1), a);
-  let mean: Dyadic | undefined;
-  let variance: Dyadic = dyadic(0);
-  const out = { mean: [] as number[], variance: [] as number[] };
-  for (const x of values) {
-    const dx = dyadic(x);
-    if (!mean) mean = dx;
-    else {
-      const d = dSub(dx, mean);
-      mean = dAdd(mean, dMul(a, d));
-      variance = dMul(oneMinusA, dAdd(variance, dMul(a, dMul(d, d))));
-    }
-    out.mean.push(dToNumber(mean));
-    out.variance.push(dToNumber(variance));
-  }
-  return out;
-}
+import { close, exactEwm, loadFixture, nan } from '../../helpers/fixtures.js';
 
 describe('ExpMoments against pandas ewm(alpha, adjust=False) (ewm.json)', () => {
   for (const c of loadFixture('ewm')) {
