@@ -21,6 +21,14 @@ export interface AffineFit {
   clip?: readonly [number, number];
 }
 
+/** What a scaler's statistics must offer: learn a value, merge another, and save themselves. */
+export interface Statistic<State> {
+  readonly count: number;
+  update(x: number): unknown;
+  merge(other: this): unknown;
+  toState(): State;
+}
+
 /** The phase of a scaler: learning statistics, or serving fixed ones. */
 export type Phase = 'fitting' | 'frozen';
 
@@ -48,8 +56,10 @@ export type Phase = 'fitting' | 'frozen';
  * s.phase; // => 'frozen'
  * ```
  */
-export abstract class BaseScaler<Options extends CommonScalerOptions = CommonScalerOptions> {
+export abstract class BaseScaler<Options extends CommonScalerOptions, Stats extends Statistic<State>, State> {
   abstract readonly kind: ScalerKind;
+  /** Statistics of the current window. */
+  stats: Stats;
   /** Counts of refused values per reason. */
   invalid: InvalidCountsRecord = emptyInvalidCounts();
   /** The frozen statistics, once frozen. */
@@ -58,13 +68,17 @@ export abstract class BaseScaler<Options extends CommonScalerOptions = CommonSca
   version = 0;
   readonly options: Required<Options>;
 
-  protected constructor(options: Options, defaults: Required<Omit<Options, keyof CommonScalerOptions>>) {
+  protected constructor(options: Options, defaults: Required<Omit<Options, keyof CommonScalerOptions>>, newStats: (options: Required<Options>) => Stats) {
     const pre = options.pre ?? 'none';
     const zeroSpread = options.zeroSpread ?? 'unit';
     if (pre !== 'none' && pre !== 'log' && pre !== 'log1p') throw new RangeError(`pre must be 'none', 'log' or 'log1p', got ${String(pre)}`);
     if (zeroSpread !== 'unit' && zeroSpread !== 'nan') throw new RangeError(`zeroSpread must be 'unit' or 'nan', got ${String(zeroSpread)}`);
     this.options = { ...defaults, ...options, pre, zeroSpread } as Required<Options>;
+    this.newStats = () => newStats(this.options);
+    this.stats = this.newStats();
   }
+
+  private readonly newStats: () => Stats;
 
   /** `fitting` until {@link BaseScaler.freeze}, then `frozen`. */
   get phase(): Phase {
@@ -72,7 +86,9 @@ export abstract class BaseScaler<Options extends CommonScalerOptions = CommonSca
   }
 
   /** Valid values learned in the current window. */
-  abstract get count(): number;
+  get count(): number {
+    return this.stats.count;
+  }
 
   /**
    * Learns one value if valid; returns undefined when learned, or the reason it was refused.
@@ -88,7 +104,7 @@ export abstract class BaseScaler<Options extends CommonScalerOptions = CommonSca
         else x = this.options.pre === 'log' ? Math.log(x) : Math.log1p(x);
       }
       if (reason === undefined) {
-        this.accept(x);
+        this.stats.update(x);
         return undefined;
       }
     }
@@ -116,7 +132,7 @@ export abstract class BaseScaler<Options extends CommonScalerOptions = CommonSca
   /** Starts a new fitting window: statistics reset, version kept; the next freeze is version + 1. */
   refit(): this {
     this.frozen = undefined;
-    this.resetStats();
+    this.stats = this.newStats();
     return this;
   }
 
@@ -134,7 +150,7 @@ export abstract class BaseScaler<Options extends CommonScalerOptions = CommonSca
   merge(other: this): this {
     if (other.kind !== this.kind) throw new TypeError(`cannot merge a ${other.kind} scaler into a ${this.kind} scaler`);
     if (this.frozen) throw new Error(`${this.kind} scaler is frozen; merge into a fitting scaler`);
-    this.mergeStats(other);
+    this.stats.merge(other.stats);
     for (const r of Object.keys(this.invalid) as InvalidReason[]) this.invalid[r] += other.invalid[r];
     return this;
   }
@@ -159,10 +175,18 @@ export abstract class BaseScaler<Options extends CommonScalerOptions = CommonSca
     });
   }
 
+  /** The statistics' state, for a snapshot. */
+  statsState(): State {
+    return this.stats.toState();
+  }
+
+  /** Replaces the statistics with ones restored from {@link BaseScaler.statsState}'s output (validated). */
+  restoreStats(state: State): void {
+    this.stats = this.statsFromState(state);
+  }
+
   /** Location and spread from the current statistics. */
   protected abstract fit(): AffineFit;
-  /** Adds one valid, pre-transformed value to the statistics. */
-  protected abstract accept(x: number): void;
-  protected abstract mergeStats(other: this): void;
-  protected abstract resetStats(): void;
+  /** Statistics rebuilt from a saved state; throws a `RangeError` for a bad one. */
+  protected abstract statsFromState(state: State): Stats;
 }

@@ -19,42 +19,19 @@ export type MaxAbsOptions = CommonScalerOptions;
  * s.transform(-8); // => -2
  * ```
  */
-export class MaxAbsScaler extends BaseScaler<MaxAbsOptions> {
+export class MaxAbsScaler extends BaseScaler<MaxAbsOptions, Extrema, ExtremaState> {
   readonly kind = 'maxabs' as const;
-  /** Extrema of the current window (max-abs is derived from min and max). */
-  stats = new Extrema();
 
   constructor(options: MaxAbsOptions = {}) {
-    super(options, {});
-  }
-
-  get count(): number {
-    return this.stats.count;
-  }
-
-  protected accept(x: number): void {
-    this.stats.update(x);
+    super(options, {}, () => new Extrema());
   }
 
   protected fit(): AffineFit {
     return { center: this.stats.count === 0 ? NaN : 0, spread: this.stats.maxAbs, location: 0 };
   }
 
-  protected mergeStats(other: this): void {
-    this.stats.merge(other.stats);
-  }
 
-  protected resetStats(): void {
-    this.stats = new Extrema();
-  }
-
-  /** Statistics for a snapshot. */
-  statsState(): ExtremaState {
-    return this.stats.toState();
-  }
-
-  /** Restores statistics from {@link MaxAbsScaler.statsState}. */
-  restoreStats(state: ExtremaState): void {
-    this.stats = Extrema.fromState(state);
+  protected statsFromState(state: ExtremaState): Extrema {
+    return Extrema.fromState(state);
   }
 }

@@ -30,25 +30,15 @@ export interface MinMaxOptions extends CommonScalerOptions {
  * s.inverse(1); // => 30
  * ```
  */
-export class MinMaxScaler extends BaseScaler<MinMaxOptions> {
+export class MinMaxScaler extends BaseScaler<MinMaxOptions, Extrema, ExtremaState> {
   readonly kind = 'minmax' as const;
-  /** Minimum and maximum of the current window. */
-  stats = new Extrema();
 
   constructor(options: MinMaxOptions = {}) {
-    super(options, { featureRange: [0, 1], clip: false });
+    super(options, { featureRange: [0, 1], clip: false }, () => new Extrema());
     const [lo, hi] = this.options.featureRange;
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
       throw new RangeError(`MinMaxScaler: featureRange must be two finite numbers with lo < hi, got [${String(lo)}, ${String(hi)}]`);
     }
-  }
-
-  get count(): number {
-    return this.stats.count;
-  }
-
-  protected accept(x: number): void {
-    this.stats.update(x);
   }
 
   protected fit(): AffineFit {
@@ -66,21 +56,8 @@ export class MinMaxScaler extends BaseScaler<MinMaxOptions> {
     };
   }
 
-  protected mergeStats(other: this): void {
-    this.stats.merge(other.stats);
-  }
 
-  protected resetStats(): void {
-    this.stats = new Extrema();
-  }
-
-  /** Statistics for a snapshot. */
-  statsState(): ExtremaState {
-    return this.stats.toState();
-  }
-
-  /** Restores statistics from {@link MinMaxScaler.statsState}. */
-  restoreStats(state: ExtremaState): void {
-    this.stats = Extrema.fromState(state);
+  protected statsFromState(state: ExtremaState): Extrema {
+    return Extrema.fromState(state);
   }
 }

@@ -38,24 +38,13 @@ export interface RobustOptions extends CommonScalerOptions {
  * s.transform(5); // => 1
  * ```
  */
-export class RobustScaler extends BaseScaler<RobustOptions> {
+export class RobustScaler extends BaseScaler<RobustOptions, Quantiles, QuantilesState> {
   readonly kind = 'robust' as const;
-  /** Quantile statistics of the current window. */
-  stats: Quantiles;
 
   constructor(options: RobustOptions = {}) {
-    super(options, { quantileRange: [25, 75], withCentering: true, withScaling: true, unitVariance: false, exactLimit: 4096, sketchK: 300 });
+    super(options, { quantileRange: [25, 75], withCentering: true, withScaling: true, unitVariance: false, exactLimit: 4096, sketchK: 300 }, (o) => new Quantiles({ exactLimit: o.exactLimit, sketchK: o.sketchK }));
     const [lo, hi] = this.options.quantileRange;
     if (!(lo >= 0 && hi <= 100 && lo < hi)) throw new RangeError(`RobustScaler: quantileRange must satisfy 0 <= lo < hi <= 100, got [${String(lo)}, ${String(hi)}]`);
-    this.stats = this.newStats();
-  }
-
-  get count(): number {
-    return this.stats.count;
-  }
-
-  protected accept(x: number): void {
-    this.stats.update(x);
   }
 
   protected fit(): AffineFit {
@@ -69,25 +58,7 @@ export class RobustScaler extends BaseScaler<RobustOptions> {
     return { center, spread, location: median, gain };
   }
 
-  protected mergeStats(other: this): void {
-    this.stats.merge(other.stats);
-  }
-
-  protected resetStats(): void {
-    this.stats = this.newStats();
-  }
-
-  /** Statistics for a snapshot. */
-  statsState(): QuantilesState {
-    return this.stats.toState();
-  }
-
-  /** Restores statistics from {@link RobustScaler.statsState}. */
-  restoreStats(state: QuantilesState): void {
-    this.stats = Quantiles.fromState(state);
-  }
-
-  private newStats(): Quantiles {
-    return new Quantiles({ exactLimit: this.options.exactLimit, sketchK: this.options.sketchK });
+  protected statsFromState(state: QuantilesState): Quantiles {
+    return Quantiles.fromState(state);
   }
 }

@@ -33,21 +33,11 @@ export interface StandardOptions extends CommonScalerOptions {
  * s.inverse(-1); // => 3
  * ```
  */
-export class StandardScaler extends BaseScaler<StandardOptions> {
+export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVarState> {
   readonly kind = 'standard' as const;
-  /** Mean and variance of the current window. */
-  stats = new MeanVar();
 
   constructor(options: StandardOptions = {}) {
-    super(options, { withMean: true, withStd: true });
-  }
-
-  get count(): number {
-    return this.stats.count;
-  }
-
-  protected accept(x: number): void {
-    this.stats.update(x);
+    super(options, { withMean: true, withStd: true }, () => new MeanVar());
   }
 
   protected fit(): AffineFit {
@@ -57,21 +47,8 @@ export class StandardScaler extends BaseScaler<StandardOptions> {
     return { center, spread: Math.sqrt(this.stats.variance()), location: mean };
   }
 
-  protected mergeStats(other: this): void {
-    this.stats.merge(other.stats);
-  }
 
-  protected resetStats(): void {
-    this.stats = new MeanVar();
-  }
-
-  /** Statistics for a snapshot. */
-  statsState(): MeanVarState {
-    return this.stats.toState();
-  }
-
-  /** Restores statistics from {@link StandardScaler.statsState}. */
-  restoreStats(state: MeanVarState): void {
-    this.stats = MeanVar.fromState(state);
+  protected statsFromState(state: MeanVarState): MeanVar {
+    return MeanVar.fromState(state);
   }
 }
