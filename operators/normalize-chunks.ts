@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Normalized, Reading } from '../src/reading.js';
 import { operate } from './internal/operate.js';
-import { createEngine, runGuarded } from './normalize.js';
+import { createEngine, subscribeNotifiers } from './normalize.js';
 import { resolveNormalizeOptions } from './normalize-options.js';
 import type { NormalizeOptions } from './types.js';
 
@@ -53,18 +53,7 @@ export function normalizeChunks(options: NormalizeOptions = {}): OperatorFunctio
       buffer = [];
       destination.next(out);
     };
-    for (const notifier of resolved.notifiers) {
-      destination.add(
-        notifier.subscribe({
-          next: (v) =>
-            runGuarded(destination, () => {
-              engine.notify(v);
-              flush();
-            }),
-          error: (e) => destination.error(e),
-        }),
-      );
-    }
+    subscribeNotifiers(destination, resolved, engine, flush);
     return {
       next: (chunk) => {
         try {

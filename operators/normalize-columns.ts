@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Normalized, OutputFlag, OutputPhase } from '../src/reading.js';
 import { operate } from './internal/operate.js';
-import { createEngine, runGuarded } from './normalize.js';
+import { createEngine, subscribeNotifiers } from './normalize.js';
 import { resolveNormalizeOptions } from './normalize-options.js';
 import type { NormalizeOptions } from './types.js';
 
@@ -176,18 +176,7 @@ export function normalizeColumns(options: NormalizeOptions = {}): OperatorFuncti
       current = undefined;
       for (const w of ws) destination.next(w.finish());
     };
-    for (const notifier of resolved.notifiers) {
-      destination.add(
-        notifier.subscribe({
-          next: (v) =>
-            runGuarded(destination, () => {
-              engine.notify(v);
-              flush();
-            }),
-          error: (e) => destination.error(e),
-        }),
-      );
-    }
+    subscribeNotifiers(destination, resolved, engine, flush);
     const slowRow = (series: string, value: number, time: number | undefined): void => {
       engine.next(time === undefined || time !== time ? { series, value } : { series, value, time });
     };

@@ -62,9 +62,7 @@ export function normalize(options: NormalizeOptions = {}): OperatorFunction<Read
   if (options.store && options.initial !== undefined) options.store.restore(options.initial);
   return operate<Reading, Normalized>((destination) => {
     const engine = createEngine(options, resolved, (n) => destination.next(n));
-    for (const notifier of resolved.notifiers) {
-      destination.add(notifier.subscribe({ next: (v) => runGuarded(destination, () => engine.notify(v)), error: (e) => destination.error(e) }));
-    }
+    subscribeNotifiers(destination, resolved, engine);
     return { next: (r) => engine.next(r), complete: () => engine.complete(), finalize: () => engine.finalize() };
   });
 }
@@ -73,6 +71,31 @@ export function normalize(options: NormalizeOptions = {}): OperatorFunction<Read
 export function createEngine(options: NormalizeOptions, resolved: ResolvedNormalizeOptions, emit: (n: Normalized) => void): NormalizeEngine {
   const store = options.store ?? new SeriesStore(options.initial === undefined ? {} : { initial: options.initial });
   return new NormalizeEngine(resolved, store, emit);
+}
+
+/**
+ * Subscribes the freeze notifiers for one subscription: each emission freezes (through the
+ * engine), then `afterNotify` runs (the chunked forms flush what the freeze released); an
+ * exception becomes an error notification, a notifier's error errors the output.
+ */
+export function subscribeNotifiers(
+  destination: { add(teardown: { unsubscribe(): void }): void; error(e: unknown): void },
+  resolved: ResolvedNormalizeOptions,
+  engine: NormalizeEngine,
+  afterNotify?: () => void,
+): void {
+  for (const notifier of resolved.notifiers) {
+    destination.add(
+      notifier.subscribe({
+        next: (v) =>
+          runGuarded(destination, () => {
+            engine.notify(v);
+            afterNotify?.();
+          }),
+        error: (e) => destination.error(e),
+      }),
+    );
+  }
 }
 
 /** Runs `fn`, turning an exception into an error notification of `destination`. */
