@@ -1,9 +1,8 @@
 import type { Observable, OperatorFunction } from 'rxjs';
 import { BatchNormStats } from '../src/batchnorm.js';
 import type { Normalized, Reading } from '../src/reading.js';
-import { invalidReason } from '../src/values.js';
+import { acceptOrRefuse } from './internal/refuse-invalid.js';
 import { Diagnostics } from './diagnostics.js';
-import { InvalidReadingError } from './errors.js';
 import { operate } from './internal/operate.js';
 import { runGuarded } from './normalize.js';
 import type { InvalidPolicy } from './types.js';
@@ -135,17 +134,11 @@ export function batchNorm(options: BatchNormOperatorOptions): OperatorFunction<R
       next: (r) => {
         const id = options.key ? options.key(r) : r.series;
         diag.totals.readings++;
-        const x = r.value;
-        const reason = invalidReason(x);
-        if (reason !== undefined) {
-          diag.invalid(id, reason, policy === 'drop');
-          if (policy === 'error') throw new InvalidReadingError(id, x, reason);
-          if (policy === 'flag') destination.next({ series: id, raw: x, value: NaN, time: r.time, tags: r.tags, phase: mode === 'train' ? 'fitting' : 'frozen', version: stats.get(id)?.batchesTracked ?? 0, flag: 'invalid', reason });
-          return;
-        }
+        const x = acceptOrRefuse(r, id, policy, diag, (n) => destination.next(n), mode === 'train' ? 'fitting' : 'frozen', stats.get(id)?.batchesTracked ?? 0);
+        if (x === undefined) return;
         if (mode === 'eval') {
           const bn = statsOf(id);
-          destination.next({ series: id, raw: x, value: bn.evaluate(x as number), time: r.time, tags: r.tags, phase: 'frozen', version: bn.batchesTracked });
+          destination.next({ series: id, raw: x, value: bn.evaluate(x), time: r.time, tags: r.tags, phase: 'frozen', version: bn.batchesTracked });
           return;
         }
         const t = typeof r.time === 'number' ? r.time : NaN;

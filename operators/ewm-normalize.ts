@@ -2,9 +2,8 @@ import type { OperatorFunction } from 'rxjs';
 import { ExpMoments } from '../src/stats/exp-moments.js';
 import { isZeroSpread } from '../src/scalers/frozen.js';
 import type { Normalized, Reading } from '../src/reading.js';
-import { invalidReason } from '../src/values.js';
+import { acceptOrRefuse } from './internal/refuse-invalid.js';
 import { Diagnostics } from './diagnostics.js';
-import { InvalidReadingError } from './errors.js';
 import { operate } from './internal/operate.js';
 import type { InvalidPolicy } from './types.js';
 
@@ -80,14 +79,8 @@ export function ewmNormalize(options: EwmNormalizeOptions): OperatorFunction<Rea
       next: (r) => {
         const id = options.key ? options.key(r) : r.series;
         diag.totals.readings++;
-        const x = r.value;
-        const reason = invalidReason(x);
-        if (reason !== undefined) {
-          diag.invalid(id, reason, policy === 'drop');
-          if (policy === 'error') throw new InvalidReadingError(id, x, reason);
-          if (policy === 'flag') destination.next({ series: id, raw: x, value: NaN, time: r.time, tags: r.tags, phase: 'fitting', version: 0, flag: 'invalid', reason });
-          return;
-        }
+        const x = acceptOrRefuse(r, id, policy, diag, (n) => destination.next(n), 'fitting', 0);
+        if (x === undefined) return;
         let m = stats.get(id);
         if (m === undefined) {
           m = new ExpMoments(momentsOptions);
