@@ -79,6 +79,8 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
   }
 
   private readonly newStats: () => Stats;
+  /** Provisional parameters, valid while the statistics object and its count are the same. */
+  private current: { stats: Stats; count: number; params: FrozenParams } | undefined;
 
   /** `fitting` until {@link BaseScaler.freeze}, then `frozen`. */
   get phase(): Phase {
@@ -118,14 +120,22 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     return this;
   }
 
-  /** Statistics as they are now (frozen ones when frozen). */
+  /**
+   * Statistics as they are now: the frozen ones when frozen; while fitting, provisional ones
+   * (version of the last freeze, 0 before any), computed once per change of the statistics.
+   */
   params(): FrozenParams {
-    return this.frozen ?? this.buildParams(this.version);
+    if (this.frozen) return this.frozen;
+    const c = this.current;
+    if (c !== undefined && c.stats === this.stats && c.count === this.stats.count) return c.params;
+    const params = this.buildParams(this.version, false);
+    this.current = { stats: this.stats, count: this.stats.count, params };
+    return params;
   }
 
   /** Freezes the current statistics (a new version) and returns them; idempotent while frozen. */
   freeze(): FrozenParams {
-    if (!this.frozen) this.frozen = this.buildParams(++this.version);
+    if (!this.frozen) this.frozen = this.buildParams(++this.version, true);
     return this.frozen;
   }
 
@@ -155,24 +165,30 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     return this;
   }
 
-  protected buildParams(version: number): FrozenParams {
+  /** Builds parameters from the statistics; `immutable` (frozen statistics) deep-freezes them. */
+  protected buildParams(version: number, immutable: boolean): FrozenParams {
     const fit = this.fit();
     const zero = isZeroSpread(fit.spread, fit.location ?? fit.center);
     // A zero spread is replaced by 1 before the gain, as scikit-learn's _handle_zeros_in_scale does.
     const scale = (zero ? 1 : fit.spread) / (fit.gain ?? 1);
     const invScale = zero && this.options.zeroSpread === 'nan' ? NaN : 1 / scale;
-    return Object.freeze({
+    const params: FrozenParams = {
       kind: this.kind,
       pre: this.options.pre as PreTransform,
       center: fit.center,
       scale,
       invScale,
       offset: fit.offset ?? 0,
-      clip: fit.clip ? (Object.freeze([fit.clip[0], fit.clip[1]]) as readonly [number, number]) : undefined,
+      clip: fit.clip ? [fit.clip[0], fit.clip[1]] : undefined,
       zeroSpread: zero && this.count > 0,
       count: this.count,
       version,
-    });
+    };
+    if (immutable) {
+      if (params.clip) Object.freeze(params.clip);
+      Object.freeze(params);
+    }
+    return params;
   }
 
   /** The statistics' state, for a snapshot. */

@@ -73,10 +73,7 @@ export class Quantiles {
   /** The q-quantile, 0 <= q <= 1 (exact: numpy linear; sketch: within the rank error). */
   quantile(q: number): number {
     if (this.sketch) return this.sketch.quantile(q);
-    if (this.sortedUpTo !== this.buffer.length) {
-      this.buffer.sort((a, b) => a - b);
-      this.sortedUpTo = this.buffer.length;
-    }
+    this.sortBuffer();
     return sortedQuantile(this.buffer, q);
   }
 
@@ -115,6 +112,34 @@ export class Quantiles {
       q.buffer = values.slice();
     }
     return q;
+  }
+
+  /**
+   * Sorts the exact buffer. A few values added since the last sort are inserted in place (binary
+   * search), so a quantile asked after every new value (provisional outputs) costs O(n), not
+   * O(n log n).
+   */
+  private sortBuffer(): void {
+    const buf = this.buffer;
+    const n = buf.length;
+    if (this.sortedUpTo === n) return;
+    if (n - this.sortedUpTo > 8) {
+      buf.sort((a, b) => a - b);
+    } else {
+      for (let i = this.sortedUpTo; i < n; i++) {
+        const v = buf[i] as number;
+        let lo = 0;
+        let hi = i;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if ((buf[mid] as number) <= v) lo = mid + 1;
+          else hi = mid;
+        }
+        for (let j = i; j > lo; j--) buf[j] = buf[j - 1] as number;
+        buf[lo] = v;
+      }
+    }
+    this.sortedUpTo = n;
   }
 
   private toSketch(): void {
