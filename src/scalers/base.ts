@@ -29,6 +29,12 @@ export interface Statistic<State> {
   toState(): State;
 }
 
+/**
+ * Resolved options by the (frozen) options object they came from, so the many scalers a keyed
+ * store builds from one spec share one options object instead of holding a copy each.
+ */
+const RESOLVED = new WeakMap<object, object>();
+
 /** The phase of a scaler: learning statistics, or serving fixed ones. */
 export type Phase = 'fitting' | 'frozen';
 
@@ -73,14 +79,19 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     const zeroSpread = options.zeroSpread ?? 'unit';
     if (pre !== 'none' && pre !== 'log' && pre !== 'log1p') throw new RangeError(`pre must be 'none', 'log' or 'log1p', got ${String(pre)}`);
     if (zeroSpread !== 'unit' && zeroSpread !== 'nan') throw new RangeError(`zeroSpread must be 'unit' or 'nan', got ${String(zeroSpread)}`);
-    this.options = { ...defaults, ...options, pre, zeroSpread } as Required<Options>;
-    this.newStats = () => newStats(this.options);
-    this.stats = this.newStats();
+    // Frozen options (createScaler's) cannot change, so their resolution is shared.
+    let resolved = RESOLVED.get(options) as Required<Options> | undefined;
+    if (resolved === undefined) {
+      resolved = Object.freeze({ ...defaults, ...options, pre, zeroSpread }) as Required<Options>;
+      if (Object.isFrozen(options)) RESOLVED.set(options, resolved);
+    }
+    this.options = resolved;
+    this.makeStats = newStats;
+    this.stats = newStats(resolved);
   }
 
-  private readonly newStats: () => Stats;
-  /** Provisional parameters, valid while the statistics object and its count are the same. */
-  private current: { stats: Stats; count: number; params: FrozenParams } | undefined;
+  /** Builds empty statistics (shared by every scaler of a class: no closure per instance). */
+  private readonly makeStats: (options: Required<Options>) => Stats;
 
   /** `fitting` until {@link BaseScaler.freeze}, then `frozen`. */
   get phase(): Phase {
@@ -120,17 +131,9 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     return this;
   }
 
-  /**
-   * Statistics as they are now: the frozen ones when frozen; while fitting, provisional ones
-   * (version of the last freeze, 0 before any), computed once per change of the statistics.
-   */
+  /** Statistics as they are now: the frozen ones when frozen, else provisional ones from the statistics so far. */
   params(): FrozenParams {
-    if (this.frozen) return this.frozen;
-    const c = this.current;
-    if (c !== undefined && c.stats === this.stats && c.count === this.stats.count) return c.params;
-    const params = this.buildParams(this.version, false);
-    this.current = { stats: this.stats, count: this.stats.count, params };
-    return params;
+    return this.frozen ?? this.buildParams(this.version, false);
   }
 
   /** Freezes the current statistics (a new version) and returns them; idempotent while frozen. */
@@ -142,7 +145,7 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
   /** Starts a new fitting window: statistics reset, version kept; the next freeze is version + 1. */
   refit(): this {
     this.frozen = undefined;
-    this.stats = this.newStats();
+    this.stats = this.makeStats(this.options);
     return this;
   }
 

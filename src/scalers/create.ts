@@ -14,6 +14,9 @@ export type ScalerSpec =
   | ({ kind: 'maxabs' } & MaxAbsOptions)
   | ({ kind: 'robust' } & RobustOptions);
 
+/** The options part of recent specs, by content, frozen: scalers built from one spec share them. */
+const OPTIONS_OF = new Map<string, object>();
+
 /** Every scaler kind. */
 export const SCALER_KINDS: readonly ScalerKind[] = ['standard', 'minmax', 'maxabs', 'robust'];
 
@@ -28,7 +31,15 @@ export const SCALER_KINDS: readonly ScalerKind[] = ['standard', 'minmax', 'maxab
  * ```
  */
 export function createScaler(spec: ScalerSpec): Scaler {
-  const { kind, ...options } = spec;
+  const { kind } = spec;
+  const key = JSON.stringify(spec);
+  let options = OPTIONS_OF.get(key);
+  if (options === undefined) {
+    const { kind: _kind, ...rest } = spec;
+    options = Object.freeze(rest);
+    if (OPTIONS_OF.size >= 256) OPTIONS_OF.clear(); // bounded: specs made per series do not pile up
+    OPTIONS_OF.set(key, options);
+  }
   switch (kind) {
     case 'standard':
       return new StandardScaler(options as StandardOptions);
