@@ -1,33 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { restoreSnapshot } from 'streamnorm';
 import { num } from '../../bin/commands/inspect.js';
 import { SensorFleet } from '../../bin/demo/fleet.js';
 import { renderView, zBar } from '../../bin/demo/live-view.js';
-
-const cli = fileURLToPath(new URL('../../dist/bin/streamnorm.js', import.meta.url));
-
-/** Runs the built CLI; resolves with its exit code and output. */
-function runCli(args: string[], opts: { killAfterMs?: number; signal?: NodeJS.Signals } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const hard = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    if (opts.killAfterMs !== undefined) setTimeout(() => child.kill(opts.signal ?? 'SIGINT'), opts.killAfterMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(hard);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { runCli, startCli } from './cli-process.js';
 
 describe('streamnorm demo (as a process, embedded broker on a free port)', () => {
   it('runs the whole pipeline for a fixed time, freezes every series and ends cleanly', async () => {
@@ -51,9 +30,11 @@ describe('streamnorm demo (as a process, embedded broker on a free port)', () =>
   });
 
   it('ends cleanly on SIGINT with the summary', async () => {
-    const { code, stdout } = await runCli(['demo', '--no-view', '--period', '100ms'], { killAfterMs: 3000 });
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/stopped after [\d.]+ s: \d+ messages sent/);
+    const demo = startCli(['demo', '--no-view', '--period', '100ms']);
+    await demo.waitFor(/received \d+/);
+    demo.child.kill('SIGINT');
+    expect(await demo.exit).toBe(0);
+    expect(demo.stdout()).toMatch(/stopped after [\d.]+ s: \d+ messages sent/);
   });
 
   it('refuses bad options with a one-line error', async () => {
