@@ -2,6 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import type { Normalized, Reading } from '../src/reading.js';
 import { operate } from './internal/operate.js';
 import { createEngine, subscribeNotifiers } from './normalize.js';
+import type { OutputBuffer } from './normalize-engine.js';
 import { resolveNormalizeOptions } from './normalize-options.js';
 import type { NormalizeOptions } from './types.js';
 
@@ -45,19 +46,19 @@ export function normalizeChunks(options: NormalizeOptions = {}): OperatorFunctio
   const resolved = resolveNormalizeOptions(options);
   if (options.store && options.initial !== undefined) options.store.restore(options.initial);
   return operate<readonly Reading[], Normalized[]>((destination) => {
-    let buffer: Normalized[] = [];
-    const engine = createEngine(options, resolved, (n) => buffer.push(n));
+    const sink: OutputBuffer = { out: [] };
+    const engine = createEngine(options, resolved, (n) => sink.out.push(n));
     const flush = (): void => {
-      if (buffer.length === 0) return;
-      const out = buffer;
-      buffer = [];
+      if (sink.out.length === 0) return;
+      const out = sink.out;
+      sink.out = [];
       destination.next(out);
     };
     subscribeNotifiers(destination, resolved, engine, flush);
     return {
       next: (chunk) => {
         try {
-          for (let i = 0; i < chunk.length; i++) engine.next(chunk[i] as Reading);
+          engine.nextChunk(chunk, sink);
         } catch (e) {
           flush(); // what the per-item form emitted before the error
           throw e;

@@ -6,6 +6,11 @@ import { InvalidReadingError } from './errors.js';
 import type { ResolvedNormalizeOptions } from './normalize-options.js';
 import type { FitState, SeriesStore } from './series-store.js';
 
+/** Where a chunked operator collects outputs until it emits them (swapped at each flush). */
+export interface OutputBuffer {
+  out: Normalized[];
+}
+
 /** A held training window of one series (per subscription). */
 interface HeldWindow {
   readings: Reading[];
@@ -64,8 +69,43 @@ export class NormalizeEngine {
       this.invalid(id, r, invalidReason(x) as InvalidReason, 'frozen', version);
       return;
     }
-    if (store.fits.has(slot)) this.fitting(id, slot, r);
+    const fit = store.fits.get(slot);
+    if (fit !== undefined) this.fitting(id, slot, fit, r);
     else this.frozenSlow(id, slot, r, undefined);
+  }
+
+  /**
+   * Handles a chunk of readings in order, as {@link NormalizeEngine.next} would one by one, with
+   * plain frozen series transformed inline into `sink.out`. `emit` must append to `sink.out` too,
+   * so that inline and emitted outputs keep reading order; `sink.out` is read per reading, so a
+   * flush that swaps it (a notifier fired from inside) loses nothing.
+   */
+  nextChunk(chunk: readonly Reading[], sink: OutputBuffer): void {
+    if (this.evict || this.o.key !== undefined) {
+      for (let i = 0; i < chunk.length; i++) this.next(chunk[i] as Reading);
+      return;
+    }
+    const store = this.store;
+    const index = store.index;
+    const totals = store.diag.totals;
+    const n = chunk.length;
+    for (let i = 0; i < n; i++) {
+      const r = chunk[i] as Reading;
+      const id = r.series;
+      const slot = index.get(id);
+      if (slot !== undefined && this.held.size === 0) {
+        const hot = store.columns.hot;
+        const b = slot << 2;
+        const tag = hot[b + 3] as number;
+        const x = r.value;
+        if (tag >= 0 && typeof x === 'number' && x - x === 0) {
+          totals.readings++;
+          sink.out.push({ series: id, raw: x, value: (x - (hot[b] as number)) * (hot[b + 1] as number) + 0, time: r.time, tags: r.tags, phase: 'frozen', version: (tag / 4294967296) | 0 });
+          continue;
+        }
+      }
+      this.next(r);
+    }
   }
 
   /**
@@ -113,9 +153,8 @@ export class NormalizeEngine {
 
   // --- fitting ------------------------------------------------------------------------------
 
-  private fitting(id: string, slot: number, r: Reading): void {
+  private fitting(id: string, slot: number, fit: FitState, r: Reading): void {
     const o = this.o;
-    const fit = this.store.fits.get(slot) as FitState;
     const t = r.time;
     if (typeof t === 'number' && t === t) {
       if (fit.firstTime !== fit.firstTime) fit.firstTime = fit.lastTime = t;
@@ -132,7 +171,7 @@ export class NormalizeEngine {
       this.store.diag.count(id, 'missingTime');
     }
     const x = r.value;
-    const reason = invalidReason(x) ?? fit.scaler.learn(x);
+    const reason = invalidReason(x) ?? fit.scaler.learnValid(x as number);
     if (reason !== undefined) {
       this.invalid(id, r, reason, 'fitting', 0);
       return;

@@ -125,6 +125,25 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     return reason;
   }
 
+  /**
+   * {@link BaseScaler.learn} for a value already known to be a finite number (the caller ran
+   * `invalidReason`): only the pre-transform's domain is checked. Returns undefined when learned,
+   * or `'out-of-domain'` (counted in `invalid`). Throws if the scaler is frozen.
+   */
+  learnValid(x: number): InvalidReason | undefined {
+    if (this.frozen) throw new Error(`${this.kind} scaler is frozen (version ${this.version}); call refit() to learn a new window`);
+    const pre = this.options.pre;
+    if (pre !== 'none') {
+      if (pre === 'log' ? x <= 0 : x <= -1) {
+        this.invalid['out-of-domain']++;
+        return 'out-of-domain';
+      }
+      x = pre === 'log' ? Math.log(x) : Math.log1p(x);
+    }
+    this.stats.update(x);
+    return undefined;
+  }
+
   /** Learns every value of `values`; returns this. Invalid ones are counted in `invalid`. */
   learnMany(values: Iterable<unknown>): this {
     for (const v of values) this.learn(v);

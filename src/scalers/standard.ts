@@ -1,5 +1,6 @@
 import { MeanVar, type MeanVarState } from '../stats/mean-var.js';
 import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
+import { applyFrozen, isZeroSpread } from './frozen.js';
 
 /** Options of {@link StandardScaler}. */
 export interface StandardOptions extends CommonScalerOptions {
@@ -38,6 +39,26 @@ export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVar
 
   constructor(options: StandardOptions = {}) {
     super(options, { withMean: true, withStd: true }, () => new MeanVar());
+  }
+
+  /**
+   * As {@link BaseScaler.transform}, bit for bit, but while fitting it computes the provisional
+   * parameters inline instead of building a parameters object per call.
+   */
+  override transform(x: number): number {
+    if (this.frozen) return applyFrozen(this.frozen, x);
+    const o = this.options;
+    const mean = this.stats.mean;
+    const center = o.withMean ? mean : 0;
+    let invScale = 1;
+    if (o.withStd) {
+      const spread = Math.sqrt(this.stats.variance());
+      const zero = isZeroSpread(spread, mean);
+      invScale = zero && o.zeroSpread === 'nan' ? NaN : 1 / (zero ? 1 : spread);
+    }
+    const pre = o.pre;
+    const v = pre === 'none' ? x : pre === 'log' ? (x > 0 ? Math.log(x) : NaN) : x > -1 ? Math.log1p(x) : NaN;
+    return (v - center) * invScale + 0;
   }
 
   protected fit(): AffineFit {

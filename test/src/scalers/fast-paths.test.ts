@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { applyFrozen, createScaler, type ScalerSpec } from 'streamnorm';
+
+/** A small deterministic PRNG (mulberry32), so failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SPECS: ScalerSpec[] = [
+  { kind: 'standard' },
+  { kind: 'standard', withMean: false },
+  { kind: 'standard', withStd: false },
+  { kind: 'standard', pre: 'log' },
+  { kind: 'standard', pre: 'log1p', zeroSpread: 'nan' },
+  { kind: 'minmax' },
+  { kind: 'minmax', featureRange: [-1, 1], clip: true },
+  { kind: 'maxabs', pre: 'log1p' },
+  { kind: 'robust' },
+  { kind: 'robust', zeroSpread: 'nan' },
+];
+
+/** Random training values: offsets, stuck runs, tiny spreads, and some invalid or out-of-domain ones. */
+function values(r: () => number, n: number): unknown[] {
+  const offset = [0, 1e9, -3, 1e-6][Math.floor(r() * 4)] as number;
+  const stuck = r() < 0.2;
+  const out: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    const u = r();
+    if (u < 0.05) out.push([NaN, Infinity, null, '7', -1][Math.floor(r() * 5)]);
+    else out.push(stuck ? offset + 1 : offset + (r() - 0.3) * 10 * r());
+  }
+  return out;
+}
+
+describe('scaler fast paths are bit-identical to the general ones', () => {
+  for (const spec of SPECS) {
+    it(`${JSON.stringify(spec)}: transform while fitting === applyFrozen(params(), x) on random states`, () => {
+      const r = rng(42);
+      let checked = 0;
+      for (let trial = 0; trial < 60; trial++) {
+        const s = createScaler(spec);
+        // Before any value: NaN from both.
+        expect(Object.is(s.transform(1), applyFrozen(s.params(), 1))).toBe(true);
+        for (const v of values(r, Math.floor(r() * 40))) {
+          s.learn(v);
+          for (const x of [r() * 20 - 5, 0, -0, 1e9, NaN, -1, 1]) {
+            const fast = s.transform(x);
+            const general = applyFrozen(s.params(), x);
+            if (!Object.is(fast, general)) throw new Error(`${JSON.stringify(spec)} x=${x}: ${fast} !== ${general}`);
+            checked++;
+          }
+        }
+        s.freeze();
+        expect(Object.is(s.transform(3), applyFrozen(s.params(), 3))).toBe(true);
+      }
+      expect(checked).toBeGreaterThan(1000);
+    });
+
+    it(`${JSON.stringify(spec)}: learnValid on finite numbers === learn`, () => {
+      const r = rng(7);
+      for (let trial = 0; trial < 30; trial++) {
+        const a = createScaler(spec);
+        const b = createScaler(spec);
+        for (const v of values(r, 30)) {
+          if (typeof v !== 'number' || !Number.isFinite(v)) continue; // learnValid's precondition
+          expect(a.learnValid(v)).toBe(b.learn(v));
+        }
+        expect(a.statsState()).toEqual(b.statsState());
+        expect(a.invalid).toEqual(b.invalid);
+        expect(a.params()).toEqual(b.params());
+      }
+    });
+  }
+
+  it('learnValid on a frozen scaler throws, as learn does', () => {
+    const s = createScaler({ kind: 'standard' });
+    s.learn(1);
+    s.freeze();
+    expect(() => s.learnValid(2)).toThrow(/frozen/);
+  });
+});
