@@ -1,6 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Normalized, OutputFlag, OutputPhase } from '../src/reading.js';
 import { operate } from './internal/operate.js';
+import type { NormalizeEngine } from './normalize-engine.js';
 import { createEngine, subscribeNotifiers } from './normalize.js';
 import { resolveNormalizeOptions } from './normalize-options.js';
 import type { NormalizeOptions } from './types.js';
@@ -23,7 +24,10 @@ export interface NormalizedColumns {
   series: string;
   /** Normalized values. */
   values: Float64Array;
-  /** Raw values (invalid ones as NaN). */
+  /**
+   * Raw values (invalid ones as NaN). For a batch of a plain frozen series with only valid values,
+   * this is the input's `values` itself when that is a `Float64Array` (not a copy).
+   */
   raw: Float64Array;
   /** Event times (NaN where a reading had none). */
   times: Float64Array;
@@ -121,6 +125,67 @@ class ColumnWriter {
 }
 
 /**
+ * `out[i] = (values[i] − c) · s + 0` (+ 0 as the core: −0 becomes 0); false at the first value
+ * that is not finite (the engine then applies the invalid policy). Only typed arrays and numbers,
+ * so its optimized code holds no object that a garbage collection could invalidate.
+ */
+function transformInto(values: Float64Array, out: Float64Array, c: number, s: number): boolean {
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const x = values[i] as number;
+    if (x - x !== 0) return false;
+    out[i] = (x - c) * s + 0;
+  }
+  return true;
+}
+
+/** {@link transformInto} for a plain array, where `null − null` is 0: non-numbers are refused too. */
+function transformArrayInto(values: readonly number[], out: Float64Array, c: number, s: number): boolean {
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const x = values[i] as number;
+    if (typeof x !== 'number' || x - x !== 0) return false;
+    out[i] = (x - c) * s + 0;
+  }
+  return true;
+}
+
+/**
+ * The fast path of {@link normalizeColumns}: a batch of a plain frozen series with only finite
+ * values, as columns in one buffer (`raw` is the input's `values` when that is a `Float64Array`,
+ * `times` the input's when that is one of the right length); undefined when the batch needs the
+ * row-by-row path (not plain, not frozen, or an invalid value anywhere).
+ */
+function wholeBatchFrozen(engine: NormalizeEngine, batch: ColumnBatch): NormalizedColumns | undefined {
+  const { series, values, times } = batch;
+  const slot = engine.plainFrozenSlot(series);
+  if (slot === undefined) return undefined;
+  const n = values.length;
+  const hot = engine.store.columns.hot;
+  const c = hot[slot * 4] as number;
+  const s = hot[slot * 4 + 1] as number;
+  const ownTimes = !(times instanceof Float64Array && times.length === n);
+  const buffer = new ArrayBuffer(n * (ownTimes ? 22 : 14));
+  const out = new Float64Array(buffer, 0, n);
+  if (!(values instanceof Float64Array ? transformInto(values, out, c, s) : transformArrayInto(values, out, c, s))) return undefined;
+  let at = n * 8;
+  let outTimes: Float64Array;
+  if (ownTimes) {
+    outTimes = new Float64Array(buffer, at, n);
+    at += n * 8;
+    if (times === undefined) outTimes.fill(NaN);
+    else for (let i = 0; i < n; i++) outTimes[i] = (times[i] as number | undefined) ?? NaN;
+  } else {
+    outTimes = times;
+  }
+  const version = new Uint32Array(buffer, at, n).fill(engine.store.columns.version(slot));
+  const phase = new Uint8Array(buffer, at + n * 4, n).fill(1);
+  const flag = new Uint8Array(buffer, at + n * 5, n);
+  engine.store.diag.totals.readings += n;
+  return { series, values: out, raw: values instanceof Float64Array ? values : Float64Array.from(values), times: outTimes, phase, flag, version };
+}
+
+/**
  * {@link normalize} for columns: each input is one series' values as a `Float64Array` (and
  * optional times); the series is resolved once per batch and a frozen series is transformed in a
  * tight loop over the typed arrays.
@@ -187,6 +252,13 @@ export function normalizeColumns(options: NormalizeOptions = {}): OperatorFuncti
         capacity = n;
         let i = 0;
         try {
+          if (writers.length === 0 && !engine.evict) {
+            const whole = wholeBatchFrozen(engine, batch);
+            if (whole !== undefined) {
+              destination.next(whole);
+              return;
+            }
+          }
           while (i < n) {
             const slot = engine.evict ? undefined : engine.plainFrozenSlot(series);
             if (slot === undefined) {
@@ -207,7 +279,7 @@ export function normalizeColumns(options: NormalizeOptions = {}): OperatorFuncti
             let seen = 0;
             for (; i < n; i++) {
               const x = values[i] as number;
-              if (x - x !== 0) break; // invalid: the engine applies the policy
+              if (typeof x !== 'number' || x - x !== 0) break; // invalid (null - null is 0): the engine applies the policy
               if (w.length === w.values.length) w.push({ series, raw: x, value: (x - c) * s + 0, time: times?.[i], phase: 'frozen', version });
               else {
                 const j = w.length++;

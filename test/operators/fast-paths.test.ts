@@ -1,0 +1,121 @@
+import { from, lastValueFrom, Subject, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { columnsToNormalized, normalize, normalizeChunks, normalizeColumns, SeriesStore, type Normalized, type NormalizeOptions, type Reading } from 'streamnorm';
+import { R } from './helpers.js';
+
+const perItem = (readings: Reading[], options: NormalizeOptions): Promise<Normalized[]> => lastValueFrom(from(readings).pipe(normalize(options), toArray()));
+
+/** A store with frozen series a (standard), b (robust, plain), c (minmax clip: not plain), d (zero spread). */
+async function frozenStore(): Promise<SeriesStore> {
+  const store = new SeriesStore();
+  const train = [1, 2, 3, 5, 8].flatMap((v) => [R('a', v), R('b', v * 2), R('c', v - 1), R('d', 4)]);
+  await perItem(train, { store, freeze: { afterSamples: 5 }, specFor: undefined } as NormalizeOptions);
+  return store;
+}
+
+/** Separate but equal copies of a store, so two forms can run on the same state. */
+const copyOf = (store: SeriesStore): SeriesStore => new SeriesStore({ initial: store.snapshot() });
+
+describe('normalizeChunks inline loop: identical to the per-item form', () => {
+  it('frozen plain and non-plain series, unknown ones (fitting), invalid values, tags and missing times', async () => {
+    const store = await frozenStore();
+    const values: unknown[] = [1.5, NaN, 7, null, 'x', -0, 3, Infinity, 1e300, 2];
+    const readings: Reading[] = [];
+    values.forEach((v, i) => {
+      for (const s of ['a', 'b', 'c', 'd', 'new']) readings.push(i % 3 === 0 ? { series: s, value: v, tags: { k: s } } : R(s, v, i));
+    });
+    const options = (s: SeriesStore): NormalizeOptions => ({ store: s, freeze: { afterSamples: 4 }, invalid: 'flag' });
+    const itemStore = copyOf(store);
+    const expected = await perItem(readings, options(itemStore));
+    const chunkStore = copyOf(store);
+    const chunks = await lastValueFrom(from([readings.slice(0, 13), readings.slice(13)]).pipe(normalizeChunks(options(chunkStore)), toArray()));
+    expect(chunks.flat()).toEqual(expected);
+    expect(chunks.flat().some((n) => n.phase === 'frozen' && n.flag === undefined)).toBe(true);
+    expect(chunkStore.diagnostics()).toEqual(itemStore.diagnostics());
+  });
+
+  it('held windows released by a notifier fired from inside a chunk (a frozen$ subscriber) are not lost', async () => {
+    const run = async (chunked: boolean): Promise<Normalized[]> => {
+      const store = await frozenStore();
+      const notifier = new Subject<string>();
+      // When 'a' is restored frozen again (a freeze of 'h'), freeze 'g' too, synchronously.
+      store.frozen$.subscribe(({ series }) => {
+        if (series === 'h') notifier.next('g');
+      });
+      const readings = [R('g', 1), R('h', 2), R('a', 3), R('g', 4), R('h', 5), R('a', 6), R('h', 7), R('a', 8), R('g', 9), R('a', 10)];
+      const options: NormalizeOptions = { store, freeze: [{ afterSamples: 3 }, { notifier }], whileFitting: 'hold' };
+      if (!chunked) return perItem(readings, options);
+      return (await lastValueFrom(from([readings]).pipe(normalizeChunks(options), toArray()))).flat();
+    };
+    const expected = await run(false);
+    expect(expected.filter((n) => n.flag === 'held').length).toBeGreaterThan(0);
+    expect(await run(true)).toEqual(expected);
+  });
+
+  it('with a key function and with idle eviction (the per-reading path)', async () => {
+    const readings = Array.from({ length: 60 }, (_, i) => R(`s${i % 4}`, (i * 37) % 11, i * 100));
+    for (const options of [{ key: (r: Reading) => r.series.toUpperCase(), freeze: { afterSamples: 3 } }, { idleEvictMs: 250, freeze: { afterSamples: 2 } }] as NormalizeOptions[]) {
+      const expected = await perItem(readings, options);
+      const chunks = await lastValueFrom(from([readings.slice(0, 25), readings.slice(25)]).pipe(normalizeChunks(options), toArray()));
+      expect(chunks.flat()).toEqual(expected);
+    }
+  });
+});
+
+describe('normalizeColumns whole-batch fast path: identical to the per-item form', () => {
+  const batchValues = [4, -0, 2.5, 1e9, -7, 3];
+  const timesForms: [string, Float64Array | number[] | undefined][] = [
+    ['Float64Array times', new Float64Array([10, 20, NaN, 40, 50, 60])],
+    ['number[] times, one short', [10, 20, 30, 40, 50]],
+    ['no times', undefined],
+  ];
+  for (const [name, times] of timesForms) {
+    for (const series of ['a', 'b']) {
+      it(`${series}, ${name}`, async () => {
+        const store = await frozenStore();
+        const itemStore = copyOf(store);
+        const readings = batchValues.map((v, i) => R(series, v, times?.[i]));
+        const expected = (await perItem(readings, { store: itemStore })).map(({ tags: _t, ...rest }) => (rest.time === undefined || rest.time !== rest.time ? (({ time: _x, ...r }) => r)(rest) : rest));
+        const values = Float64Array.from(batchValues);
+        const cols = await lastValueFrom(from([{ series, values, times }]).pipe(normalizeColumns({ store }), toArray()));
+        expect(cols).toHaveLength(1);
+        expect(columnsToNormalized(cols[0]!)).toEqual(expected);
+        expect(cols[0]!.raw).toBe(values); // the input itself, not a copy
+        expect(store.diagnostics().totals.readings).toBe(20 + itemStore.diagnostics().totals.readings); // 20 training readings
+      });
+    }
+  }
+
+  it('a valid number[] batch: same rows, raw copied into a Float64Array', async () => {
+    const store = await frozenStore();
+    const itemStore = copyOf(store);
+    const expected = (await perItem(batchValues.map((v) => R('b', v)), { store: itemStore })).map(({ tags: _t, time: _x, ...rest }) => rest);
+    const values = [...batchValues];
+    const cols = await lastValueFrom(from([{ series: 'b', values }]).pipe(normalizeColumns({ store }), toArray()));
+    expect(cols).toHaveLength(1);
+    expect(columnsToNormalized(cols[0]!)).toEqual(expected);
+    expect(cols[0]!.raw).toBeInstanceOf(Float64Array);
+    expect(Array.from(cols[0]!.raw)).toEqual(batchValues);
+  });
+
+  it('a number[] batch with null or a string goes through the invalid policy, as per item', async () => {
+    const store = await frozenStore();
+    const itemStore = copyOf(store);
+    const raw: unknown[] = [1, null, 2, 'x', 3];
+    const expected = (await perItem(raw.map((v) => R('a', v)), { store: itemStore, invalid: 'flag' })).map(({ tags: _t, reason: _r, time: _x, ...rest }) => ({ ...rest, raw: typeof rest.raw === 'number' ? rest.raw : NaN }));
+    const cols = await lastValueFrom(from([{ series: 'a', values: raw as number[] }]).pipe(normalizeColumns({ store, invalid: 'flag' }), toArray()));
+    expect(cols.flatMap(columnsToNormalized)).toEqual(expected);
+    expect(store.diagnostics().series.a).toEqual(itemStore.diagnostics().series.a);
+    expect(store.diagnostics().series.a?.invalid.null).toBe(1);
+  });
+
+  it('a batch of a non-plain frozen series (clip, zero spread) takes the row path with the same results', async () => {
+    for (const series of ['c', 'd']) {
+      const store = await frozenStore();
+      const itemStore = copyOf(store);
+      const expected = (await perItem(batchValues.map((v) => R(series, v)), { store: itemStore })).map(({ tags: _t, time: _x, ...rest }) => rest);
+      const cols = await lastValueFrom(from([{ series, values: Float64Array.from(batchValues) }]).pipe(normalizeColumns({ store }), toArray()));
+      expect(cols.flatMap(columnsToNormalized)).toEqual(expected);
+    }
+  });
+});
