@@ -69,7 +69,7 @@ export class NormalizeEngine {
       this.invalid(id, r, invalidReason(x) as InvalidReason, 'frozen', version);
       return;
     }
-    const fit = store.fits.get(slot);
+    const fit = store.fitAt[slot];
     if (fit !== undefined) this.fitting(id, slot, fit, r);
     else this.frozenSlow(id, slot, r, undefined);
   }

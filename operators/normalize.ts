@@ -106,3 +106,21 @@ export function runGuarded(destination: { error(e: unknown): void }, fn: () => v
     destination.error(e);
   }
 }
+
+/**
+ * One small store and engine kept for the life of the process, run once through fitting and a
+ * freeze. V8 forgets the hidden classes of scalers, statistics and stores once every instance is
+ * garbage, and with them the optimized code that used them: a pipeline built after its
+ * predecessors were collected would start cold again. Holding one live instance of each keeps
+ * those classes (a few hundred bytes).
+ */
+const _keptShapes: readonly unknown[] = keepShapes();
+
+function keepShapes(): readonly unknown[] {
+  const store = new SeriesStore();
+  const outputs: Normalized[] = [];
+  const engine = new NormalizeEngine(resolveNormalizeOptions({ freeze: { afterSamples: 3 } }), store, (n) => outputs.push(n));
+  [1.5, 2.25, 3.125, 4.5].forEach((value, i) => engine.next({ series: 'a', value, time: i + 0.5 }));
+  engine.next({ series: 'b', value: 0.75, time: 1.5 });
+  return [store, engine, outputs];
+}

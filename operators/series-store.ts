@@ -68,6 +68,8 @@ export class SeriesStore {
   readonly columns = new FrozenColumns();
   /** Learning state of fitting series, by slot. */
   readonly fits = new Map<number, FitState>();
+  /** The same learning states as {@link SeriesStore.fits}, as an array indexed by slot (the hot path's view). */
+  readonly fitAt: (FitState | undefined)[] = [];
   /** The counters behind {@link SeriesStore.diagnostics}. */
   readonly diag = new Diagnostics();
   private readonly frozenSubject = new Subject<SeriesFrozen>();
@@ -127,7 +129,10 @@ export class SeriesStore {
     if (this.index.has(series)) throw new Error(`SeriesStore: series ${JSON.stringify(series)} already exists`);
     const slot = this.columns.allocate(spec);
     this.index.set(series, slot);
-    this.fits.set(slot, { scaler, firstTime: NaN, lastTime: NaN, pendingFreeze: false });
+    const fit: FitState = { scaler, firstTime: NaN, lastTime: NaN, pendingFreeze: false };
+    this.fits.set(slot, fit);
+    while (this.fitAt.length < slot) this.fitAt.push(undefined);
+    this.fitAt[slot] = fit;
     return slot;
   }
 
@@ -142,6 +147,7 @@ export class SeriesStore {
     const params = fit.scaler.freeze();
     this.columns.write(slot, params);
     this.fits.delete(slot);
+    this.fitAt[slot] = undefined;
     this.diag.totals.frozen++;
     if (this.frozenSubject.observed) this.frozenSubject.next({ series, params });
     return params;
@@ -183,6 +189,7 @@ export class SeriesStore {
     if (slot === undefined) return false;
     this.index.delete(series);
     this.fits.delete(slot);
+    this.fitAt[slot] = undefined;
     this.columns.release(slot);
     this.diag.forget(series);
     return true;

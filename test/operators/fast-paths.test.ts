@@ -119,3 +119,25 @@ describe('normalizeColumns whole-batch fast path: identical to the per-item form
     }
   });
 });
+
+describe('SeriesStore.fitAt mirrors fits', () => {
+  it('through start, freeze, delete and slot reuse', async () => {
+    const store = new SeriesStore();
+    const check = (): void => {
+      const fromArray = store.fitAt.flatMap((f, slot) => (f === undefined ? [] : [[slot, f] as const]));
+      expect(new Map(fromArray)).toEqual(store.fits);
+    };
+    await perItem([R('a', 1), R('b', 2), R('a', 3), R('c', 4)], { store, freeze: { afterSamples: 2 } });
+    check();
+    expect(store.phase('a')).toBe('frozen');
+    store.delete('b');
+    check();
+    await perItem([R('d', 5), R('b', 6), R('c', 7)], { store, freeze: { afterSamples: 2 } });
+    check();
+    expect(store.fitting('d')?.count).toBe(1);
+    expect(store.fitting('b')?.count).toBe(1); // re-added: a fresh fit, not the deleted one's
+    store.freeze();
+    check();
+    expect(store.fitAt.every((f) => f === undefined)).toBe(true);
+  });
+});
