@@ -88,24 +88,57 @@ export class NormalizeEngine {
     const store = this.store;
     const index = store.index;
     const totals = store.diag.totals;
+    const provisional = this.o.whileFitting === 'provisional';
     const n = chunk.length;
     for (let i = 0; i < n; i++) {
       const r = chunk[i] as Reading;
       const id = r.series;
       const slot = index.get(id);
-      if (slot !== undefined && this.held.size === 0) {
+      const x = r.value;
+      if (slot !== undefined && this.held.size === 0 && typeof x === 'number' && x - x === 0) {
         const hot = store.columns.hot;
         const b = slot << 2;
         const tag = hot[b + 3] as number;
-        const x = r.value;
-        if (tag >= 0 && typeof x === 'number' && x - x === 0) {
+        if (tag >= 0) {
           totals.readings++;
           sink.out.push({ series: id, raw: x, value: (x - (hot[b] as number)) * (hot[b + 1] as number) + 0, time: r.time, tags: r.tags, phase: 'frozen', version: (tag / 4294967296) | 0 });
+          continue;
+        }
+        const fit = store.fitAt[slot];
+        if (provisional && fit !== undefined && this.fittingInline(id, slot, fit, r, x, sink)) {
+          totals.readings++;
           continue;
         }
       }
       this.next(r);
     }
+  }
+
+  /**
+   * {@link NormalizeEngine.fitting} for a finite value under `whileFitting: 'provisional'`, output
+   * into `sink.out`; false, having changed nothing, when a time-based freeze point is reached (the
+   * caller then takes the general path).
+   */
+  private fittingInline(id: string, slot: number, fit: FitState, r: Reading, x: number, sink: OutputBuffer): boolean {
+    const o = this.o;
+    const t = r.time;
+    if (typeof t === 'number' && t === t) {
+      const first = fit.firstTime !== fit.firstTime;
+      if (t >= o.atTime || t - (first ? t : fit.firstTime) >= o.afterSpanMs) return false;
+      if (first) fit.firstTime = fit.lastTime = t;
+      else if (t < fit.lastTime) this.store.diag.count(id, 'outOfOrder');
+      else fit.lastTime = t;
+    } else if (o.timeBased) {
+      this.store.diag.count(id, 'missingTime');
+    }
+    const scaler = fit.scaler;
+    const reason = scaler.learnValid(x);
+    if (reason !== undefined) this.invalid(id, r, reason, 'fitting', 0);
+    else {
+      sink.out.push({ series: id, raw: x, value: scaler.transform(x), time: t, tags: r.tags, phase: 'fitting', version: 0, flag: 'provisional' });
+      if (scaler.count >= o.afterSamples || fit.pendingFreeze) this.freezeNow(id, slot);
+    }
+    return true;
   }
 
   /**

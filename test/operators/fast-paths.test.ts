@@ -1,4 +1,4 @@
-import { from, lastValueFrom, Subject, toArray } from 'rxjs';
+import { from, lastValueFrom, Subject, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { columnsToNormalized, normalize, normalizeChunks, normalizeColumns, SeriesStore, type Normalized, type NormalizeOptions, type Reading } from 'streamnorm';
 import { R } from './helpers.js';
@@ -50,6 +50,42 @@ describe('normalizeChunks inline loop: identical to the per-item form', () => {
     const expected = await run(false);
     expect(expected.filter((n) => n.flag === 'held').length).toBeGreaterThan(0);
     expect(await run(true)).toEqual(expected);
+  });
+
+  it('fitting inline (provisional): time-based freezes, out-of-order and missing times, out-of-domain values, invalid policies', async () => {
+    const readings: Reading[] = [];
+    for (let i = 0; i < 400; i++) {
+      const series = `s${(i * 7) % 5}`;
+      const value = i % 13 === 0 ? -1 : i % 17 === 0 ? NaN : 1 + ((i * 31) % 23) / 3;
+      const time = i % 11 === 0 ? undefined : i * 10 - (i % 9 === 0 ? 35 : 0);
+      readings.push(time === undefined ? R(series, value) : R(series, value, time));
+    }
+    const optionSets: NormalizeOptions[] = [
+      { scaler: { kind: 'standard', pre: 'log' }, freeze: { afterSpanMs: 700 }, invalid: 'flag' },
+      { scaler: { kind: 'robust' }, freeze: [{ atTime: 2500 }, { afterSamples: 60 }], invalid: 'drop' },
+      { scaler: { kind: 'minmax', clip: true, pre: 'log1p' }, freeze: { afterSamples: 30 } },
+      { freeze: 'never', scaler: { kind: 'standard', zeroSpread: 'nan' } },
+    ];
+    for (const options of optionSets) {
+      const itemStore = new SeriesStore();
+      const expected = await perItem(readings, { ...options, store: itemStore });
+      const chunkStore = new SeriesStore();
+      const chunks = await lastValueFrom(from([readings.slice(0, 1), readings.slice(1, 150), readings.slice(150)]).pipe(normalizeChunks({ ...options, store: chunkStore }), toArray()));
+      expect(chunks.flat()).toEqual(expected);
+      expect(chunkStore.diagnostics()).toEqual(itemStore.diagnostics());
+      expect(chunkStore.snapshot().series).toEqual(itemStore.snapshot().series);
+    }
+  });
+
+  it('invalid: error inside the inline fitting path ends the stream at that reading, after the chunk\'s earlier outputs', async () => {
+    const readings = [R('a', 1, 1), R('a', 2, 2), R('a', -1, 3), R('a', 4, 4)];
+    const options: NormalizeOptions = { scaler: { kind: 'standard', pre: 'log' }, invalid: 'error' };
+    const item: Normalized[] = [];
+    await expect(lastValueFrom(from(readings).pipe(normalize(options), tap((n) => item.push(n))))).rejects.toThrow(/out-of-domain/);
+    const chunked: Normalized[][] = [];
+    await expect(lastValueFrom(from([readings]).pipe(normalizeChunks(options), tap((c) => chunked.push(c))))).rejects.toThrow(/out-of-domain/);
+    expect(chunked).toEqual([item]);
+    expect(item).toHaveLength(2);
   });
 
   it('with a key function and with idle eviction (the per-reading path)', async () => {
