@@ -146,8 +146,7 @@ export class SeriesStore {
     if (fit.scaler.count === 0) return undefined;
     const params = fit.scaler.freeze();
     this.columns.write(slot, params);
-    this.fits.delete(slot);
-    this.fitAt[slot] = undefined;
+    this.dropFit(slot);
     this.diag.totals.frozen++;
     if (this.frozenSubject.observed) this.frozenSubject.next({ series, params });
     return params;
@@ -183,13 +182,22 @@ export class SeriesStore {
     if (this.frozenSubject.observed) this.frozenSubject.next({ series, params });
   }
 
+  /**
+   * Forgets the learning state of a slot. When no series is fitting any more, the slot-indexed
+   * view is emptied too, so a store of frozen series pays nothing for it (8 bytes per slot).
+   */
+  private dropFit(slot: number): void {
+    this.fits.delete(slot);
+    if (this.fits.size === 0) this.fitAt.length = 0;
+    else if (slot < this.fitAt.length) this.fitAt[slot] = undefined;
+  }
+
   /** Removes a series (its counters stay in the totals); true if it existed. */
   delete(series: string): boolean {
     const slot = this.index.get(series);
     if (slot === undefined) return false;
     this.index.delete(series);
-    this.fits.delete(slot);
-    this.fitAt[slot] = undefined;
+    this.dropFit(slot);
     this.columns.release(slot);
     this.diag.forget(series);
     return true;
