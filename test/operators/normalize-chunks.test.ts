@@ -1,19 +1,9 @@
 import { from, lastValueFrom, map, range, take, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { columnsToNormalized, normalize, normalizeChunks, normalizeColumns, SeriesStore, type ColumnBatch, type Normalized, type NormalizeOptions, type Reading } from 'streamnorm';
+import { rng } from '../helpers/fixtures.js';
 import { R, scheduler } from './helpers.js';
 
-/** A seeded PRNG (mulberry32), so the data are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Readings of `nSeries` series with some invalid values and out-of-order times. */
 function data(n: number, nSeries: number, seed = 7): Reading[] {
