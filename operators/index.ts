@@ -6,8 +6,8 @@
  */
 export { normalize } from './normalize.js';
 export { SeriesStore } from './series-store.js';
-export type { SeriesStoreOptions, SeriesFrozen, FitState } from './series-store.js';
-export { FrozenColumns } from './frozen-columns.js';
+export type { SeriesStoreOptions, SeriesFrozen } from './series-store.js';
+export { SeriesColumns } from './series-columns.js';
 export { InvalidReadingError } from './errors.js';
 export type { DiagnosticsReport, SeriesDiagnostics } from './diagnostics.js';
 export type { NormalizeOptions, FreezePolicy, FreezePoint, WhileFitting, HoldOverflow, InvalidPolicy, UnknownSeriesPolicy, InitialState } from './types.js';

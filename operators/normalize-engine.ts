@@ -4,7 +4,10 @@ import { invalidReason, type InvalidReason } from '../src/values.js';
 import type { CounterName } from './diagnostics.js';
 import { InvalidReadingError } from './errors.js';
 import type { ResolvedNormalizeOptions } from './normalize-options.js';
-import type { FitState, SeriesStore } from './series-store.js';
+import { provisionalInvScale } from '../src/scalers/standard.js';
+import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance } from '../src/stats/mean-var-row.js';
+import { SLOT_COMPACT, SLOT_FITTING, VERSION_UNIT } from './series-columns.js';
+import type { SeriesStore } from './series-store.js';
 
 /** Where a chunked operator collects outputs until it emits them (swapped at each flush). */
 export interface OutputBuffer {
@@ -30,6 +33,8 @@ export class NormalizeEngine {
   /** Whether idle eviction is on (readings then update `lastSeen`). */
   readonly evict: boolean;
   private now = -Infinity;
+  /** Whether fitting series emit provisional outputs. */
+  private readonly provisionalOut: boolean;
   private lastSweep = -Infinity;
 
   constructor(
@@ -38,6 +43,7 @@ export class NormalizeEngine {
     private readonly emit: (out: Normalized) => void,
   ) {
     this.evict = o.idleEvictMs !== Infinity;
+    this.provisionalOut = o.whileFitting === 'provisional';
     if (this.evict) store.columns.trackLastSeen();
   }
 
@@ -61,7 +67,7 @@ export class NormalizeEngine {
       // A plain frozen series: one record, one output object.
       if (this.held.size !== 0) this.releaseIfFrozen(id, slot);
       const x = r.value;
-      const version = (tag / 4294967296) | 0;
+      const version = (tag / VERSION_UNIT) | 0;
       if (typeof x === 'number' && x - x === 0) {
         this.emit({ series: id, raw: x, value: (x - (hot[b] as number)) * (hot[b + 1] as number) + 0, time: r.time, tags: r.tags, phase: 'frozen', version });
         return;
@@ -69,9 +75,45 @@ export class NormalizeEngine {
       this.invalid(id, r, invalidReason(x) as InvalidReason, 'frozen', version);
       return;
     }
-    const fit = store.fitAt[slot];
-    if (fit !== undefined) this.fitting(id, slot, fit, r);
+    if (this.fitCompactProvisional(id, slot, r)) return;
+    if (store.isFitting(slot)) this.fitting(id, slot, r);
     else this.frozenSlow(id, slot, r, undefined);
+  }
+
+  /**
+   * The common fitting case inline, as {@link NormalizeEngine.fitting} would do it: a compact
+   * standard fit, provisional outputs, a finite value, and no freeze point by time. False, having
+   * changed nothing, otherwise.
+   */
+  private fitCompactProvisional(id: string, slot: number, r: Reading): boolean {
+    const x = r.value;
+    if (!this.provisionalOut || typeof x !== 'number' || x - x !== 0) return false;
+    const o = this.o;
+    const store = this.store;
+    const cols = store.columns;
+    const hot = cols.hot;
+    const b = slot << 2;
+    const tag = hot[b + 3] as number;
+    if ((-tag & 15) !== (SLOT_FITTING | SLOT_COMPACT)) return false;
+    const t = r.time;
+    if (typeof t === 'number' && t === t) {
+      const first = hot[b + 1] as number;
+      if (t >= o.atTime || t - (first === first ? first : t) >= o.afterSpanMs) return false;
+      if (first !== first) hot[b + 1] = hot[b + 2] = t;
+      else if (t < (hot[b + 2] as number)) store.diag.count(id, 'outOfOrder');
+      else hot[b + 2] = t;
+    } else if (o.timeBased) {
+      return false;
+    }
+    const rows = cols.fitRows;
+    const at = (hot[b] as number) * MEAN_VAR_ROW;
+    meanVarRowUpdate(rows, at, x);
+    const n = rows[at] as number;
+    const mean = meanVarRowMean(rows, at);
+    const invScale = provisionalInvScale(mean, meanVarRowVariance(rows, at, 0), cols.compactKind[-tag >>> 4] === 2);
+    this.emit({ series: id, raw: x, value: (x - mean) * invScale + 0, time: t, tags: r.tags, phase: 'fitting', version: 0, flag: 'provisional' });
+    if (n >= o.afterSamples) this.freezeNow(id, slot);
+    return true;
   }
 
   /**
@@ -88,57 +130,28 @@ export class NormalizeEngine {
     const store = this.store;
     const index = store.index;
     const totals = store.diag.totals;
-    const provisional = this.o.whileFitting === 'provisional';
     const n = chunk.length;
     for (let i = 0; i < n; i++) {
       const r = chunk[i] as Reading;
       const id = r.series;
       const slot = index.get(id);
       const x = r.value;
-      if (slot !== undefined && this.held.size === 0 && typeof x === 'number' && x - x === 0) {
+      if (slot !== undefined && this.held.size === 0) {
         const hot = store.columns.hot;
         const b = slot << 2;
         const tag = hot[b + 3] as number;
-        if (tag >= 0) {
+        if (tag >= 0 && typeof x === 'number' && x - x === 0) {
           totals.readings++;
-          sink.out.push({ series: id, raw: x, value: (x - (hot[b] as number)) * (hot[b + 1] as number) + 0, time: r.time, tags: r.tags, phase: 'frozen', version: (tag / 4294967296) | 0 });
+          sink.out.push({ series: id, raw: x, value: (x - (hot[b] as number)) * (hot[b + 1] as number) + 0, time: r.time, tags: r.tags, phase: 'frozen', version: (tag / VERSION_UNIT) | 0 });
           continue;
         }
-        const fit = store.fitAt[slot];
-        if (provisional && fit !== undefined && this.fittingInline(id, slot, fit, r, x, sink)) {
+        if (tag < 0 && (this.fitCompactProvisional(id, slot, r) || (store.isFitting(slot) && (this.fitting(id, slot, r), true)))) {
           totals.readings++;
           continue;
         }
       }
       this.next(r);
     }
-  }
-
-  /**
-   * {@link NormalizeEngine.fitting} for a finite value under `whileFitting: 'provisional'`, output
-   * into `sink.out`; false, having changed nothing, when a time-based freeze point is reached (the
-   * caller then takes the general path).
-   */
-  private fittingInline(id: string, slot: number, fit: FitState, r: Reading, x: number, sink: OutputBuffer): boolean {
-    const o = this.o;
-    const t = r.time;
-    if (typeof t === 'number' && t === t) {
-      const first = fit.firstTime !== fit.firstTime;
-      if (t >= o.atTime || t - (first ? t : fit.firstTime) >= o.afterSpanMs) return false;
-      if (first) fit.firstTime = fit.lastTime = t;
-      else if (t < fit.lastTime) this.store.diag.count(id, 'outOfOrder');
-      else fit.lastTime = t;
-    } else if (o.timeBased) {
-      this.store.diag.count(id, 'missingTime');
-    }
-    const scaler = fit.scaler;
-    const reason = scaler.learnValid(x);
-    if (reason !== undefined) this.invalid(id, r, reason, 'fitting', 0);
-    else {
-      sink.out.push({ series: id, raw: x, value: scaler.transform(x), time: t, tags: r.tags, phase: 'fitting', version: 0, flag: 'provisional' });
-      if (scaler.count >= o.afterSamples || fit.pendingFreeze) this.freezeNow(id, slot);
-    }
-    return true;
   }
 
   /**
@@ -159,11 +172,11 @@ export class NormalizeEngine {
     if (named) {
       for (const id of named) {
         const slot = store.index.get(id);
-        if (slot !== undefined && store.fits.has(slot)) this.freezeNow(id, slot);
+        if (slot !== undefined && store.isFitting(slot)) this.freezeNow(id, slot);
       }
     } else {
       const fitting: [string, number][] = [];
-      for (const [id, slot] of store.index) if (store.fits.has(slot)) fitting.push([id, slot]);
+      for (const [id, slot] of store.index) if (store.isFitting(slot)) fitting.push([id, slot]);
       for (const [id, slot] of fitting) this.freezeNow(id, slot);
     }
   }
@@ -172,7 +185,7 @@ export class NormalizeEngine {
   complete(): void {
     for (const [id, w] of this.held) {
       const slot = this.store.index.get(id);
-      if (slot !== undefined && !this.store.fits.has(slot)) this.release(id, slot, this.store.columns.read(slot));
+      if (slot !== undefined && !this.store.isFitting(slot)) this.release(id, slot, this.store.columns.read(slot));
       else this.flush(id, w, 'flushedOnComplete');
     }
     this.held.clear();
@@ -186,14 +199,19 @@ export class NormalizeEngine {
 
   // --- fitting ------------------------------------------------------------------------------
 
-  private fitting(id: string, slot: number, fit: FitState, r: Reading): void {
+  private fitting(id: string, slot: number, r: Reading): void {
     const o = this.o;
+    const store = this.store;
     const t = r.time;
     if (typeof t === 'number' && t === t) {
-      if (fit.firstTime !== fit.firstTime) fit.firstTime = fit.lastTime = t;
-      else if (t < fit.lastTime) this.store.diag.count(id, 'outOfOrder');
-      else fit.lastTime = t;
-      if (t >= o.atTime || t - fit.firstTime >= o.afterSpanMs) {
+      // The fitting record keeps the first and the latest event time: [row, first, last, tag].
+      const hot = store.columns.hot;
+      const b = slot << 2;
+      const first = hot[b + 1] as number;
+      if (first !== first) hot[b + 1] = hot[b + 2] = t;
+      else if (t < (hot[b + 2] as number)) store.diag.count(id, 'outOfOrder');
+      else hot[b + 2] = t;
+      if (t >= o.atTime || t - (hot[b + 1] as number) >= o.afterSpanMs) {
         const params = this.freezeNow(id, slot);
         if (params) {
           this.frozenSlow(id, slot, r, params);
@@ -201,26 +219,26 @@ export class NormalizeEngine {
         }
       }
     } else if (o.timeBased) {
-      this.store.diag.count(id, 'missingTime');
+      store.diag.count(id, 'missingTime');
     }
     const x = r.value;
-    const reason = invalidReason(x) ?? fit.scaler.learnValid(x as number);
+    const reason = invalidReason(x) ?? store.learn(slot, x as number);
     if (reason !== undefined) {
       this.invalid(id, r, reason, 'fitting', 0);
       return;
     }
-    this.emitFitting(id, fit, r, x as number);
-    if (fit.scaler.count >= o.afterSamples || fit.pendingFreeze) this.freezeNow(id, slot);
+    this.emitFitting(id, slot, r, x as number);
+    if (store.fitCount(slot) >= o.afterSamples || store.isPending(slot)) this.freezeNow(id, slot);
   }
 
-  private emitFitting(id: string, fit: FitState, r: Reading, x: number): void {
+  private emitFitting(id: string, slot: number, r: Reading, x: number): void {
     const mode = this.o.whileFitting;
-    if (mode === 'provisional') this.out(id, r, fit.scaler.transform(x), 'fitting', 0, 'provisional');
+    if (mode === 'provisional') this.out(id, r, this.store.provisional(slot, x), 'fitting', 0, 'provisional');
     else if (mode === 'raw') this.out(id, r, x, 'fitting', 0, 'raw');
-    else if (mode === 'hold') this.hold(id, fit, r, x);
+    else if (mode === 'hold') this.hold(id, slot, r, x);
   }
 
-  private hold(id: string, fit: FitState, r: Reading, x: number): void {
+  private hold(id: string, slot: number, r: Reading, x: number): void {
     let w = this.held.get(id);
     if (w === undefined) {
       w = { readings: [], overflowed: false };
@@ -236,34 +254,34 @@ export class NormalizeEngine {
       this.flush(id, w, 'holdOverflowValues');
     }
     this.store.diag.count(id, 'holdOverflowValues');
-    this.fallback(id, fit, r, x);
+    this.fallback(id, slot, r, x);
   }
 
   /** Emits a held window by the `holdOverflow` fallback, counting its values under `counter`. */
   private flush(id: string, w: HeldWindow, counter: CounterName): void {
     const slot = this.store.index.get(id);
-    const fit = slot === undefined ? undefined : this.store.fits.get(slot);
     const readings = w.readings;
     w.readings = [];
     this.store.diag.count(id, counter, readings.length);
     for (const r of readings) {
-      if (fit) this.fallback(id, fit, r, r.value as number);
+      if (slot !== undefined && this.store.isFitting(slot)) this.fallback(id, slot, r, r.value as number);
       else if (this.o.holdOverflow !== 'drop') this.out(id, r, r.value as number, 'fitting', 0, 'raw');
     }
   }
 
-  private fallback(id: string, fit: FitState, r: Reading, x: number): void {
+  private fallback(id: string, slot: number, r: Reading, x: number): void {
     const mode = this.o.holdOverflow;
-    if (mode === 'provisional') this.out(id, r, fit.scaler.transform(x), 'fitting', 0, 'provisional');
+    if (mode === 'provisional') this.out(id, r, this.store.provisional(slot, x), 'fitting', 0, 'provisional');
     else if (mode === 'raw') this.out(id, r, x, 'fitting', 0, 'raw');
   }
 
   /** Freezes a fitting series and releases its held window; undefined if it has no valid value yet. */
   private freezeNow(id: string, slot: number): FrozenParams | undefined {
-    const fit = this.store.fits.get(slot);
-    const params = this.store.freezeSlot(id, slot);
+    const store = this.store;
+    const fitting = store.isFitting(slot);
+    const params = store.freezeSlot(id, slot);
     if (params === undefined) {
-      if (fit) fit.pendingFreeze = true;
+      if (fitting) store.markPending(slot);
       return undefined;
     }
     if (this.held.size !== 0) this.release(id, slot, params);
@@ -305,7 +323,7 @@ export class NormalizeEngine {
   private unknown(id: string, r: Reading): number | undefined {
     const policy = this.o.unknownSeries;
     const store = this.store;
-    if (policy === 'fit') return store.startFitting(id, this.o.specFor(id));
+    if (policy === 'fit') return store.addFitting(id, this.o.specFor(id));
     if (policy === 'drop') {
       store.diag.count(id, 'droppedUnknown');
       return undefined;
@@ -319,7 +337,7 @@ export class NormalizeEngine {
     if (policy !== 'raw') {
       const target = typeof policy.fallback === 'string' ? policy.fallback : policy.fallback(id);
       const slot = store.index.get(target);
-      if (slot !== undefined && !store.fits.has(slot)) {
+      if (slot !== undefined && !store.isFitting(slot)) {
         const params = store.columns.read(slot);
         const y = applyFrozen(params, x as number);
         if (y === y) this.out(id, r, y, 'frozen', params.version, 'fallback');

@@ -1,23 +1,14 @@
 import { Observable, Subject } from 'rxjs';
 import { createScaler, specOf, type Scaler, type ScalerSpec } from '../src/scalers/create.js';
+import { provisionalInvScale, type StandardScaler } from '../src/scalers/standard.js';
+import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance } from '../src/stats/mean-var-row.js';
 import type { FrozenParams } from '../src/scalers/frozen.js';
 import { saveScaler, type ScalerState } from '../src/state/scaler-state.js';
 import { restoreSnapshot, SNAPSHOT_VERSION, type Snapshot } from '../src/state/snapshot.js';
-import { INVALID_REASONS } from '../src/values.js';
+import { INVALID_REASONS, type InvalidReason } from '../src/values.js';
 import { Diagnostics, type DiagnosticsReport } from './diagnostics.js';
-import { FrozenColumns } from './frozen-columns.js';
+import { SeriesColumns, SLOT_COMPACT, SLOT_PENDING } from './series-columns.js';
 import type { InitialState } from './types.js';
-
-/** The learning state of a series that is not frozen yet. */
-export interface FitState {
-  readonly scaler: Scaler;
-  /** Event time of the first reading (NaN when unknown). */
-  firstTime: number;
-  /** Latest event time seen (NaN when unknown). */
-  lastTime: number;
-  /** A freeze point was reached before any valid value: freeze after the next one. */
-  pendingFreeze: boolean;
-}
 
 /** Options of {@link SeriesStore}. */
 export interface SeriesStoreOptions {
@@ -35,9 +26,11 @@ export interface SeriesFrozen {
  * The per-series state of the normalizing operators: one store keyed by series id, not one
  * `groupBy` group per sensor.
  *
- * Under the hood: a `Map<string, slot>` and typed-array columns ({@link FrozenColumns}); a frozen
- * standard series costs 34 bytes of columns plus its map entry (42 with idle eviction). Fitting
- * series also hold a scaler until they freeze; then its statistics are released.
+ * Under the hood: a `Map<string, slot>` and typed-array columns ({@link SeriesColumns}); a frozen
+ * standard series costs a 32-byte record plus its map entry (40 with idle eviction). A fitting
+ * standard scaler with default options is one more 48-byte row of running moments (the same
+ * arithmetic as {@link MeanVar}, bit for bit); other fitting series hold a scaler object. At the
+ * freeze the fitting state is released.
  *
  * Semantics:
  * 1. Each `normalize` subscription makes its own store unless given one, so two subscribers share
@@ -65,11 +58,10 @@ export class SeriesStore {
   /** Series id → slot in {@link SeriesStore.columns}. Read by the operators' hot path. */
   readonly index = new Map<string, number>();
   /** Frozen statistics in columns. Read by the operators' hot path. */
-  readonly columns = new FrozenColumns();
-  /** Learning state of fitting series, by slot. */
-  readonly fits = new Map<number, FitState>();
-  /** The same learning states as {@link SeriesStore.fits}, as an array indexed by slot (the hot path's view). */
-  readonly fitAt: (FitState | undefined)[] = [];
+  readonly columns = new SeriesColumns();
+  /** Scalers of the fitting series that are not compact, indexed by slot (emptied when there are none). */
+  readonly fitAt: (Scaler | undefined)[] = [];
+  private objectFits = 0;
   /** The counters behind {@link SeriesStore.diagnostics}. */
   readonly diag = new Diagnostics();
   private readonly frozenSubject = new Subject<SeriesFrozen>();
@@ -80,7 +72,7 @@ export class SeriesStore {
   readonly frozen$: Observable<SeriesFrozen> = new Observable<SeriesFrozen>((subscriber) => {
     for (const [series, slot] of this.index) {
       if (subscriber.closed) return;
-      if (!this.fits.has(slot)) subscriber.next({ series, params: this.columns.read(slot) });
+      if (!this.columns.isFitting(slot)) subscriber.next({ series, params: this.columns.read(slot) });
     }
     return this.frozenSubject.subscribe(subscriber);
   });
@@ -103,20 +95,29 @@ export class SeriesStore {
   phase(series: string): 'fitting' | 'frozen' | undefined {
     const slot = this.index.get(series);
     if (slot === undefined) return undefined;
-    return this.fits.has(slot) ? 'fitting' : 'frozen';
+    return this.columns.isFitting(slot) ? 'fitting' : 'frozen';
   }
 
   /** The frozen statistics of a series (undefined while fitting or unknown). */
   params(series: string): FrozenParams | undefined {
     const slot = this.index.get(series);
-    if (slot === undefined || this.fits.has(slot)) return undefined;
+    if (slot === undefined || this.columns.isFitting(slot)) return undefined;
     return this.columns.read(slot);
   }
 
-  /** The scaler of a fitting series (undefined when frozen or unknown). */
+  /**
+   * The scaler of a fitting series (undefined when frozen or unknown). A compact fit becomes a
+   * scaler object here (same statistics), so what you do with the scaler is what the store sees.
+   */
   fitting(series: string): Scaler | undefined {
     const slot = this.index.get(series);
-    return slot === undefined ? undefined : this.fits.get(slot)?.scaler;
+    if (slot === undefined || !this.columns.isFitting(slot)) return undefined;
+    const scaler = this.scalerAt(slot);
+    if (this.fitAt[slot] !== scaler) {
+      this.columns.leaveCompact(slot);
+      this.setObject(slot, scaler);
+    }
+    return scaler;
   }
 
   /** Series ids in the store. */
@@ -124,29 +125,81 @@ export class SeriesStore {
     return this.index.keys();
   }
 
-  /** Adds a fitting series with a new scaler from `spec`; returns its slot. Throws if it exists. */
-  startFitting(series: string, spec: ScalerSpec, scaler: Scaler = createScaler(spec)): number {
+  /**
+   * Adds a fitting series and returns its slot; throws if it exists. Without `scaler`, a standard
+   * scaler with default options fits compactly; anything else gets a scaler from `spec`.
+   */
+  startFitting(series: string, spec: ScalerSpec, scaler?: Scaler): number {
     if (this.index.has(series)) throw new Error(`SeriesStore: series ${JSON.stringify(series)} already exists`);
-    const slot = this.columns.allocate(spec);
+    return this.addFitting(series, spec, scaler);
+  }
+
+  /** {@link SeriesStore.startFitting} for a series the caller knows is absent (the operators' path: one `Map` lookup fewer). */
+  addFitting(series: string, spec: ScalerSpec, scaler?: Scaler): number {
+    const cols = this.columns;
+    const slot = cols.allocate(spec);
+    const compact = scaler === undefined && cols.compactKind[cols.specId(slot)] !== 0;
+    const object = compact ? undefined : (scaler ?? createScaler(spec));
     this.index.set(series, slot);
-    const fit: FitState = { scaler, firstTime: NaN, lastTime: NaN, pendingFreeze: false };
-    this.fits.set(slot, fit);
-    while (this.fitAt.length < slot) this.fitAt.push(undefined);
-    this.fitAt[slot] = fit;
+    cols.startFitting(slot, compact);
+    if (object !== undefined) this.setObject(slot, object);
     return slot;
+  }
+
+  /** Whether the series at `slot` is fitting. */
+  isFitting(slot: number): boolean {
+    return this.columns.isFitting(slot);
+  }
+
+  /** Valid values learned so far by the fitting series at `slot`. */
+  fitCount(slot: number): number {
+    const cols = this.columns;
+    if ((cols.state(slot) & SLOT_COMPACT) !== 0) return cols.fitRows[(cols.hot[slot * 4] as number) * MEAN_VAR_ROW] as number;
+    return (this.fitAt[slot] as Scaler).count;
+  }
+
+  /**
+   * Learns a finite value into the fitting series at `slot`; returns undefined, or the reason a
+   * scaler refused it (a value outside its pre-transform's domain).
+   */
+  learn(slot: number, x: number): InvalidReason | undefined {
+    const cols = this.columns;
+    if ((cols.state(slot) & SLOT_COMPACT) === 0) return (this.fitAt[slot] as Scaler).learnValid(x);
+    meanVarRowUpdate(cols.fitRows, (cols.hot[slot * 4] as number) * MEAN_VAR_ROW, x);
+    return undefined;
+  }
+
+  /** The provisional transform of `x` by the fitting series at `slot` (its statistics so far). */
+  provisional(slot: number, x: number): number {
+    const cols = this.columns;
+    if ((cols.state(slot) & SLOT_COMPACT) === 0) return (this.fitAt[slot] as Scaler).transform(x);
+    const rows = cols.fitRows;
+    const at = (cols.hot[slot * 4] as number) * MEAN_VAR_ROW;
+    const mean = meanVarRowMean(rows, at);
+    return (x - mean) * provisionalInvScale(mean, meanVarRowVariance(rows, at, 0), cols.compactKind[cols.specId(slot)] === 2) + 0;
+  }
+
+  /** Whether a freeze point came before any valid value of the fitting series at `slot`. */
+  isPending(slot: number): boolean {
+    return (this.columns.state(slot) & SLOT_PENDING) !== 0;
+  }
+
+  /** Marks the fitting series at `slot` to freeze at its next valid value (a freeze point came before any). */
+  markPending(slot: number): void {
+    this.columns.setPending(slot, true);
   }
 
   /**
    * Freezes the fitting series at `slot`; returns its frozen statistics, or undefined when it has
-   * no valid value yet (it stays fitting).
+   * no valid value yet (it stays fitting, and freezes at its next valid value).
    */
   freezeSlot(series: string, slot: number): FrozenParams | undefined {
-    const fit = this.fits.get(slot);
-    if (fit === undefined) return this.columns.read(slot);
-    if (fit.scaler.count === 0) return undefined;
-    const params = fit.scaler.freeze();
-    this.columns.write(slot, params);
-    this.dropFit(slot);
+    const cols = this.columns;
+    if (!cols.isFitting(slot)) return cols.read(slot);
+    if (this.fitCount(slot) === 0) return undefined;
+    const params = this.scalerAt(slot).freeze();
+    this.dropObject(slot);
+    cols.write(slot, params);
     this.diag.totals.frozen++;
     if (this.frozenSubject.observed) this.frozenSubject.next({ series, params });
     return params;
@@ -160,10 +213,10 @@ export class SeriesStore {
     const done: string[] = [];
     const one = (id: string): void => {
       const slot = this.index.get(id);
-      if (slot !== undefined && this.fits.has(slot) && this.freezeSlot(id, slot)) done.push(id);
+      if (slot !== undefined && this.columns.isFitting(slot) && this.freezeSlot(id, slot)) done.push(id);
     };
     if (series === undefined) {
-      for (const [id, slot] of this.index) if (this.fits.has(slot)) one(id);
+      for (const [id, slot] of this.index) if (this.columns.isFitting(slot)) one(id);
     } else if (typeof series === 'string') {
       one(series);
     } else {
@@ -182,14 +235,29 @@ export class SeriesStore {
     if (this.frozenSubject.observed) this.frozenSubject.next({ series, params });
   }
 
+  /** The scaler of a fitting slot: its object, or one built from its compact row (not kept). */
+  private scalerAt(slot: number): Scaler {
+    const object = this.fitAt[slot];
+    if (object !== undefined) return object;
+    const scaler = createScaler(this.columns.spec(slot)) as StandardScaler;
+    scaler.restoreStats(this.columns.compactState(slot));
+    return scaler;
+  }
+
+  private setObject(slot: number, scaler: Scaler): void {
+    while (this.fitAt.length < slot) this.fitAt.push(undefined);
+    if (this.fitAt[slot] === undefined) this.objectFits++;
+    this.fitAt[slot] = scaler;
+  }
+
   /**
-   * Forgets the learning state of a slot. When no series is fitting any more, the slot-indexed
-   * view is emptied too, so a store of frozen series pays nothing for it (8 bytes per slot).
+   * Forgets the scaler object of a slot. When none is left, the slot-indexed array is emptied
+   * too, so a store of frozen series pays nothing for it (8 bytes per slot).
    */
-  private dropFit(slot: number): void {
-    this.fits.delete(slot);
-    if (this.fits.size === 0) this.fitAt.length = 0;
-    else if (slot < this.fitAt.length) this.fitAt[slot] = undefined;
+  private dropObject(slot: number): void {
+    if (this.fitAt[slot] === undefined) return;
+    if (--this.objectFits === 0) this.fitAt.length = 0;
+    else this.fitAt[slot] = undefined;
   }
 
   /** Removes a series (its counters stay in the totals); true if it existed. */
@@ -197,7 +265,7 @@ export class SeriesStore {
     const slot = this.index.get(series);
     if (slot === undefined) return false;
     this.index.delete(series);
-    this.dropFit(slot);
+    this.dropObject(slot);
     this.columns.release(slot);
     this.diag.forget(series);
     return true;
@@ -222,10 +290,9 @@ export class SeriesStore {
   snapshot(): Snapshot {
     const series: Record<string, ScalerState> = {};
     for (const [id, slot] of this.index) {
-      const fit = this.fits.get(slot);
       let scaler: Scaler;
-      if (fit) {
-        scaler = fit.scaler;
+      if (this.columns.isFitting(slot)) {
+        scaler = this.scalerAt(slot);
       } else {
         scaler = createScaler(this.columns.spec(slot));
         const params = this.columns.read(slot);

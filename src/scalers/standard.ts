@@ -50,12 +50,7 @@ export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVar
     const o = this.options;
     const mean = this.stats.mean;
     const center = o.withMean ? mean : 0;
-    let invScale = 1;
-    if (o.withStd) {
-      const spread = Math.sqrt(this.stats.variance());
-      const zero = isZeroSpread(spread, mean);
-      invScale = zero && o.zeroSpread === 'nan' ? NaN : 1 / (zero ? 1 : spread);
-    }
+    const invScale = o.withStd ? provisionalInvScale(mean, this.stats.variance(), o.zeroSpread === 'nan') : 1;
     const pre = o.pre;
     const v = pre === 'none' ? x : pre === 'log' ? (x > 0 ? Math.log(x) : NaN) : x > -1 ? Math.log1p(x) : NaN;
     return (v - center) * invScale + 0;
@@ -72,4 +67,16 @@ export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVar
   protected statsFromState(state: MeanVarState): MeanVar {
     return MeanVar.fromState(state);
   }
+}
+
+/**
+ * The multiplier of a standardization fitted so far: 1 / std, with the zero-spread rule of
+ * {@link BaseScaler} (1 for a zero spread, or NaN under the `nan` policy). Shared by
+ * {@link StandardScaler.transform} and the operators' compact fits, so both give the same bits.
+ * (Internal: not exported from the package.)
+ */
+export function provisionalInvScale(mean: number, variance: number, nanOnZero: boolean): number {
+  const spread = Math.sqrt(variance);
+  const zero = isZeroSpread(spread, mean);
+  return zero && nanOnZero ? NaN : 1 / (zero ? 1 : spread);
 }

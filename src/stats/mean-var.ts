@@ -1,3 +1,5 @@
+import { COUNT, M2, MEAN_SHIFTED, MEAN_VAR_ROW, meanVarRowAddToSum, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance, SHIFT, SUM_HI, SUM_LO } from './mean-var-row.js';
+
 /**
  * Mean and variance of a stream, mergeable and accurate at large offsets.
  *
@@ -25,29 +27,23 @@
  * ```
  */
 export class MeanVar {
+  /** The state as one row of {@link MEAN_VAR_ROW} doubles (the layout a keyed store keeps per series). */
+  private readonly row = new Float64Array(MEAN_VAR_ROW);
+
   /** Number of values seen. */
-  count = 0;
+  get count(): number {
+    return this.row[COUNT] as number;
+  }
+
   /** The reference value subtracted before accumulating (the first value seen). */
-  shift = 0;
-  /** Compensated sum of the values: high part. */
-  private sumHi = 0;
-  /** Compensated sum of the values: running compensation. */
-  private sumLo = 0;
-  /** Welford running mean of shifted values. */
-  private meanShifted = 0;
-  /** Sum of squared deviations from the mean. */
-  private m2 = 0;
+  get shift(): number {
+    return this.row[SHIFT] as number;
+  }
 
   /** Adds one finite value. */
   update(x: number): this {
     if (x - x !== 0) throw new RangeError(`MeanVar.update requires a finite number, got ${String(x)}`);
-    if (this.count === 0) this.shift = x;
-    const d = x - this.shift;
-    this.addToSum(x);
-    const n = ++this.count;
-    const delta = d - this.meanShifted;
-    this.meanShifted += delta / n;
-    this.m2 += delta * (d - this.meanShifted);
+    meanVarRowUpdate(this.row, 0, x);
     return this;
   }
 
@@ -59,50 +55,56 @@ export class MeanVar {
 
   /** The mean, NaN when empty. */
   get mean(): number {
-    if (this.count === 0) return NaN;
-    return (this.sumHi + this.sumLo) / this.count;
+    return meanVarRowMean(this.row, 0);
   }
 
   /** Sum of squared deviations from the mean (M2). */
   get sumSquaredDeviations(): number {
-    return this.m2;
+    return this.row[M2] as number;
   }
 
   /** Variance with `ddof` delta degrees of freedom (0: population, 1: sample); NaN when `count <= ddof`. */
   variance(ddof = 0): number {
-    if (this.count <= ddof) return NaN;
-    return this.m2 / (this.count - ddof);
+    return meanVarRowVariance(this.row, 0, ddof);
   }
 
   /** Merges `other` into this, as if this had seen its values too. `other` is left unchanged. */
   merge(other: MeanVar): this {
-    if (other.count === 0) return this;
-    if (this.count === 0) {
-      this.copyFrom(other);
+    const a = this.row;
+    const b = other.row;
+    const nB = b[COUNT] as number;
+    if (nB === 0) return this;
+    const nA = a[COUNT] as number;
+    if (nA === 0) {
+      a.set(b);
       return this;
     }
-    const nA = this.count;
-    const nB = other.count;
     const n = nA + nB;
-    const shiftDiff = other.shift - this.shift;
-    const meanBHere = shiftDiff + other.meanShifted;
-    const delta = meanBHere - this.meanShifted;
-    this.m2 += other.m2 + ((delta * delta) * nA * nB) / n;
-    this.meanShifted += (delta * nB) / n;
-    this.addToSum(other.sumHi);
-    this.addToSum(other.sumLo);
-    this.count = n;
+    const meanBHere = (b[SHIFT] as number) - (a[SHIFT] as number) + (b[MEAN_SHIFTED] as number);
+    const delta = meanBHere - (a[MEAN_SHIFTED] as number);
+    a[M2] = (a[M2] as number) + (b[M2] as number) + (delta * delta * nA * nB) / n;
+    a[MEAN_SHIFTED] = (a[MEAN_SHIFTED] as number) + (delta * nB) / n;
+    meanVarRowAddToSum(a, 0, b[SUM_HI] as number);
+    meanVarRowAddToSum(a, 0, b[SUM_LO] as number);
+    a[COUNT] = n;
     return this;
   }
 
   /** A deep copy. */
   clone(): MeanVar {
-    return new MeanVar().copyFrom(this);
+    const c = new MeanVar();
+    c.row.set(this.row);
+    return c;
   }
 
   /** The complete internal state, for snapshots; {@link MeanVar.fromState} restores it exactly. */
   toState(): MeanVarState {
-    return { count: this.count, shift: this.shift, sumHi: this.sumHi, sumLo: this.sumLo, meanShifted: this.meanShifted, m2: this.m2 };
+    return MeanVar.rowState(this.row, 0);
+  }
+
+  /** The state of a row of a `Float64Array` laid out as {@link MEAN_VAR_ROW} (a keyed store's compact fit). */
+  static rowState(a: Float64Array, at: number): MeanVarState {
+    return { count: a[at + COUNT] as number, shift: a[at + SHIFT] as number, sumHi: a[at + SUM_HI] as number, sumLo: a[at + SUM_LO] as number, meanShifted: a[at + MEAN_SHIFTED] as number, m2: a[at + M2] as number };
   }
 
   /**
@@ -117,7 +119,7 @@ export class MeanVar {
     }
     if (m2 < 0) throw new RangeError(`MeanVar state: m2 (sum of squared deviations) must be >= 0, got ${m2}`);
     const mv = new MeanVar();
-    Object.assign(mv, { count, shift, sumHi, sumLo, meanShifted, m2 });
+    mv.row.set([count, shift, sumHi, sumLo, meanShifted, m2]);
     return mv;
   }
 
@@ -133,30 +135,9 @@ export class MeanVar {
     }
     const mv = new MeanVar();
     if (count === 0) return mv;
-    mv.count = count;
-    mv.shift = mean;
-    mv.sumHi = mean * count;
-    mv.sumLo = productError(mean, count, mv.sumHi);
-    mv.m2 = variance * count;
+    const sumHi = mean * count;
+    mv.row.set([count, mean, sumHi, productError(mean, count, sumHi), 0, variance * count]);
     return mv;
-  }
-
-  private copyFrom(o: MeanVar): this {
-    this.count = o.count;
-    this.shift = o.shift;
-    this.sumHi = o.sumHi;
-    this.sumLo = o.sumLo;
-    this.meanShifted = o.meanShifted;
-    this.m2 = o.m2;
-    return this;
-  }
-
-  /** Neumaier's compensated addition into (sumHi, sumLo). */
-  private addToSum(x: number): void {
-    const s = this.sumHi;
-    const t = s + x;
-    this.sumLo += Math.abs(s) >= Math.abs(x) ? (s - t) + x : (x - t) + s;
-    this.sumHi = t;
   }
 }
 

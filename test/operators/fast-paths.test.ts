@@ -1,6 +1,7 @@
 import { from, lastValueFrom, Subject, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { columnsToNormalized, normalize, normalizeChunks, normalizeColumns, SeriesStore, type Normalized, type NormalizeOptions, type Reading } from 'streamnorm';
+import { columnsToNormalized, normalize, normalizeChunks, normalizeColumns, SeriesStore, StandardScaler, type Normalized, type NormalizeOptions, type Reading } from 'streamnorm';
+import { SLOT_COMPACT } from '../../operators/series-columns.js';
 import { R } from './helpers.js';
 
 const perItem = (readings: Reading[], options: NormalizeOptions): Promise<Normalized[]> => lastValueFrom(from(readings).pipe(normalize(options), toArray()));
@@ -156,24 +157,56 @@ describe('normalizeColumns whole-batch fast path: identical to the per-item form
   });
 });
 
-describe('SeriesStore.fitAt mirrors fits', () => {
-  it('through start, freeze, delete and slot reuse', async () => {
+describe('SeriesStore compact fits (standard scalers with default options)', () => {
+  const bits = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
+
+  it('give the same provisional outputs and frozen statistics as a StandardScaler, bit for bit', async () => {
+    const values = [1e9 + 1e-3, 1e9 - 2e-3, 1e9, 3, -7.25, 1e-300, 0.1, 0.2, 0.3, 42];
+    for (const zeroSpread of ['unit', 'nan'] as const) {
+      const store = new SeriesStore();
+      const out = await perItem(values.map((v, i) => R('s', v, i)), { store, scaler: { kind: 'standard', zeroSpread }, freeze: { afterSamples: values.length } });
+      expect(store.columns.fitRows.length).toBe(0); // released at the freeze
+      const ref = new StandardScaler({ zeroSpread });
+      const expected = values.map((v) => (ref.learn(v), ref.transform(v)));
+      expect(out.map((n) => bits(n.value))).toEqual(expected.map(bits));
+      expect(store.params('s')).toEqual(ref.freeze());
+    }
+  });
+
+  it('are used only for default standard specs; other kinds and options keep a scaler object', () => {
     const store = new SeriesStore();
-    const check = (): void => {
-      const fromArray = store.fitAt.flatMap((f, slot) => (f === undefined ? [] : [[slot, f] as const]));
-      expect(new Map(fromArray)).toEqual(store.fits);
-    };
-    await perItem([R('a', 1), R('b', 2), R('a', 3), R('c', 4)], { store, freeze: { afterSamples: 2 } });
-    check();
-    expect(store.phase('a')).toBe('frozen');
+    const compact = store.startFitting('a', { kind: 'standard' });
+    const withOption = store.startFitting('b', { kind: 'standard', pre: 'log1p' });
+    const other = store.startFitting('c', { kind: 'robust' });
+    expect(store.columns.state(compact) & SLOT_COMPACT).toBe(SLOT_COMPACT);
+    expect(store.fitAt[compact]).toBeUndefined();
+    expect(store.fitAt[withOption]?.options.pre).toBe('log1p');
+    expect(store.fitAt[other]?.kind).toBe('robust');
+  });
+
+  it('become a scaler object when asked for one (fitting()), keeping statistics, times and the pending flag', async () => {
+    const store = new SeriesStore();
+    await perItem([R('a', 1, 10), R('a', 3, 20)], { store, freeze: 'never' });
+    const scaler = store.fitting('a');
+    expect(scaler?.count).toBe(2);
+    expect(store.fitting('a')).toBe(scaler); // the same object from now on
+    scaler?.learn(5);
+    await perItem([R('a', 7, 30)], { store, freeze: { afterSpanMs: 20 } });
+    expect(store.params('a')?.center).toBe(3); // 1, 3, 5 (learned through the scaler), then frozen at t = 30
+    expect(store.params('a')?.count).toBe(3);
+  });
+
+  it('recycle rows through delete and re-add, and snapshot like scaler objects', async () => {
+    const store = new SeriesStore();
+    await perItem([R('a', 1), R('b', 2), R('a', 3), R('c', 4)], { store, freeze: 'never' });
     store.delete('b');
-    check();
-    await perItem([R('d', 5), R('b', 6), R('c', 7)], { store, freeze: { afterSamples: 2 } });
-    check();
-    expect(store.fitting('d')?.count).toBe(1);
+    await perItem([R('d', 5), R('b', 6), R('c', 8)], { store, freeze: 'never' });
     expect(store.fitting('b')?.count).toBe(1); // re-added: a fresh fit, not the deleted one's
-    store.freeze();
-    check();
-    expect(store.fitAt.every((f) => f === undefined)).toBe(true);
+    const snap = store.snapshot();
+    expect(snap.series.c?.stats).toEqual(new StandardScaler().learnMany([4, 8]).statsState());
+    expect(new SeriesStore({ initial: snap }).freeze().sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(store.freeze().sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(store.fitAt).toEqual([]);
+    expect(store.columns.fitRows.length).toBe(0);
   });
 });

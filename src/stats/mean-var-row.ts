@@ -1,0 +1,52 @@
+/**
+ * The arithmetic of {@link MeanVar} on a row of doubles in a `Float64Array`, so that a keyed store
+ * can keep millions of fits in one typed array instead of one object each. `MeanVar` itself runs on
+ * a one-row array, so both give the same numbers bit for bit.
+ *
+ * Row layout ({@link MEAN_VAR_ROW} doubles from `at`): count, shift (the first value), compensated
+ * sum of the values (high, low), Welford mean of the shifted values, sum of squared deviations.
+ */
+
+/** Doubles per row. */
+export const MEAN_VAR_ROW = 6;
+/** Field offsets within a row. */
+export const COUNT = 0;
+export const SHIFT = 1;
+export const SUM_HI = 2;
+export const SUM_LO = 3;
+export const MEAN_SHIFTED = 4;
+export const M2 = 5;
+
+/** Adds one finite value to the row at `at` (the caller has checked it is finite). */
+export function meanVarRowUpdate(a: Float64Array, at: number, x: number): void {
+  let n = a[at] as number;
+  if (n === 0) a[at + SHIFT] = x;
+  const d = x - (a[at + SHIFT] as number);
+  meanVarRowAddToSum(a, at, x);
+  a[at] = ++n;
+  const m = a[at + MEAN_SHIFTED] as number;
+  const delta = d - m;
+  const m2 = m + delta / n;
+  a[at + MEAN_SHIFTED] = m2;
+  a[at + M2] = (a[at + M2] as number) + delta * (d - m2);
+}
+
+/** The mean of the row's values (NaN when empty). */
+export function meanVarRowMean(a: Float64Array, at: number): number {
+  const n = a[at] as number;
+  return n === 0 ? NaN : ((a[at + SUM_HI] as number) + (a[at + SUM_LO] as number)) / n;
+}
+
+/** The variance with `ddof` delta degrees of freedom (NaN when `count <= ddof`). */
+export function meanVarRowVariance(a: Float64Array, at: number, ddof: number): number {
+  const n = a[at] as number;
+  return n <= ddof ? NaN : (a[at + M2] as number) / (n - ddof);
+}
+
+/** Neumaier's compensated addition of `x` into the row's sum. */
+export function meanVarRowAddToSum(a: Float64Array, at: number, x: number): void {
+  const s = a[at + SUM_HI] as number;
+  const t = s + x;
+  a[at + SUM_LO] = (a[at + SUM_LO] as number) + (Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s);
+  a[at + SUM_HI] = t;
+}
