@@ -10,6 +10,7 @@ import { normalize } from '../operators/normalize.js';
 import { normalizeChunks } from '../operators/normalize-chunks.js';
 import { normalizeColumns, type ColumnBatch } from '../operators/normalize-columns.js';
 import type { SeriesStore } from '../operators/series-store.js';
+import type { NormalizedChunk } from '../operators/chunk-rows.js';
 import type { Normalized, Reading } from '../src/reading.js';
 import { consume } from './interleave.js';
 
@@ -74,6 +75,33 @@ export function operatorFit(): Attach<Reading> {
 /** The chunked operator on a store of frozen series. */
 export function chunksFrozen(store: SeriesStore): Attach<readonly Reading[]> {
   return (source, emitted) => eachChunk(source.pipe(normalizeChunks({ store })), emitted);
+}
+
+/** Subscribes to columnar chunk outputs, reading each value. */
+function eachColumnChunk(out: Observable<NormalizedChunk>, emitted: (n: number) => void): void {
+  let acc = 0;
+  let n = 0;
+  out.subscribe({
+    next: (chunk) => {
+      const v = chunk.values;
+      for (let i = 0; i < v.length; i++) acc += v[i] as number;
+      n += v.length;
+    },
+    complete: () => {
+      consume(acc);
+      emitted(n);
+    },
+  });
+}
+
+/** The chunked operator with columnar output on a store of frozen series. */
+export function chunkColumnsFrozen(store: SeriesStore): Attach<readonly Reading[]> {
+  return (source, emitted) => eachColumnChunk(source.pipe(normalizeChunks({ store, output: 'columns' })), emitted);
+}
+
+/** The chunked operator with columnar output, fitting every series. */
+export function chunkColumnsFit(): Attach<readonly Reading[]> {
+  return (source, emitted) => eachColumnChunk(source.pipe(normalizeChunks({ freeze: 'never', output: 'columns' })), emitted);
 }
 
 /** The chunked operator fitting every series. */

@@ -2,9 +2,20 @@ import type { OperatorFunction } from 'rxjs';
 import type { Normalized, Reading } from '../src/reading.js';
 import { operate } from './internal/operate.js';
 import { createEngine, subscribeNotifiers } from './normalize.js';
-import type { OutputBuffer } from './normalize-engine.js';
+import { normalizeChunkInto, type OutputBuffer } from './chunk-loop.js';
+import { ChunkRows, type NormalizedChunk } from './chunk-rows.js';
 import { resolveNormalizeOptions } from './normalize-options.js';
 import type { NormalizeOptions } from './types.js';
+
+/** Options of {@link normalizeChunks}: {@link normalize}'s, and the output form. */
+export interface NormalizeChunksOptions extends NormalizeOptions {
+  /**
+   * `objects` (default): one array of {@link Normalized} per chunk. `columns`: one
+   * {@link NormalizedChunk} per chunk, typed-array columns with no object per reading (the fast
+   * form, and what a model wants as input).
+   */
+  output?: 'objects' | 'columns';
+}
 
 /**
  * {@link normalize} for arrays of readings: the same per-series lifecycle and policies, one
@@ -26,6 +37,12 @@ import type { NormalizeOptions } from './types.js';
  *    released at a freeze) come as their own array.
  * 3. Errors (a throwing `key`, `invalid: 'error'`) end the stream at that reading; the outputs of
  *    the same chunk before it are emitted first, as the per-item form would have.
+ * 4. With `output: 'columns'` each emission is a {@link NormalizedChunk}: the same rows as
+ *    typed-array columns (values, raw, times, phase and flag codes, versions) plus series ids and
+ *    tags, with no object per reading; {@link chunkToNormalized} gives the objects back. A raw
+ *    value that is not a number reads NaN there (it is still flagged and counted), and an invalid
+ *    row carries no `reason`. Under the hood both forms run the same engine; common cases (a
+ *    plain frozen series, a default standard scaler fitting with provisional outputs) are inline.
  *
  * @example
  * ```ts
@@ -34,21 +51,40 @@ import type { NormalizeOptions } from './types.js';
  * const chunks = [[{ series: 'a', value: 1 }, { series: 'a', value: 3 }], [{ series: 'a', value: 4 }]];
  * const out = await lastValueFrom(from(chunks).pipe(normalizeChunks({ freeze: { afterSamples: 2 }, whileFitting: 'drop' }), toArray()));
  * out.map((chunk) => chunk.map((n) => n.value)); // => [[2]]
+ *
+ * const [cols] = await lastValueFrom(from(chunks).pipe(normalizeChunks({ freeze: { afterSamples: 2 }, whileFitting: 'drop', output: 'columns' }), toArray()));
+ * Array.from(cols?.values ?? []); // => [2]
+ * cols?.series; // => ['a']
  * ```
  *
  * @see {@link normalize} for one reading at a time.
  * @see {@link normalizeColumns} for typed-array columns of one series.
  *
- * @param options As {@link normalize}'s.
- * @returns An operator from arrays of {@link Reading} to arrays of {@link Normalized}.
+ * @param options As {@link normalize}'s, plus `output`.
+ * @returns An operator from arrays of {@link Reading} to arrays of {@link Normalized}, or to
+ *   {@link NormalizedChunk}s with `output: 'columns'`.
  */
-export function normalizeChunks(options: NormalizeOptions = {}): OperatorFunction<readonly Reading[], Normalized[]> {
-  const resolved = resolveNormalizeOptions(options);
-  if (options.store && options.initial !== undefined) options.store.restore(options.initial);
-  return operate<readonly Reading[], Normalized[]>((destination) => {
-    const sink: OutputBuffer = { out: [] };
-    const engine = createEngine(options, resolved, (n) => sink.out.push(n));
+export function normalizeChunks(options?: NormalizeChunksOptions & { output?: 'objects' }): OperatorFunction<readonly Reading[], Normalized[]>;
+export function normalizeChunks(options: NormalizeChunksOptions & { output: 'columns' }): OperatorFunction<readonly Reading[], NormalizedChunk>;
+export function normalizeChunks(options: NormalizeChunksOptions = {}): OperatorFunction<readonly Reading[], Normalized[] | NormalizedChunk> {
+  const { output = 'objects', ...rest } = options;
+  if (output !== 'objects' && output !== 'columns') throw new RangeError(`normalizeChunks: output must be 'objects' or 'columns', got ${String(output)}`);
+  const resolved = resolveNormalizeOptions(rest);
+  if (rest.store && rest.initial !== undefined) rest.store.restore(rest.initial);
+  const columns = output === 'columns';
+  return operate<readonly Reading[], Normalized[] | NormalizedChunk>((destination) => {
+    const sink: OutputBuffer = { out: [], rows: undefined, lookahead: undefined };
+    let capacity = 1024;
+    if (columns) sink.rows = new ChunkRows(capacity);
+    const engine = createEngine(rest, resolved, columns ? (n) => (sink.rows as ChunkRows).addNormalized(n) : (n) => sink.out.push(n));
     const flush = (): void => {
+      if (columns) {
+        const rows = sink.rows as ChunkRows;
+        if (rows.length === 0) return;
+        sink.rows = new ChunkRows(capacity);
+        destination.next(rows.finish());
+        return;
+      }
       if (sink.out.length === 0) return;
       const out = sink.out;
       sink.out = [];
@@ -57,8 +93,12 @@ export function normalizeChunks(options: NormalizeOptions = {}): OperatorFunctio
     subscribeNotifiers(destination, resolved, engine, flush);
     return {
       next: (chunk) => {
+        if (columns && chunk.length > capacity) {
+          capacity = chunk.length;
+          if ((sink.rows as ChunkRows).length === 0) sink.rows = new ChunkRows(capacity);
+        }
         try {
-          engine.nextChunk(chunk, sink);
+          normalizeChunkInto(engine, chunk, sink);
         } catch (e) {
           flush(); // what the per-item form emitted before the error
           throw e;

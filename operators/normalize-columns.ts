@@ -1,5 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
-import type { Normalized, OutputFlag, OutputPhase } from '../src/reading.js';
+import type { Normalized } from '../src/reading.js';
+import { outputRow, OutputRows, PHASE_FROZEN, type OutputColumns } from './output-rows.js';
 import { operate } from './internal/operate.js';
 import type { NormalizeEngine } from './normalize-engine.js';
 import { createEngine, subscribeNotifiers } from './normalize.js';
@@ -14,29 +15,14 @@ export interface ColumnBatch {
   times?: Float64Array | readonly number[];
 }
 
-/** Output phases by code, as in {@link NormalizedColumns.phase}. */
-export const PHASE_CODES: readonly OutputPhase[] = ['fitting', 'frozen', 'passthrough'];
-/** Output flags by code − 1 (code 0 = no flag), as in {@link NormalizedColumns.flag}. */
-export const FLAG_CODES: readonly OutputFlag[] = ['provisional', 'raw', 'invalid', 'zero-spread', 'fallback', 'held'];
-
 /** Outputs of one series as columns; row i is one {@link Normalized}. */
-export interface NormalizedColumns {
+export interface NormalizedColumns extends OutputColumns {
   series: string;
-  /** Normalized values. */
-  values: Float64Array;
   /**
    * Raw values (invalid ones as NaN). For a batch of a plain frozen series with only valid values,
    * this is the input's `values` itself when that is a `Float64Array` (not a copy).
    */
   raw: Float64Array;
-  /** Event times (NaN where a reading had none). */
-  times: Float64Array;
-  /** Index into {@link PHASE_CODES}. */
-  phase: Uint8Array;
-  /** 0 for none, else 1 + index into {@link FLAG_CODES}. */
-  flag: Uint8Array;
-  /** Version of the statistics used. */
-  version: Uint32Array;
 }
 
 /**
@@ -51,76 +37,21 @@ export interface NormalizedColumns {
  * ```
  */
 export function columnsToNormalized(c: NormalizedColumns): Normalized[] {
-  const out: Normalized[] = [];
-  for (let i = 0; i < c.values.length; i++) {
-    const t = c.times[i] as number;
-    const n: Normalized = { series: c.series, raw: c.raw[i], value: c.values[i] as number, phase: PHASE_CODES[c.phase[i] as number] as OutputPhase, version: c.version[i] as number };
-    if (t === t) n.time = t;
-    const f = c.flag[i] as number;
-    if (f !== 0) n.flag = FLAG_CODES[f - 1];
-    out.push(n);
-  }
-  return out;
+  return Array.from(c.values, (_, i) => outputRow(c, c.series, i));
 }
 
 /** Growable columns for one series. */
-class ColumnWriter {
-  length = 0;
-  values: Float64Array;
-  raw: Float64Array;
-  times: Float64Array;
-  phase: Uint8Array;
-  flag: Uint8Array;
-  version: Uint32Array;
-
+class ColumnWriter extends OutputRows {
   constructor(
     readonly series: string,
     capacity: number,
   ) {
-    const n = Math.max(capacity, 8);
-    this.values = new Float64Array(n);
-    this.raw = new Float64Array(n);
-    this.times = new Float64Array(n);
-    this.phase = new Uint8Array(n);
-    this.flag = new Uint8Array(n);
-    this.version = new Uint32Array(n);
-  }
-
-  push(n: Normalized): void {
-    if (this.length === this.values.length) this.grow();
-    const i = this.length++;
-    this.values[i] = n.value;
-    this.raw[i] = typeof n.raw === 'number' ? n.raw : NaN;
-    this.times[i] = n.time ?? NaN;
-    this.phase[i] = PHASE_CODES.indexOf(n.phase);
-    this.flag[i] = n.flag === undefined ? 0 : FLAG_CODES.indexOf(n.flag) + 1;
-    this.version[i] = n.version;
+    super(capacity);
   }
 
   finish(): NormalizedColumns {
     const n = this.length;
     return { series: this.series, values: this.values.subarray(0, n), raw: this.raw.subarray(0, n), times: this.times.subarray(0, n), phase: this.phase.subarray(0, n), flag: this.flag.subarray(0, n), version: this.version.subarray(0, n) };
-  }
-
-  private grow(): void {
-    const n = this.values.length * 2;
-    const f = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    this.values = f(this.values);
-    this.raw = f(this.raw);
-    this.times = f(this.times);
-    const p = new Uint8Array(n);
-    p.set(this.phase);
-    this.phase = p;
-    const fl = new Uint8Array(n);
-    fl.set(this.flag);
-    this.flag = fl;
-    const v = new Uint32Array(n);
-    v.set(this.version);
-    this.version = v;
   }
 }
 
@@ -233,7 +164,7 @@ export function normalizeColumns(options: NormalizeOptions = {}): OperatorFuncti
         current = new ColumnWriter(n.series, capacity);
         writers.push(current);
       }
-      current.push(n);
+      current.addNormalized(n);
     };
     const engine = createEngine({ ...options, key: undefined }, resolved, sink);
     const flush = (): void => {
@@ -280,16 +211,13 @@ export function normalizeColumns(options: NormalizeOptions = {}): OperatorFuncti
             for (; i < n; i++) {
               const x = values[i] as number;
               if (typeof x !== 'number' || x - x !== 0) break; // invalid (null - null is 0): the engine applies the policy
-              if (w.length === w.values.length) w.push({ series, raw: x, value: (x - c) * s + 0, time: times?.[i], phase: 'frozen', version });
-              else {
-                const j = w.length++;
-                w.values[j] = (x - c) * s + 0; // + 0 as the core: -0 becomes 0
-                w.raw[j] = x;
-                w.times[j] = times === undefined ? NaN : (times[i] as number);
-                w.phase[j] = 1;
-                w.flag[j] = 0;
-                w.version[j] = version;
-              }
+              const j = w.add();
+              w.values[j] = (x - c) * s + 0; // + 0 as the core: -0 becomes 0
+              w.raw[j] = x;
+              w.times[j] = times === undefined ? NaN : ((times[i] as number | undefined) ?? NaN);
+              w.phase[j] = PHASE_FROZEN;
+              w.flag[j] = 0;
+              w.version[j] = version;
               seen++;
             }
             engine.store.diag.totals.readings += seen;

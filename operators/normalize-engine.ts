@@ -4,15 +4,10 @@ import { invalidReason, type InvalidReason } from '../src/values.js';
 import type { CounterName } from './diagnostics.js';
 import { InvalidReadingError } from './errors.js';
 import type { ResolvedNormalizeOptions } from './normalize-options.js';
-import { provisionalInvScale } from '../src/scalers/standard.js';
-import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance } from '../src/stats/mean-var-row.js';
+import type { ChunkRows } from './chunk-rows.js';
+import { FLAG_PROVISIONAL, PHASE_FITTING } from './output-rows.js';
 import { SLOT_COMPACT, SLOT_FITTING, VERSION_UNIT } from './series-columns.js';
 import type { SeriesStore } from './series-store.js';
-
-/** Where a chunked operator collects outputs until it emits them (swapped at each flush). */
-export interface OutputBuffer {
-  out: Normalized[];
-}
 
 /** A held training window of one series (per subscription). */
 interface HeldWindow {
@@ -33,6 +28,8 @@ export class NormalizeEngine {
   /** Whether idle eviction is on (readings then update `lastSeen`). */
   readonly evict: boolean;
   private now = -Infinity;
+  /** Whether readings are keyed by the `key` option (not by `series`). */
+  readonly keyed: boolean;
   /** Whether fitting series emit provisional outputs. */
   private readonly provisionalOut: boolean;
   private lastSweep = -Infinity;
@@ -44,6 +41,7 @@ export class NormalizeEngine {
   ) {
     this.evict = o.idleEvictMs !== Infinity;
     this.provisionalOut = o.whileFitting === 'provisional';
+    this.keyed = o.key !== undefined;
     if (this.evict) store.columns.trackLastSeen();
   }
 
@@ -75,83 +73,48 @@ export class NormalizeEngine {
       this.invalid(id, r, invalidReason(x) as InvalidReason, 'frozen', version);
       return;
     }
-    if (this.fitCompactProvisional(id, slot, r)) return;
+    if (this.fitCompactProvisional(id, slot, r, undefined)) return;
     if (store.isFitting(slot)) this.fitting(id, slot, r);
     else this.frozenSlow(id, slot, r, undefined);
   }
 
   /**
    * The common fitting case inline, as {@link NormalizeEngine.fitting} would do it: a compact
-   * standard fit, provisional outputs, a finite value, and no freeze point by time. False, having
-   * changed nothing, otherwise.
+   * standard fit, provisional outputs, a finite value, and no freeze point by time; the output goes
+   * to `into` when given, else to `emit`. False, having changed nothing, otherwise.
    */
-  private fitCompactProvisional(id: string, slot: number, r: Reading): boolean {
+  fitCompactProvisional(id: string, slot: number, r: Reading, into: ChunkRows | undefined): boolean {
     const x = r.value;
     if (!this.provisionalOut || typeof x !== 'number' || x - x !== 0) return false;
-    const o = this.o;
     const store = this.store;
     const cols = store.columns;
-    const hot = cols.hot;
     const b = slot << 2;
-    const tag = hot[b + 3] as number;
+    const tag = cols.hot[b + 3] as number;
     if ((-tag & 15) !== (SLOT_FITTING | SLOT_COMPACT)) return false;
     const t = r.time;
     if (typeof t === 'number' && t === t) {
-      const first = hot[b + 1] as number;
-      if (t >= o.atTime || t - (first === first ? first : t) >= o.afterSpanMs) return false;
-      if (first !== first) hot[b + 1] = hot[b + 2] = t;
-      else if (t < (hot[b + 2] as number)) store.diag.count(id, 'outOfOrder');
-      else hot[b + 2] = t;
-    } else if (o.timeBased) {
+      if (this.timeFreezeDue(cols.hot, b, t)) return false;
+      recordFitTime(store, id, b, t);
+    } else if (this.o.timeBased) {
       return false;
     }
-    const rows = cols.fitRows;
-    const at = (hot[b] as number) * MEAN_VAR_ROW;
-    meanVarRowUpdate(rows, at, x);
-    const n = rows[at] as number;
-    const mean = meanVarRowMean(rows, at);
-    const invScale = provisionalInvScale(mean, meanVarRowVariance(rows, at, 0), cols.compactKind[-tag >>> 4] === 2);
-    this.emit({ series: id, raw: x, value: (x - mean) * invScale + 0, time: t, tags: r.tags, phase: 'fitting', version: 0, flag: 'provisional' });
-    if (n >= o.afterSamples) this.freezeNow(id, slot);
+    const n = cols.learnCompact(b, x);
+    const value = cols.compactOutput(b, tag, x);
+    if (into === undefined) this.emit({ series: id, raw: x, value, time: t, tags: r.tags, phase: 'fitting', version: 0, flag: 'provisional' });
+    else into.addRow(id, x, value, r, PHASE_FITTING, FLAG_PROVISIONAL, 0);
+    if (n >= this.o.afterSamples) this.freezeNow(id, slot);
     return true;
   }
 
-  /**
-   * Handles a chunk of readings in order, as {@link NormalizeEngine.next} would one by one, with
-   * plain frozen series transformed inline into `sink.out`. `emit` must append to `sink.out` too,
-   * so that inline and emitted outputs keep reading order; `sink.out` is read per reading, so a
-   * flush that swaps it (a notifier fired from inside) loses nothing.
-   */
-  nextChunk(chunk: readonly Reading[], sink: OutputBuffer): void {
-    if (this.evict || this.o.key !== undefined) {
-      for (let i = 0; i < chunk.length; i++) this.next(chunk[i] as Reading);
-      return;
-    }
-    const store = this.store;
-    const index = store.index;
-    const totals = store.diag.totals;
-    const n = chunk.length;
-    for (let i = 0; i < n; i++) {
-      const r = chunk[i] as Reading;
-      const id = r.series;
-      const slot = index.get(id);
-      const x = r.value;
-      if (slot !== undefined && this.held.size === 0) {
-        const hot = store.columns.hot;
-        const b = slot << 2;
-        const tag = hot[b + 3] as number;
-        if (tag >= 0 && typeof x === 'number' && x - x === 0) {
-          totals.readings++;
-          sink.out.push({ series: id, raw: x, value: (x - (hot[b] as number)) * (hot[b + 1] as number) + 0, time: r.time, tags: r.tags, phase: 'frozen', version: (tag / VERSION_UNIT) | 0 });
-          continue;
-        }
-        if (tag < 0 && (this.fitCompactProvisional(id, slot, r) || (store.isFitting(slot) && (this.fitting(id, slot, r), true)))) {
-          totals.readings++;
-          continue;
-        }
-      }
-      this.next(r);
-    }
+  /** Whether event time `t` reaches a freeze point by time of the fitting record at `b` (first time unknown: `t` is the first). */
+  private timeFreezeDue(hot: Float64Array, b: number, t: number): boolean {
+    const first = hot[b + 1] as number;
+    return t >= this.o.atTime || t - (first === first ? first : t) >= this.o.afterSpanMs;
+  }
+
+  /** Whether this subscription holds a training window of some series (`whileFitting: 'hold'`). */
+  get holding(): boolean {
+    return this.held.size !== 0;
   }
 
   /**
@@ -204,14 +167,9 @@ export class NormalizeEngine {
     const store = this.store;
     const t = r.time;
     if (typeof t === 'number' && t === t) {
-      // The fitting record keeps the first and the latest event time: [row, first, last, tag].
-      const hot = store.columns.hot;
       const b = slot << 2;
-      const first = hot[b + 1] as number;
-      if (first !== first) hot[b + 1] = hot[b + 2] = t;
-      else if (t < (hot[b + 2] as number)) store.diag.count(id, 'outOfOrder');
-      else hot[b + 2] = t;
-      if (t >= o.atTime || t - (hot[b + 1] as number) >= o.afterSpanMs) {
+      recordFitTime(store, id, b, t);
+      if (this.timeFreezeDue(store.columns.hot, b, t)) {
         const params = this.freezeNow(id, slot);
         if (params) {
           this.frozenSlow(id, slot, r, params);
@@ -385,4 +343,16 @@ export class NormalizeEngine {
     // The series and its statistics are gone: its held values can only pass raw.
     for (const r of w.readings) this.out(id, r, r.value as number, 'fitting', 0, 'raw');
   }
+}
+
+/**
+ * Records event time `t` in the fitting record at `b` (`[row, firstTime, lastTime, tag]`): the
+ * first time once, the latest time unless `t` is older, which is counted as out of order.
+ */
+function recordFitTime(store: SeriesStore, id: string, b: number, t: number): void {
+  const hot = store.columns.hot;
+  const first = hot[b + 1] as number;
+  if (first !== first) hot[b + 1] = hot[b + 2] = t;
+  else if (t < (hot[b + 2] as number)) store.diag.count(id, 'outOfOrder');
+  else hot[b + 2] = t;
 }

@@ -1,6 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Normalized, Reading } from '../src/reading.js';
 import { operate } from './internal/operate.js';
+import { ChunkRows } from './chunk-rows.js';
 import { NormalizeEngine } from './normalize-engine.js';
 import { resolveNormalizeOptions, type ResolvedNormalizeOptions } from './normalize-options.js';
 import { SeriesStore } from './series-store.js';
@@ -122,5 +123,9 @@ function keepShapes(): readonly unknown[] {
   const engine = new NormalizeEngine(resolveNormalizeOptions({ freeze: { afterSamples: 3 } }), store, (n) => outputs.push(n));
   [1.5, 2.25, 3.125, 4.5].forEach((value, i) => engine.next({ series: 'a', value, time: i + 0.5 }));
   engine.next({ series: 'b', value: 0.75, time: 1.5 });
-  return [store, engine, outputs];
+  // A compact fit that stays fitting, and a chunk's columns written by both the inline and the general path.
+  const rows = new ChunkRows(8);
+  engine.fitCompactProvisional('b', store.index.get('b') as number, { series: 'b', value: 1.25, time: 2.5 }, rows);
+  rows.addNormalized({ series: 'b', raw: 1, value: 0.5, phase: 'fitting', version: 0, flag: 'provisional' });
+  return [store, engine, outputs, rows, rows.finish()];
 }

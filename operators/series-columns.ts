@@ -1,6 +1,7 @@
 import type { ScalerSpec } from '../src/scalers/create.js';
 import type { FrozenParams } from '../src/scalers/frozen.js';
-import { MEAN_VAR_ROW } from '../src/stats/mean-var-row.js';
+import { provisionalInvScale } from '../src/scalers/standard.js';
+import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance } from '../src/stats/mean-var-row.js';
 import { MeanVar, type MeanVarState } from '../src/stats/mean-var.js';
 
 /** Tag state of a free slot or of a frozen series that is not plain (its statistics are in `irregular`). */
@@ -63,6 +64,8 @@ export class SeriesColumns {
   private readonly specIndex = new Map<string, number>();
   private lastSpec: ScalerSpec | undefined;
   private lastSpecId = 0;
+  /** Slots released so far (a changed count tells a reader that looked slots up earlier to look again). */
+  releases = 0;
   private used = 0;
   private capacity = 0;
   private readonly free: number[] = [];
@@ -99,6 +102,7 @@ export class SeriesColumns {
   /** Gives a slot back (and its compact row, if any). */
   release(slot: number): void {
     this.releaseRow(slot);
+    this.releases++;
     this.hot[slot * 4 + 3] = -SLOT_OTHER;
     this.irregular.delete(slot);
     this.free.push(slot);
@@ -143,6 +147,25 @@ export class SeriesColumns {
   setPending(slot: number, pending: boolean): void {
     const s = this.state(slot);
     this.setState(slot, pending ? s | SLOT_PENDING : s & ~SLOT_PENDING);
+  }
+
+  /** Learns a finite value into the compact fit of the record at `b` (= 4 · slot); returns the new count. */
+  learnCompact(b: number, x: number): number {
+    const rows = this.fitRows;
+    const at = ((this.hot[b] as number) | 0) * MEAN_VAR_ROW;
+    meanVarRowUpdate(rows, at, x);
+    return rows[at] as number;
+  }
+
+  /**
+   * The provisional output for `x` of the compact fit of the record at `b` whose tag is `tag`:
+   * `(x − mean) / std` as {@link StandardScaler.transform} computes it, bit for bit.
+   */
+  compactOutput(b: number, tag: number, x: number): number {
+    const rows = this.fitRows;
+    const at = ((this.hot[b] as number) | 0) * MEAN_VAR_ROW;
+    const mean = meanVarRowMean(rows, at);
+    return (x - mean) * provisionalInvScale(mean, meanVarRowVariance(rows, at, 0), this.compactKind[-tag >>> 4] === 2) + 0;
   }
 
   /** The running moments of a compact fit (for a snapshot, a freeze or a scaler object). */

@@ -1,7 +1,7 @@
 import { Observable, Subject } from 'rxjs';
 import { createScaler, specOf, type Scaler, type ScalerSpec } from '../src/scalers/create.js';
-import { provisionalInvScale, type StandardScaler } from '../src/scalers/standard.js';
-import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance } from '../src/stats/mean-var-row.js';
+import type { StandardScaler } from '../src/scalers/standard.js';
+import { MEAN_VAR_ROW } from '../src/stats/mean-var-row.js';
 import type { FrozenParams } from '../src/scalers/frozen.js';
 import { saveScaler, type ScalerState } from '../src/state/scaler-state.js';
 import { restoreSnapshot, SNAPSHOT_VERSION, type Snapshot } from '../src/state/snapshot.js';
@@ -165,7 +165,7 @@ export class SeriesStore {
   learn(slot: number, x: number): InvalidReason | undefined {
     const cols = this.columns;
     if ((cols.state(slot) & SLOT_COMPACT) === 0) return (this.fitAt[slot] as Scaler).learnValid(x);
-    meanVarRowUpdate(cols.fitRows, (cols.hot[slot * 4] as number) * MEAN_VAR_ROW, x);
+    cols.learnCompact(slot * 4, x);
     return undefined;
   }
 
@@ -173,10 +173,7 @@ export class SeriesStore {
   provisional(slot: number, x: number): number {
     const cols = this.columns;
     if ((cols.state(slot) & SLOT_COMPACT) === 0) return (this.fitAt[slot] as Scaler).transform(x);
-    const rows = cols.fitRows;
-    const at = (cols.hot[slot * 4] as number) * MEAN_VAR_ROW;
-    const mean = meanVarRowMean(rows, at);
-    return (x - mean) * provisionalInvScale(mean, meanVarRowVariance(rows, at, 0), cols.compactKind[cols.specId(slot)] === 2) + 0;
+    return cols.compactOutput(slot * 4, cols.hot[slot * 4 + 3] as number, x);
   }
 
   /** Whether a freeze point came before any valid value of the fitting series at `slot`. */

@@ -1,6 +1,6 @@
 import { from, lastValueFrom, Subject, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { columnsToNormalized, normalize, normalizeChunks, normalizeColumns, SeriesStore, StandardScaler, type Normalized, type NormalizeOptions, type Reading } from 'streamnorm';
+import { chunkToNormalized, columnsToNormalized, normalize, normalizeChunks, normalizeColumns, SeriesStore, StandardScaler, type Normalized, type NormalizeOptions, type Reading } from 'streamnorm';
 import { SLOT_COMPACT } from '../../operators/series-columns.js';
 import { R } from './helpers.js';
 
@@ -13,6 +13,13 @@ async function frozenStore(): Promise<SeriesStore> {
   await perItem(train, { store, freeze: { afterSamples: 5 }, specFor: undefined } as NormalizeOptions);
   return store;
 }
+
+/** What a row of `output: 'columns'` holds of an output: no `reason`, a non-number raw value as NaN. */
+const asRow = ({ reason: _r, ...n }: Normalized): Normalized => ({ ...n, raw: typeof n.raw === 'number' ? n.raw : NaN });
+
+/** normalizeChunks with `output: 'columns'`, its chunks turned back into objects. */
+const viaColumns = async (chunks: Reading[][], options: NormalizeOptions): Promise<Normalized[]> =>
+  (await lastValueFrom(from(chunks).pipe(normalizeChunks({ ...options, output: 'columns' }), toArray()))).flatMap(chunkToNormalized);
 
 /** Separate but equal copies of a store, so two forms can run on the same state. */
 const copyOf = (store: SeriesStore): SeriesStore => new SeriesStore({ initial: store.snapshot() });
@@ -33,10 +40,13 @@ describe('normalizeChunks inline loop: identical to the per-item form', () => {
     expect(chunks.flat()).toEqual(expected);
     expect(chunks.flat().some((n) => n.phase === 'frozen' && n.flag === undefined)).toBe(true);
     expect(chunkStore.diagnostics()).toEqual(itemStore.diagnostics());
+    const columnStore = copyOf(store);
+    expect(await viaColumns([readings.slice(0, 13), readings.slice(13)], options(columnStore))).toEqual(expected.map(asRow));
+    expect(columnStore.diagnostics()).toEqual(itemStore.diagnostics());
   });
 
   it('held windows released by a notifier fired from inside a chunk (a frozen$ subscriber) are not lost', async () => {
-    const run = async (chunked: boolean): Promise<Normalized[]> => {
+    const run = async (chunked: boolean | 'columns'): Promise<Normalized[]> => {
       const store = await frozenStore();
       const notifier = new Subject<string>();
       // When 'a' is restored frozen again (a freeze of 'h'), freeze 'g' too, synchronously.
@@ -46,11 +56,13 @@ describe('normalizeChunks inline loop: identical to the per-item form', () => {
       const readings = [R('g', 1), R('h', 2), R('a', 3), R('g', 4), R('h', 5), R('a', 6), R('h', 7), R('a', 8), R('g', 9), R('a', 10)];
       const options: NormalizeOptions = { store, freeze: [{ afterSamples: 3 }, { notifier }], whileFitting: 'hold' };
       if (!chunked) return perItem(readings, options);
+      if (chunked === 'columns') return viaColumns([readings], options);
       return (await lastValueFrom(from([readings]).pipe(normalizeChunks(options), toArray()))).flat();
     };
     const expected = await run(false);
     expect(expected.filter((n) => n.flag === 'held').length).toBeGreaterThan(0);
     expect(await run(true)).toEqual(expected);
+    expect(await run('columns')).toEqual(expected.map(asRow));
   });
 
   it('fitting inline (provisional): time-based freezes, out-of-order and missing times, out-of-domain values, invalid policies', async () => {
@@ -66,6 +78,10 @@ describe('normalizeChunks inline loop: identical to the per-item form', () => {
       { scaler: { kind: 'robust' }, freeze: [{ atTime: 2500 }, { afterSamples: 60 }], invalid: 'drop' },
       { scaler: { kind: 'minmax', clip: true, pre: 'log1p' }, freeze: { afterSamples: 30 } },
       { freeze: 'never', scaler: { kind: 'standard', zeroSpread: 'nan' } },
+      // default standard scalers: compact fits, inline paths
+      { freeze: { afterSpanMs: 700 }, invalid: 'flag' },
+      { freeze: [{ atTime: 2500 }, { afterSamples: 60 }], invalid: 'drop' },
+      { freeze: { afterSamples: 30 }, whileFitting: 'hold', holdLimit: 10, holdOverflow: 'provisional' },
     ];
     for (const options of optionSets) {
       const itemStore = new SeriesStore();
@@ -75,6 +91,9 @@ describe('normalizeChunks inline loop: identical to the per-item form', () => {
       expect(chunks.flat()).toEqual(expected);
       expect(chunkStore.diagnostics()).toEqual(itemStore.diagnostics());
       expect(chunkStore.snapshot().series).toEqual(itemStore.snapshot().series);
+      const columnStore = new SeriesStore();
+      expect(await viaColumns([readings.slice(0, 1), readings.slice(1, 150), readings.slice(150)], { ...options, store: columnStore })).toEqual(expected.map(asRow));
+      expect(columnStore.snapshot().series).toEqual(itemStore.snapshot().series);
     }
   });
 
@@ -95,7 +114,53 @@ describe('normalizeChunks inline loop: identical to the per-item form', () => {
       const expected = await perItem(readings, options);
       const chunks = await lastValueFrom(from([readings.slice(0, 25), readings.slice(25)]).pipe(normalizeChunks(options), toArray()));
       expect(chunks.flat()).toEqual(expected);
+      expect(await viaColumns([readings.slice(0, 25), readings.slice(25)], options)).toEqual(expected.map(asRow));
     }
+  });
+});
+
+describe('normalizeChunks look-ahead of slots', () => {
+  it('a series deleted and re-added from a callback inside a chunk is looked up again (no stale slot)', async () => {
+    const run = async (output: 'objects' | 'columns'): Promise<Normalized[]> => {
+      const store = await frozenStore();
+      // At the freeze of 'n', 'a' is deleted and 'z' takes its slot: later readings of 'a' in the same chunk must not use it.
+      store.frozen$.subscribe(({ series }) => {
+        if (series === 'n') {
+          store.delete('a');
+          store.setFrozen('z', { ...(store.params('b') as NonNullable<ReturnType<SeriesStore['params']>>) }, { kind: 'robust' });
+        }
+      });
+      const readings = [R('a', 1), R('n', 1), R('n', 2), R('a', 5), R('z', 5), R('a', 6)];
+      const options: NormalizeOptions = { store, freeze: { afterSamples: 2 }, whileFitting: 'raw' };
+      if (output === 'columns') return viaColumns([readings], options);
+      return (await lastValueFrom(from([readings]).pipe(normalizeChunks(options), toArray()))).flat();
+    };
+    const expected = await perItem([R('a', 1), R('n', 1), R('n', 2), R('a', 5), R('z', 5), R('a', 6)], {
+      store: await (async () => {
+        const store = await frozenStore();
+        store.frozen$.subscribe(({ series }) => {
+          if (series === 'n') {
+            store.delete('a');
+            store.setFrozen('z', { ...(store.params('b') as NonNullable<ReturnType<SeriesStore['params']>>) }, { kind: 'robust' });
+          }
+        });
+        return store;
+      })(),
+      freeze: { afterSamples: 2 },
+      whileFitting: 'raw',
+    });
+    expect(expected.filter((n) => n.series === 'a').map((n) => n.phase)).toEqual(['frozen', 'fitting', 'fitting']);
+    expect(await run('objects')).toEqual(expected);
+    expect(await run('columns')).toEqual(expected.map(asRow));
+  });
+
+  it('columns output: tags only when some reading has tags; an empty chunk emits nothing', async () => {
+    const out = await lastValueFrom(from([[R('a', 1), R('a', 2)], [], [R('a', 3), { series: 'a', value: 4, tags: { k: 'v' } }]]).pipe(normalizeChunks({ freeze: { afterSamples: 2 }, output: 'columns' }), toArray()));
+    expect(out).toHaveLength(2);
+    expect(out[0]?.tags).toBeUndefined();
+    expect(out[1]?.tags).toEqual([undefined, { k: 'v' }]);
+    expect(out[1]?.length).toBe(2);
+    expect(() => normalizeChunks({ output: 'rows' as 'columns' })).toThrow(/output must be 'objects' or 'columns'/);
   });
 });
 

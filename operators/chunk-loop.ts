@@ -1,0 +1,82 @@
+import type { Normalized, Reading } from '../src/reading.js';
+import type { ChunkRows } from './chunk-rows.js';
+import type { NormalizeEngine } from './normalize-engine.js';
+import { PHASE_FROZEN } from './output-rows.js';
+import { VERSION_UNIT } from './series-columns.js';
+
+/**
+ * Where a chunked operator collects outputs until it emits them: `rows` for columnar output,
+ * else `out`. Both are swapped at each flush; the loop reads them per reading, so a flush from
+ * inside (a notifier fired by a freeze) loses nothing.
+ */
+export interface OutputBuffer {
+  out: Normalized[];
+  rows: ChunkRows | undefined;
+  /** Slots looked up ahead, reused from chunk to chunk (undefined while a chunk is in the loop). */
+  lookahead: Int32Array | undefined;
+}
+
+/**
+ * Handles a chunk of readings in order, exactly as `engine.next` would one by one, with the
+ * common cases inline: a plain frozen series, and a compact standard fit with provisional
+ * outputs. The engine's `emit` must write to `sink` too, so that inline and emitted outputs keep
+ * reading order.
+ *
+ * Every series of the chunk is looked up first, in one tight loop: at 1M series each lookup
+ * misses the cache, and independent lookups overlap their misses where interleaved work would
+ * serialize them. A slot so found is used unless the store released a slot since (a series deleted
+ * or restored from a callback); a series not found takes the general path.
+ */
+export function normalizeChunkInto(engine: NormalizeEngine, chunk: readonly Reading[], sink: OutputBuffer): void {
+  const n = chunk.length;
+  if (engine.evict || engine.keyed) {
+    for (let i = 0; i < n; i++) engine.next(chunk[i] as Reading);
+    return;
+  }
+  const store = engine.store;
+  const cols = store.columns;
+  const index = store.index;
+  // Taken while in use, so that a chunk pushed from inside (a feedback loop) gets its own.
+  let slots = sink.lookahead;
+  sink.lookahead = undefined;
+  if (slots === undefined || slots.length < n) slots = new Int32Array(Math.max(n, 1024));
+  for (let i = 0; i < n; i++) slots[i] = index.get((chunk[i] as Reading).series) ?? -1;
+  const releases = cols.releases;
+  // The general path is called from here, not from the inline loop, so that the optimizer spends
+  // its inlining on the common cases.
+  for (let i = inlineRun(engine, chunk, slots, 0, releases, sink); i < n; i = inlineRun(engine, chunk, slots, i + 1, releases, sink)) engine.next(chunk[i] as Reading);
+  sink.lookahead = slots;
+}
+
+/**
+ * Handles readings from `start` on while they take an inline path; returns the index of the first
+ * one that does not (unchanged: the caller runs the general path on it), or the chunk's length.
+ */
+function inlineRun(engine: NormalizeEngine, chunk: readonly Reading[], slots: Int32Array, start: number, releases: number, sink: OutputBuffer): number {
+  const store = engine.store;
+  const cols = store.columns;
+  const totals = store.diag.totals;
+  const n = chunk.length;
+  if (cols.releases !== releases || engine.holding) return start;
+  for (let i = start; i < n; i++) {
+    const r = chunk[i] as Reading;
+    const slot = slots[i] as number;
+    if (slot < 0 || cols.releases !== releases) return i;
+    const x = r.value;
+    const hot = cols.hot;
+    const b = slot << 2;
+    const tag = hot[b + 3] as number;
+    if (tag >= 0 && typeof x === 'number' && x - x === 0) {
+      const value = (x - (hot[b] as number)) * (hot[b + 1] as number) + 0;
+      const version = (tag / VERSION_UNIT) | 0;
+      const rows = sink.rows;
+      if (rows === undefined) sink.out.push({ series: r.series, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version });
+      else rows.addRow(r.series, x, value, r, PHASE_FROZEN, 0, version);
+    } else if (tag >= 0 || !engine.fitCompactProvisional(r.series, slot, r, sink.rows)) {
+      return i;
+    }
+    totals.readings++;
+    if (engine.holding) return i + 1;
+  }
+  return n;
+}
