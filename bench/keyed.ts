@@ -26,9 +26,29 @@ interface Subject {
   /** Bytes of state built before the runs (frozen statistics), added to each run's peak. */
   stateBytes: number;
   run: () => DriveResult;
+  /** The same pipeline on a prefix of the input, untimed (see {@link Case.prime}). */
+  prime: () => void;
 }
 
 const atLeast = (min: number, what: string): Target => ({ on: 'ratio', min, text: `≥ ${min >= 0.1 ? `${min}×` : `1/${Math.round(1 / min)} of`} ${what}` });
+
+/** What a subject is, before its runs are attached. */
+type SubjectSpec = Omit<Subject, 'run' | 'prime'>;
+
+/**
+ * A subject that drives `items` (carrying `values` values) through pipelines from `attach`; its
+ * prime drives the first tenth of them through a fresh pipeline, untimed.
+ */
+function driven<T>(spec: SubjectSpec, items: readonly T[], values: number, sampleEvery: number, attach: () => Parameters<typeof drive<T>>[3]): Subject {
+  const head = items.slice(0, Math.ceil(items.length / 10));
+  return {
+    ...spec,
+    run: () => drive(items, values, sampleEvery, attach()),
+    prime: () => {
+      drive(head, 0, sampleEvery, attach());
+    },
+  };
+}
 
 /** Builds something and returns it with the heap it retains (after GC), in bytes. */
 function measured<T>(build: () => T): { value: T; bytes: number } {
@@ -44,6 +64,7 @@ async function measureGroup(cfg: BenchConfig, subjects: readonly Subject[], read
   const peaks = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
   const cases: Case[] = subjects.map((s) => ({
     name: s.name,
+    prime: s.prime,
     run: () => {
       const r = s.run();
       if (r.emitted !== readings) throw new Error(`${s.name}: emitted ${r.emitted} values for ${readings} readings`);
@@ -84,11 +105,12 @@ async function frozenGroup(cfg: BenchConfig, label: string, ids: string[], readi
   const c = `chunked.frozen.${label}`;
   const perChunk = Math.max(1, SAMPLE_EVERY / cfg.chunkSize);
   const subjects: Subject[] = [
-    { name: `${k}.map-map`, label: `frozen, ${label} ids: hand-written map + Map lookup`, baseline: `${k}.map-map`, stateBytes: hand.bytes, run: () => drive(readings, n, SAMPLE_EVERY, p.handMapFrozen(hand.value)) },
-    ...(ids.length <= GROUPBY_MAX_IDS ? [{ name: `${k}.groupby`, label: `frozen, ${label} ids: hand-written groupBy + map`, baseline: `${k}.map-map`, stateBytes: hand.bytes, run: () => drive(readings, n, SAMPLE_EVERY, p.handGroupByFrozen(hand.value)) }] : []),
-    { name: `${k}.operator`, label: `frozen, ${label} ids: normalize (per item)`, baseline: `${k}.map-map`, target: atLeast(1, 'map + Map'), stateBytes: store.bytes, run: () => drive(readings, n, SAMPLE_EVERY, p.operatorFrozen(store.value)) },
-    { name: `${c}.chunks`, label: `frozen, ${label} ids: normalizeChunks (${cfg.chunkSize} per array)`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), stateBytes: store.bytes, run: () => drive(chunks, n, perChunk, p.chunksFrozen(store.value)) },
-    { name: `${c}.columns`, label: `frozen, ${label} ids: normalizeColumns (${cfg.chunkSize} values per series batch)`, baseline: LIMIT_TRANSFORM, target: atLeast(1 / 30, 'plain loop'), stateBytes: store.bytes, run: () => drive(batches, n, perChunk, p.columnsFrozen(store.value)) },
+    driven({ name: `${k}.map-map`, label: `frozen, ${label} ids: hand-written map + Map lookup`, baseline: `${k}.map-map`, stateBytes: hand.bytes }, readings, n, SAMPLE_EVERY, () => p.handMapFrozen(hand.value)),
+    ...(ids.length <= GROUPBY_MAX_IDS ? [driven({ name: `${k}.groupby`, label: `frozen, ${label} ids: hand-written groupBy + map`, baseline: `${k}.map-map`, stateBytes: hand.bytes }, readings, n, SAMPLE_EVERY, () => p.handGroupByFrozen(hand.value))] : []),
+    driven({ name: `${k}.operator`, label: `frozen, ${label} ids: normalize (per item)`, baseline: `${k}.map-map`, target: atLeast(1, 'map + Map'), stateBytes: store.bytes }, readings, n, SAMPLE_EVERY, () => p.operatorFrozen(store.value)),
+    driven({ name: `${c}.chunk-columns`, label: `frozen, ${label} ids: normalizeChunks (${cfg.chunkSize} per array, output: 'columns')`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), stateBytes: store.bytes }, chunks, n, perChunk, () => p.chunkColumnsFrozen(store.value)),
+    driven({ name: `${c}.chunks`, label: `frozen, ${label} ids: normalizeChunks (${cfg.chunkSize} per array, output: objects)`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), stateBytes: store.bytes }, chunks, n, perChunk, () => p.chunksFrozen(store.value)),
+    driven({ name: `${c}.columns`, label: `frozen, ${label} ids: normalizeColumns (${cfg.chunkSize} values per series batch)`, baseline: LIMIT_TRANSFORM, target: atLeast(1 / 30, 'plain loop'), stateBytes: store.bytes }, batches, n, perChunk, () => p.columnsFrozen(store.value)),
   ];
   return measureGroup(cfg, subjects, n);
 }
@@ -100,10 +122,11 @@ async function fitGroup(cfg: BenchConfig, label: string, ids: number, readings: 
   const k = `keyed.fit.${label}`;
   const perChunk = Math.max(1, SAMPLE_EVERY / cfg.chunkSize);
   const subjects: Subject[] = [
-    { name: `${k}.map-map`, label: `fit, ${label} ids: hand-written map + Map of Welford states`, baseline: `${k}.map-map`, stateBytes: 0, run: () => drive(readings, n, SAMPLE_EVERY, p.handMapFit()) },
-    ...(ids <= GROUPBY_MAX_IDS ? [{ name: `${k}.groupby`, label: `fit, ${label} ids: hand-written groupBy + scan`, baseline: `${k}.map-map`, stateBytes: 0, run: () => drive(readings, n, SAMPLE_EVERY, p.handGroupByFit()) }] : []),
-    { name: `${k}.operator`, label: `fit, ${label} ids: normalize (per item, provisional)`, baseline: `${k}.map-map`, target: atLeast(1, 'map + Map'), stateBytes: 0, run: () => drive(readings, n, SAMPLE_EVERY, p.operatorFit()) },
-    { name: `chunked.fit.${label}.chunks`, label: `fit, ${label} ids: normalizeChunks (${cfg.chunkSize} per array)`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), stateBytes: 0, run: () => drive(chunks, n, perChunk, p.chunksFit()) },
+    driven({ name: `${k}.map-map`, label: `fit, ${label} ids: hand-written map + Map of Welford states`, baseline: `${k}.map-map`, stateBytes: 0 }, readings, n, SAMPLE_EVERY, () => p.handMapFit()),
+    ...(ids <= GROUPBY_MAX_IDS ? [driven({ name: `${k}.groupby`, label: `fit, ${label} ids: hand-written groupBy + scan`, baseline: `${k}.map-map`, stateBytes: 0 }, readings, n, SAMPLE_EVERY, () => p.handGroupByFit())] : []),
+    driven({ name: `${k}.operator`, label: `fit, ${label} ids: normalize (per item, provisional)`, baseline: `${k}.map-map`, target: atLeast(1, 'map + Map'), stateBytes: 0 }, readings, n, SAMPLE_EVERY, () => p.operatorFit()),
+    driven({ name: `chunked.fit.${label}.chunk-columns`, label: `fit, ${label} ids: normalizeChunks (${cfg.chunkSize} per array, output: 'columns')`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), stateBytes: 0 }, chunks, n, perChunk, () => p.chunkColumnsFit()),
+    driven({ name: `chunked.fit.${label}.chunks`, label: `fit, ${label} ids: normalizeChunks (${cfg.chunkSize} per array, output: objects)`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), stateBytes: 0 }, chunks, n, perChunk, () => p.chunksFit()),
   ];
   return measureGroup(cfg, subjects, n);
 }

@@ -98,8 +98,9 @@ export class NormalizeEngine {
     } else if (this.o.timeBased) {
       return false;
     }
-    const n = cols.learnCompact(b, x);
-    const value = cols.compactOutput(b, tag, x);
+    cols.fitStep(b, tag, x);
+    const value = cols.stepOut[0] as number;
+    const n = cols.stepOut[1] as number;
     if (into === undefined) this.emit({ series: id, raw: x, value, time: t, tags: r.tags, phase: 'fitting', version: 0, flag: 'provisional' });
     else into.addRow(id, x, value, r, PHASE_FITTING, FLAG_PROVISIONAL, 0);
     if (n >= this.o.afterSamples) this.freezeNow(id, slot);

@@ -55,6 +55,8 @@ export class SeriesColumns {
   fitRows: Float64Array<ArrayBuffer> = new Float64Array(0);
   /** Time of the latest reading per slot; allocated by {@link SeriesColumns.trackLastSeen}. */
   lastSeen: Float64Array<ArrayBuffer> | undefined;
+  /** Where {@link SeriesColumns.fitStep} leaves its output and count. */
+  readonly stepOut = new Float64Array(2);
   /** Frozen statistics of the few frozen series that are not plain. */
   readonly irregular = new Map<number, FrozenParams>();
   /** Distinct scaler specs, by index. */
@@ -149,12 +151,23 @@ export class SeriesColumns {
     this.setState(slot, pending ? s | SLOT_PENDING : s & ~SLOT_PENDING);
   }
 
-  /** Learns a finite value into the compact fit of the record at `b` (= 4 · slot); returns the new count. */
-  learnCompact(b: number, x: number): number {
+  /** Learns a finite value into the compact fit of the record at `b` (= 4 · slot). */
+  learnCompact(b: number, x: number): void {
+    meanVarRowUpdate(this.fitRows, ((this.hot[b] as number) | 0) * MEAN_VAR_ROW, x);
+  }
+
+  /**
+   * {@link SeriesColumns.learnCompact} then {@link SeriesColumns.compactOutput}, the operators'
+   * per-reading step: the output goes to `stepOut[0]` and the new count to `stepOut[1]` (numbers
+   * passed through a typed array are never boxed, whether or not the call is inlined).
+   */
+  fitStep(b: number, tag: number, x: number): void {
     const rows = this.fitRows;
     const at = ((this.hot[b] as number) | 0) * MEAN_VAR_ROW;
     meanVarRowUpdate(rows, at, x);
-    return rows[at] as number;
+    const out = this.stepOut;
+    out[0] = this.compactOutput(b, tag, x);
+    out[1] = rows[at] as number;
   }
 
   /**

@@ -62,8 +62,10 @@ describe('bench suite (tiny, in-process, CPU sections)', () => {
       'keyed.fit.100.operator',
       'keyed.fit.10.operator.peak-heap',
       'chunked.frozen.100.chunks',
+      'chunked.frozen.100.chunk-columns',
       'chunked.frozen.100.columns',
       'chunked.fit.10.chunks',
+      'chunked.fit.10.chunk-columns',
       'memory.frozen.standard',
       'memory.fitting.robust',
       'memory.frozen.hand-map',
@@ -85,6 +87,7 @@ describe('bench suite (tiny, in-process, CPU sections)', () => {
     const withTarget = (n: string): Figure | undefined => results.figures.find((f) => f.name === n);
     expect(withTarget('keyed.frozen.100.operator')?.target).toMatchObject({ on: 'ratio', min: 1 });
     expect(withTarget('chunked.frozen.100.columns')?.baseline).toBe('limit.transform-loop');
+    for (const output of ['chunks', 'chunk-columns']) expect(withTarget(`chunked.fit.10.${output}`)?.target).toMatchObject({ on: 'ratio', min: 2 });
     expect(withTarget('memory.frozen.standard')?.target).toMatchObject({ on: 'median', max: 64 });
 
     const md = toMarkdown(results);
