@@ -1,20 +1,13 @@
 import type { Normalized, OutputFlag, OutputPhase, Reading } from '../src/reading.js';
 import { applyFrozen, type FrozenParams } from '../src/scalers/frozen.js';
+import { HeldWindows } from './held-windows.js';
 import { invalidReason, type InvalidReason } from '../src/values.js';
-import type { CounterName } from './diagnostics.js';
 import { InvalidReadingError } from './errors.js';
 import type { ResolvedNormalizeOptions } from './normalize-options.js';
 import type { ChunkRows } from './chunk-rows.js';
 import { FLAG_PROVISIONAL, PHASE_FITTING } from './output-rows.js';
 import { SLOT_COMPACT, SLOT_FITTING, VERSION_UNIT } from './series-columns.js';
 import type { SeriesStore } from './series-store.js';
-
-/** A held training window of one series (per subscription). */
-interface HeldWindow {
-  readings: Reading[];
-  /** The window hit `holdLimit`: values go by the `holdOverflow` fallback until the freeze. */
-  overflowed: boolean;
-}
 
 /**
  * The per-subscription logic shared by `normalize`, `normalizeChunks` and `normalizeColumns`:
@@ -24,7 +17,8 @@ interface HeldWindow {
  * from typed-array columns and one output object.
  */
 export class NormalizeEngine {
-  private readonly held = new Map<string, HeldWindow>();
+  /** Training windows held under `whileFitting: 'hold'`. */
+  private readonly held: HeldWindows;
   /** Whether idle eviction is on (readings then update `lastSeen`). */
   readonly evict: boolean;
   private now = -Infinity;
@@ -42,6 +36,7 @@ export class NormalizeEngine {
     this.evict = o.idleEvictMs !== Infinity;
     this.provisionalOut = o.whileFitting === 'provisional';
     this.keyed = o.key !== undefined;
+    this.held = new HeldWindows(o, store, (id, r, value, phase, version, flag) => this.out(id, r, value, phase, version, flag));
     if (this.evict) store.columns.trackLastSeen();
   }
 
@@ -63,7 +58,7 @@ export class NormalizeEngine {
     const tag = hot[b + 3] as number;
     if (tag >= 0) {
       // A plain frozen series: one record, one output object.
-      if (this.held.size !== 0) this.releaseIfFrozen(id, slot);
+      if (this.held.size !== 0) this.held.releaseIfFrozen(id, slot);
       const x = r.value;
       const version = (tag / VERSION_UNIT) | 0;
       if (typeof x === 'number' && x - x === 0) {
@@ -125,7 +120,7 @@ export class NormalizeEngine {
   plainFrozenSlot(id: string): number | undefined {
     const slot = this.store.index.get(id);
     if (slot === undefined || !this.store.columns.isPlain(slot)) return undefined;
-    if (this.held.size !== 0) this.releaseIfFrozen(id, slot);
+    if (this.held.size !== 0) this.held.releaseIfFrozen(id, slot);
     return slot;
   }
 
@@ -147,18 +142,12 @@ export class NormalizeEngine {
 
   /** At source completion: releases held windows (frozen ones as `held`, others by the overflow fallback). */
   complete(): void {
-    for (const [id, w] of this.held) {
-      const slot = this.store.index.get(id);
-      if (slot !== undefined && !this.store.isFitting(slot)) this.release(id, slot, this.store.columns.read(slot));
-      else this.flush(id, w, 'flushedOnComplete');
-    }
-    this.held.clear();
+    this.held.complete();
   }
 
   /** At unsubscription or error: counts held values that can no longer be emitted. */
   finalize(): void {
-    for (const [id, w] of this.held) this.store.diag.count(id, 'discardedOnUnsubscribe', w.readings.length);
-    this.held.clear();
+    this.held.finalize();
   }
 
   // --- fitting ------------------------------------------------------------------------------
@@ -194,44 +183,7 @@ export class NormalizeEngine {
     const mode = this.o.whileFitting;
     if (mode === 'provisional') this.out(id, r, this.store.provisional(slot, x), 'fitting', 0, 'provisional');
     else if (mode === 'raw') this.out(id, r, x, 'fitting', 0, 'raw');
-    else if (mode === 'hold') this.hold(id, slot, r, x);
-  }
-
-  private hold(id: string, slot: number, r: Reading, x: number): void {
-    let w = this.held.get(id);
-    if (w === undefined) {
-      w = { readings: [], overflowed: false };
-      this.held.set(id, w);
-    }
-    if (!w.overflowed && w.readings.length < this.o.holdLimit) {
-      w.readings.push(r);
-      return;
-    }
-    if (!w.overflowed) {
-      w.overflowed = true;
-      this.store.diag.count(id, 'holdOverflows');
-      this.flush(id, w, 'holdOverflowValues');
-    }
-    this.store.diag.count(id, 'holdOverflowValues');
-    this.fallback(id, slot, r, x);
-  }
-
-  /** Emits a held window by the `holdOverflow` fallback, counting its values under `counter`. */
-  private flush(id: string, w: HeldWindow, counter: CounterName): void {
-    const slot = this.store.index.get(id);
-    const readings = w.readings;
-    w.readings = [];
-    this.store.diag.count(id, counter, readings.length);
-    for (const r of readings) {
-      if (slot !== undefined && this.store.isFitting(slot)) this.fallback(id, slot, r, r.value as number);
-      else if (this.o.holdOverflow !== 'drop') this.out(id, r, r.value as number, 'fitting', 0, 'raw');
-    }
-  }
-
-  private fallback(id: string, slot: number, r: Reading, x: number): void {
-    const mode = this.o.holdOverflow;
-    if (mode === 'provisional') this.out(id, r, this.store.provisional(slot, x), 'fitting', 0, 'provisional');
-    else if (mode === 'raw') this.out(id, r, x, 'fitting', 0, 'raw');
+    else if (mode === 'hold') this.held.hold(id, slot, r, x);
   }
 
   /** Freezes a fitting series and releases its held window; undefined if it has no valid value yet. */
@@ -243,19 +195,8 @@ export class NormalizeEngine {
       if (fitting) store.markPending(slot);
       return undefined;
     }
-    if (this.held.size !== 0) this.release(id, slot, params);
+    if (this.held.size !== 0) this.held.release(id, params);
     return params;
-  }
-
-  private releaseIfFrozen(id: string, slot: number): void {
-    if (this.held.has(id)) this.release(id, slot, this.store.columns.read(slot));
-  }
-
-  private release(id: string, _slot: number, params: FrozenParams): void {
-    const w = this.held.get(id);
-    if (w === undefined) return;
-    this.held.delete(id);
-    for (const r of w.readings) this.out(id, r, applyFrozen(params, r.value as number), 'frozen', params.version, 'held');
   }
 
   // --- frozen, unknown, invalid -------------------------------------------------------------
@@ -265,7 +206,7 @@ export class NormalizeEngine {
    * just now (`params` given): the core's transform, with out-of-domain values refused.
    */
   private frozenSlow(id: string, slot: number, r: Reading, params: FrozenParams | undefined): void {
-    if (this.held.size !== 0 && params === undefined) this.releaseIfFrozen(id, slot);
+    if (this.held.size !== 0 && params === undefined) this.held.releaseIfFrozen(id, slot);
     const p = params ?? this.store.columns.read(slot);
     const x = r.value;
     const reason = invalidReason(x);
@@ -329,20 +270,7 @@ export class NormalizeEngine {
     if (this.lastSweep === -Infinity) this.lastSweep = this.now;
     if (this.now - this.lastSweep < idle / 4) return;
     this.lastSweep = this.now;
-    for (const id of this.store.evictIdle(this.now, idle)) {
-      const w = this.held.get(id);
-      if (w) {
-        this.held.delete(id);
-        this.flushEvicted(id, w);
-      }
-    }
-  }
-
-  private flushEvicted(id: string, w: HeldWindow): void {
-    this.store.diag.count(id, 'flushedOnEvict', w.readings.length);
-    if (this.o.holdOverflow === 'drop') return;
-    // The series and its statistics are gone: its held values can only pass raw.
-    for (const r of w.readings) this.out(id, r, r.value as number, 'fitting', 0, 'raw');
+    for (const id of this.store.evictIdle(this.now, idle)) this.held.evicted(id);
   }
 }
 

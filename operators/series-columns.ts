@@ -1,4 +1,5 @@
 import type { ScalerSpec } from '../src/scalers/create.js';
+import { SpecTable } from './spec-table.js';
 import type { FrozenParams } from '../src/scalers/frozen.js';
 import { provisionalInvScale } from '../src/scalers/standard.js';
 import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance } from '../src/stats/mean-var-row.js';
@@ -59,13 +60,8 @@ export class SeriesColumns {
   readonly stepOut = new Float64Array(2);
   /** Frozen statistics of the few frozen series that are not plain. */
   readonly irregular = new Map<number, FrozenParams>();
-  /** Distinct scaler specs, by index. */
-  readonly specs: ScalerSpec[] = [];
-  /** Per spec index: 0 = fits with a scaler object; 1 or 2 = compact (2: the `nan` zero-spread policy). */
-  readonly compactKind: number[] = [];
-  private readonly specIndex = new Map<string, number>();
-  private lastSpec: ScalerSpec | undefined;
-  private lastSpecId = 0;
+  /** The distinct scaler specs of the slots. */
+  readonly specTable = new SpecTable();
   /** Slots released so far (a changed count tells a reader that looked slots up earlier to look again). */
   releases = 0;
   private used = 0;
@@ -97,7 +93,7 @@ export class SeriesColumns {
       if (this.used === this.capacity) this.grow();
       slot = this.used++;
     }
-    this.hot[slot * 4 + 3] = -(SLOT_OTHER + 16 * this.internSpec(spec));
+    this.hot[slot * 4 + 3] = -(SLOT_OTHER + 16 * this.specTable.intern(spec));
     return slot;
   }
 
@@ -123,7 +119,7 @@ export class SeriesColumns {
 
   /**
    * Marks a slot fitting, with times unknown: in a compact row when `compact` (the spec must be
-   * compact, see {@link SeriesColumns.compactKind}), else with a scaler object the caller keeps.
+   * compact, see {@link SpecTable.compactKind}), else with a scaler object the caller keeps.
    */
   startFitting(slot: number, compact: boolean): void {
     const b = slot * 4;
@@ -178,7 +174,7 @@ export class SeriesColumns {
     const rows = this.fitRows;
     const at = ((this.hot[b] as number) | 0) * MEAN_VAR_ROW;
     const mean = meanVarRowMean(rows, at);
-    return (x - mean) * provisionalInvScale(mean, meanVarRowVariance(rows, at, 0), this.compactKind[-tag >>> 4] === 2) + 0;
+    return (x - mean) * provisionalInvScale(mean, meanVarRowVariance(rows, at, 0), this.specTable.compactKind[-tag >>> 4] === 2) + 0;
   }
 
   /** The running moments of a compact fit (for a snapshot, a freeze or a scaler object). */
@@ -247,10 +243,10 @@ export class SeriesColumns {
 
   /** The scaler spec of a slot. */
   spec(slot: number): ScalerSpec {
-    return this.specs[this.specId(slot)] as ScalerSpec;
+    return this.specTable.specs[this.specId(slot)] as ScalerSpec;
   }
 
-  /** The index of a slot's spec in {@link SeriesColumns.specs}. */
+  /** The index of a slot's spec in {@link SpecTable.specs}. */
   specId(slot: number): number {
     const tag = this.hot[slot * 4 + 3] as number;
     return tag >= 0 ? Math.floor(tag / COUNT_SPAN) % SPEC_SPAN : -tag >>> 4;
@@ -272,22 +268,6 @@ export class SeriesColumns {
     }
   }
 
-  private internSpec(spec: ScalerSpec): number {
-    if (spec === this.lastSpec) return this.lastSpecId; // one spec object for every series: no JSON per series
-    const key = JSON.stringify(spec);
-    let id = this.specIndex.get(key);
-    if (id === undefined) {
-      id = this.specs.length;
-      if (id > 0xffff) throw new RangeError('SeriesStore: more than 65536 distinct scaler specs');
-      this.specs.push(spec);
-      this.compactKind.push(compactKindOf(spec));
-      this.specIndex.set(key, id);
-    }
-    this.lastSpec = spec;
-    this.lastSpecId = id;
-    return id;
-  }
-
   private grow(): void {
     const n = Math.max(64, this.capacity * 2);
     const hot = new Float64Array(n * 4);
@@ -306,16 +286,4 @@ export class SeriesColumns {
     rows.set(this.fitRows);
     this.fitRows = rows;
   }
-}
-
-/** Whether a spec fits in a compact row: a standard scaler whose options are all defaults but `zeroSpread`. */
-function compactKindOf(spec: ScalerSpec): number {
-  if (spec.kind !== 'standard') return 0;
-  for (const [k, v] of Object.entries(spec)) {
-    if (v === undefined || k === 'kind' || k === 'zeroSpread') continue;
-    if ((k === 'withMean' || k === 'withStd') && v === true) continue;
-    if (k === 'pre' && v === 'none') continue;
-    return 0;
-  }
-  return spec.zeroSpread === 'nan' ? 2 : 1;
 }

@@ -3,11 +3,11 @@ import { createScaler, specOf, type Scaler, type ScalerSpec } from '../src/scale
 import type { StandardScaler } from '../src/scalers/standard.js';
 import { MEAN_VAR_ROW } from '../src/stats/mean-var-row.js';
 import type { FrozenParams } from '../src/scalers/frozen.js';
-import { saveScaler, type ScalerState } from '../src/state/scaler-state.js';
-import { restoreSnapshot, SNAPSHOT_VERSION, type Snapshot } from '../src/state/snapshot.js';
+import type { Snapshot } from '../src/state/snapshot.js';
 import { INVALID_REASONS, type InvalidReason } from '../src/values.js';
 import { Diagnostics, type DiagnosticsReport } from './diagnostics.js';
 import { SeriesColumns, SLOT_COMPACT, SLOT_PENDING } from './series-columns.js';
+import { scalersOf, snapshotOf } from './series-store-state.js';
 import type { InitialState } from './types.js';
 
 /** Options of {@link SeriesStore}. */
@@ -137,9 +137,10 @@ export class SeriesStore {
   /** {@link SeriesStore.startFitting} for a series the caller knows is absent (the operators' path: one `Map` lookup fewer). */
   addFitting(series: string, spec: ScalerSpec, scaler?: Scaler): number {
     const cols = this.columns;
+    const specs = cols.specTable;
+    const compact = scaler === undefined && specs.compactKind[specs.intern(spec)] !== 0;
+    const object = compact ? undefined : (scaler ?? createScaler(spec)); // a bad spec throws here, before any state changes
     const slot = cols.allocate(spec);
-    const compact = scaler === undefined && cols.compactKind[cols.specId(slot)] !== 0;
-    const object = compact ? undefined : (scaler ?? createScaler(spec));
     this.index.set(series, slot);
     cols.startFitting(slot, compact);
     if (object !== undefined) this.setObject(slot, object);
@@ -285,23 +286,7 @@ export class SeriesStore {
 
   /** Every series' state as a versioned JSON {@link Snapshot} (restore with {@link SeriesStore.restore}). */
   snapshot(): Snapshot {
-    const series: Record<string, ScalerState> = {};
-    for (const [id, slot] of this.index) {
-      let scaler: Scaler;
-      if (this.columns.isFitting(slot)) {
-        scaler = this.scalerAt(slot);
-      } else {
-        scaler = createScaler(this.columns.spec(slot));
-        const params = this.columns.read(slot);
-        scaler.version = params.version;
-        scaler.frozen = params;
-      }
-      const state = saveScaler(scaler);
-      const d = this.diag.get(id);
-      for (const r of INVALID_REASONS) state.invalid[r] = d ? d.invalid[r] : 0;
-      series[id] = state;
-    }
-    return { schema: 'streamnorm/snapshot', schemaVersion: SNAPSHOT_VERSION, createdAt: new Date().toISOString(), series };
+    return snapshotOf(this.scalers(), this.diag);
   }
 
   /**
@@ -309,8 +294,7 @@ export class SeriesStore {
    * Frozen ones start frozen, fitting ones go on fitting; existing series of the same id are replaced.
    */
   restore(state: InitialState): this {
-    const entries: Iterable<readonly [string, Scaler]> = isSnapshotLike(state) ? restoreSnapshot(state).entries() : state;
-    for (const [series, scaler] of entries) {
+    for (const [series, scaler] of scalersOf(state)) {
       const spec = specOf(scaler);
       if (scaler.frozen) {
         this.setFrozen(series, scaler.frozen, spec);
@@ -323,12 +307,23 @@ export class SeriesStore {
     return this;
   }
 
+  /** Every series as a scaler (built from the columns; fitting ones as {@link SeriesStore.fitting} would, without keeping it). */
+  private *scalers(): Generator<[string, Scaler]> {
+    for (const [id, slot] of this.index) {
+      if (this.columns.isFitting(slot)) {
+        yield [id, this.scalerAt(slot)];
+        continue;
+      }
+      const scaler = createScaler(this.columns.spec(slot));
+      const params = this.columns.read(slot);
+      scaler.version = params.version;
+      scaler.frozen = params;
+      yield [id, scaler];
+    }
+  }
+
   /** Counters per series and per reason, with totals (plain JSON, a copy). */
   diagnostics(): DiagnosticsReport {
     return this.diag.report();
   }
-}
-
-function isSnapshotLike(state: InitialState): state is Snapshot {
-  return typeof state === 'object' && state !== null && !(Symbol.iterator in state);
 }

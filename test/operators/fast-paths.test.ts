@@ -247,6 +247,10 @@ describe('SeriesStore compact fits (standard scalers with default options)', () 
     expect(store.fitAt[compact]).toBeUndefined();
     expect(store.fitAt[withOption]?.options.pre).toBe('log1p');
     expect(store.fitAt[other]?.kind).toBe('robust');
+    // A bad option is refused by the scaler it would need, and leaves the store as it was.
+    expect(() => store.startFitting('d', { kind: 'standard', zeroSpread: 'bogus' as 'nan' })).toThrow(/zeroSpread must be 'unit' or 'nan'/);
+    expect(store.has('d')).toBe(false);
+    expect(store.columns.highWater).toBe(3);
   });
 
   it('become a scaler object when asked for one (fitting()), keeping statistics, times and the pending flag', async () => {
