@@ -71,7 +71,7 @@ function inlineRun(engine: NormalizeEngine, chunk: readonly Reading[], slots: In
       const version = (tag / VERSION_UNIT) | 0;
       const rows = sink.rows;
       if (rows === undefined) sink.out.push({ series: r.series, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version });
-      else rows.addRow(r.series, x, value, r, PHASE_FROZEN, 0, version);
+      else rows.addRow(r.series, r as Reading & { value: number }, value, PHASE_FROZEN, 0, version);
     } else if (tag >= 0 || !engine.fitCompactProvisional(r.series, slot, r, sink.rows)) {
       return i;
     }

@@ -29,11 +29,11 @@ export class ChunkRows extends OutputRows {
     return i;
   }
 
-  /** Adds the output row of reading `r` of series `id` (the inline paths' output). */
-  addRow(id: string, raw: number, value: number, r: Reading, phase: number, flag: number, version: number): void {
+  /** Adds the output row of reading `r` (a finite value) of series `id` (the inline paths' output). */
+  addRow(id: string, r: Reading & { value: number }, value: number, phase: number, flag: number, version: number): void {
     const i = this.add();
     this.values[i] = value;
-    this.raw[i] = raw;
+    this.raw[i] = r.value;
     const t = r.time;
     this.times[i] = t === undefined ? NaN : t;
     this.phase[i] = phase;

@@ -81,24 +81,31 @@ export class NormalizeEngine {
   fitCompactProvisional(id: string, slot: number, r: Reading, into: ChunkRows | undefined): boolean {
     const x = r.value;
     if (!this.provisionalOut || typeof x !== 'number' || x - x !== 0) return false;
-    const store = this.store;
-    const cols = store.columns;
+    const cols = this.store.columns;
     const b = slot << 2;
     const tag = cols.hot[b + 3] as number;
-    if ((-tag & 15) !== (SLOT_FITTING | SLOT_COMPACT)) return false;
+    if ((-tag & 15) !== (SLOT_FITTING | SLOT_COMPACT) || !this.compactTime(id, b, r)) return false;
+    // Calls that may not be inlined take objects and small integers only: a double argument or
+    // result would be boxed on every reading.
+    cols.fitStep(b, tag, r as Reading & { value: number });
+    const step = cols.stepOut;
+    const value = step[0] as number;
+    if (into === undefined) this.emit({ series: id, raw: x, value, time: r.time, tags: r.tags, phase: 'fitting', version: 0, flag: 'provisional' });
+    else into.addRow(id, r as Reading & { value: number }, value, PHASE_FITTING, FLAG_PROVISIONAL, 0);
+    if ((step[1] as number) >= this.o.afterSamples) this.freezeNow(id, slot);
+    return true;
+  }
+
+  /**
+   * The event-time part of {@link NormalizeEngine.fitCompactProvisional}: records the reading's
+   * time, or returns false, recording nothing, when it reaches a freeze point by time (or has
+   * none while a time-based freeze point is set).
+   */
+  private compactTime(id: string, b: number, r: Reading): boolean {
     const t = r.time;
-    if (typeof t === 'number' && t === t) {
-      if (this.timeFreezeDue(cols.hot, b, t)) return false;
-      recordFitTime(store, id, b, t);
-    } else if (this.o.timeBased) {
-      return false;
-    }
-    cols.fitStep(b, tag, x);
-    const value = cols.stepOut[0] as number;
-    const n = cols.stepOut[1] as number;
-    if (into === undefined) this.emit({ series: id, raw: x, value, time: t, tags: r.tags, phase: 'fitting', version: 0, flag: 'provisional' });
-    else into.addRow(id, x, value, r, PHASE_FITTING, FLAG_PROVISIONAL, 0);
-    if (n >= this.o.afterSamples) this.freezeNow(id, slot);
+    if (typeof t !== 'number' || t !== t) return !this.o.timeBased;
+    if (this.timeFreezeDue(this.store.columns.hot, b, t)) return false;
+    recordFitTime(this.store, id, b, t);
     return true;
   }
 

@@ -153,11 +153,13 @@ export class SeriesColumns {
   }
 
   /**
-   * {@link SeriesColumns.learnCompact} then {@link SeriesColumns.compactOutput}, the operators'
-   * per-reading step: the output goes to `stepOut[0]` and the new count to `stepOut[1]` (numbers
-   * passed through a typed array are never boxed, whether or not the call is inlined).
+   * {@link SeriesColumns.learnCompact} then {@link SeriesColumns.compactOutput} for the finite
+   * `r.value`, the operators' per-reading step: the output goes to `stepOut[0]` and the new count
+   * to `stepOut[1]`. Numbers go in inside an object and come out through a typed array, so they
+   * are never boxed, whether or not the call is inlined.
    */
-  fitStep(b: number, tag: number, x: number): void {
+  fitStep(b: number, tag: number, r: { readonly value: number }): void {
+    const x = r.value;
     const rows = this.fitRows;
     const at = ((this.hot[b] as number) | 0) * MEAN_VAR_ROW;
     meanVarRowUpdate(rows, at, x);
