@@ -1,7 +1,7 @@
 import type { ScalerSpec } from '../src/scalers/create.js';
 import { SpecTable } from './spec-table.js';
 import type { FrozenParams } from '../src/scalers/frozen.js';
-import { provisionalInvScale } from '../src/scalers/standard.js';
+import { standardizeProvisional } from '../src/scalers/standard.js';
 import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance } from '../src/stats/mean-var-row.js';
 import { MeanVar, type MeanVarState } from '../src/stats/mean-var.js';
 
@@ -176,7 +176,7 @@ export class SeriesColumns {
     const rows = this.fitRows;
     const at = ((this.hot[b] as number) | 0) * MEAN_VAR_ROW;
     const mean = meanVarRowMean(rows, at);
-    return (x - mean) * provisionalInvScale(mean, meanVarRowVariance(rows, at, 0), this.specTable.compactKind[-tag >>> 4] === 2) + 0;
+    return standardizeProvisional(x - mean, mean, meanVarRowVariance(rows, at, 0), this.specTable.compactKind[-tag >>> 4] === 2);
   }
 
   /** The running moments of a compact fit (for a snapshot, a freeze or a scaler object). */

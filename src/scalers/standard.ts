@@ -42,18 +42,19 @@ export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVar
   }
 
   /**
-   * As {@link BaseScaler.transform}, bit for bit, but while fitting it computes the provisional
-   * parameters inline instead of building a parameters object per call.
+   * As {@link BaseScaler.transform}, except that while fitting the provisional output is computed
+   * inline as `(x − mean) / std`: one division, as scikit-learn's `transform` divides by `scale_`,
+   * instead of building a parameters object and multiplying by `1 / std`. It can differ in the last
+   * bit from `applyFrozen(params(), x)`; frozen outputs are exactly `applyFrozen(frozen, x)`.
    */
   override transform(x: number): number {
     if (this.frozen) return applyFrozen(this.frozen, x);
     const o = this.options;
     const mean = this.stats.mean;
-    const center = o.withMean ? mean : 0;
-    const invScale = o.withStd ? provisionalInvScale(mean, this.stats.variance(), o.zeroSpread === 'nan') : 1;
     const pre = o.pre;
     const v = pre === 'none' ? x : pre === 'log' ? (x > 0 ? Math.log(x) : NaN) : x > -1 ? Math.log1p(x) : NaN;
-    return (v - center) * invScale + 0;
+    const d = v - (o.withMean ? mean : 0);
+    return o.withStd ? standardizeProvisional(d, mean, this.stats.variance(), o.zeroSpread === 'nan') : d + 0;
   }
 
   protected fit(): AffineFit {
@@ -70,13 +71,13 @@ export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVar
 }
 
 /**
- * The multiplier of a standardization fitted so far: 1 / std, with the zero-spread rule of
- * {@link BaseScaler} (1 for a zero spread, or NaN under the `nan` policy). Shared by
- * {@link StandardScaler.transform} and the operators' compact fits, so both give the same bits.
- * (Internal: not exported from the package.)
+ * A deviation `d = x − center` standardized by a fit so far: `d / std`, or under a zero spread (by
+ * the rule of {@link BaseScaler}) `d` itself, or NaN under the `nan` policy; `+ 0` turns −0 into 0.
+ * Shared by {@link StandardScaler.transform} and the operators' compact fits, so both give the same
+ * bits. (Internal: not exported from the package.)
  */
-export function provisionalInvScale(mean: number, variance: number, nanOnZero: boolean): number {
+export function standardizeProvisional(d: number, location: number, variance: number, nanOnZero: boolean): number {
   const spread = Math.sqrt(variance);
-  const zero = isZeroSpread(spread, mean);
-  return zero && nanOnZero ? NaN : 1 / (zero ? 1 : spread);
+  if (isZeroSpread(spread, location)) return nanOnZero ? NaN : d + 0;
+  return d / spread + 0;
 }
