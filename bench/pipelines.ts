@@ -10,7 +10,6 @@ import { normalize } from '../operators/normalize.js';
 import { normalizeChunks } from '../operators/normalize-chunks.js';
 import { normalizeColumns, type ColumnBatch } from '../operators/normalize-columns.js';
 import type { SeriesStore } from '../operators/series-store.js';
-import type { NormalizedChunk } from '../operators/chunk-rows.js';
 import type { Normalized, Reading } from '../src/reading.js';
 import { consume } from './interleave.js';
 
@@ -77,8 +76,8 @@ export function chunksFrozen(store: SeriesStore): Attach<readonly Reading[]> {
   return (source, emitted) => eachChunk(source.pipe(normalizeChunks({ store })), emitted);
 }
 
-/** Subscribes to columnar chunk outputs, reading each value. */
-function eachColumnChunk(out: Observable<NormalizedChunk>, emitted: (n: number) => void): void {
+/** Subscribes to columnar outputs (chunks or one series' columns), reading each value. */
+function eachColumnOutput(out: Observable<{ values: Float64Array }>, emitted: (n: number) => void): void {
   let acc = 0;
   let n = 0;
   out.subscribe({
@@ -96,12 +95,12 @@ function eachColumnChunk(out: Observable<NormalizedChunk>, emitted: (n: number) 
 
 /** The chunked operator with columnar output on a store of frozen series. */
 export function chunkColumnsFrozen(store: SeriesStore): Attach<readonly Reading[]> {
-  return (source, emitted) => eachColumnChunk(source.pipe(normalizeChunks({ store, output: 'columns' })), emitted);
+  return (source, emitted) => eachColumnOutput(source.pipe(normalizeChunks({ store, output: 'columns' })), emitted);
 }
 
 /** The chunked operator with columnar output, fitting every series. */
 export function chunkColumnsFit(): Attach<readonly Reading[]> {
-  return (source, emitted) => eachColumnChunk(source.pipe(normalizeChunks({ freeze: 'never', output: 'columns' })), emitted);
+  return (source, emitted) => eachColumnOutput(source.pipe(normalizeChunks({ freeze: 'never', output: 'columns' })), emitted);
 }
 
 /** The chunked operator fitting every series. */
@@ -111,21 +110,7 @@ export function chunksFit(): Attach<readonly Reading[]> {
 
 /** The columnar operator (one series per batch, typed arrays) on a store of frozen series. */
 export function columnsFrozen(store: SeriesStore): Attach<ColumnBatch> {
-  return (source, emitted) => {
-    let acc = 0;
-    let n = 0;
-    source.pipe(normalizeColumns({ store })).subscribe({
-      next: (c) => {
-        const v = c.values;
-        for (let i = 0; i < v.length; i++) acc += v[i] as number;
-        n += v.length;
-      },
-      complete: () => {
-        consume(acc);
-        emitted(n);
-      },
-    });
-  };
+  return (source, emitted) => eachColumnOutput(source.pipe(normalizeColumns({ store })), emitted);
 }
 
 /** Baseline (b): `map` with a `Map` lookup and inline math, on frozen statistics. */

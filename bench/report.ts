@@ -88,6 +88,9 @@ export function toMarkdown(r: Results): string {
     '',
     'Each figure is the median of interleaved runs after warm-up (the runs are in results.json), and is shown as a',
     'ratio against a baseline measured in the same run. The machine is shared and noisy: read ratios, not absolutes.',
+    'Each timed run of sections 2 and 3 follows a full GC and an untimed run of the same pipeline on a tenth of its',
+    "input: a full GC discards optimized code tied to the objects it collected, and a stream that runs for hours sees",
+    'the steady state, not the JIT warming up again. Baselines and subjects are treated alike.',
     '',
   ];
   if (r.skipped.length > 0) {
