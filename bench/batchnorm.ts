@@ -4,7 +4,7 @@
  * with the running statistics in the group's closure).
  */
 import { bufferCount, groupBy, mergeMap, type Observable } from 'rxjs';
-import { batchNorm } from '../operators/batch-norm.js';
+import { batchNorm } from '../operators/index.js';
 import type { Normalized, Reading } from '../src/reading.js';
 import type { BenchConfig } from './config.js';
 import { roundRobinReadings, seriesIds } from './data.js';

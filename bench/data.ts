@@ -2,7 +2,7 @@
  * Deterministic input data: series ids, round-robin readings, chunks and column batches. Built
  * before timing starts, so runs measure the pipeline and not the data generator.
  */
-import type { ColumnBatch } from '../operators/normalize-columns.js';
+import type { ColumnBatch } from '../operators/index.js';
 import type { Reading } from '../src/reading.js';
 
 /** Series ids as a sensor fleet names them: `site{i % 97}/dev{i}/temperature`. */

@@ -2,7 +2,7 @@
  * Sections 2 and 3: keyed fit and frozen transform through the per-item operator, the chunked
  * and columnar forms, and the hand-written baselines, at each cardinality (round-robin ids).
  */
-import { SeriesStore } from '../operators/series-store.js';
+import { SeriesStore } from '../operators/index.js';
 import type { Reading } from '../src/reading.js';
 import { StandardScaler } from '../src/scalers/standard.js';
 import type { BenchConfig } from './config.js';

@@ -5,8 +5,8 @@
  * are not counted; the Map entries that point at them are.
  */
 import { Subject } from 'rxjs';
-import { normalize } from '../operators/normalize.js';
-import { SeriesStore } from '../operators/series-store.js';
+import { normalize } from '../operators/index.js';
+import { SeriesStore } from '../operators/index.js';
 import type { ScalerKind } from '../src/scalers/frozen.js';
 import { SCALER_KINDS } from '../src/scalers/create.js';
 import type { BenchConfig } from './config.js';

@@ -8,7 +8,7 @@
  */
 import { mqttSource } from '../connectors/mqtt/source.js';
 import { publishNormalized } from '../connectors/mqtt/sink.js';
-import { normalize } from '../operators/normalize.js';
+import { normalize } from '../operators/index.js';
 import { BRIDGE_FREEZE_AFTER_SAMPLES, passThrough } from './mqtt-bridge-options.js';
 
 const [url, mode] = process.argv.slice(2);

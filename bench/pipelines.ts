@@ -6,10 +6,10 @@
  * values it emitted.
  */
 import { groupBy, map, mergeMap, scan, type Observable } from 'rxjs';
-import { normalize } from '../operators/normalize.js';
-import { normalizeChunks } from '../operators/normalize-chunks.js';
-import { normalizeColumns, type ColumnBatch } from '../operators/normalize-columns.js';
-import type { SeriesStore } from '../operators/series-store.js';
+import { normalize } from '../operators/index.js';
+import { normalizeChunks } from '../operators/index.js';
+import { normalizeColumns, type ColumnBatch } from '../operators/index.js';
+import type { SeriesStore } from '../operators/index.js';
 import type { Normalized, Reading } from '../src/reading.js';
 import { consume } from './interleave.js';
 

@@ -9,7 +9,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Subject, concat, defer, from, lastValueFrom, toArray } from 'rxjs';
-import { batchNorm, type BatchNormMode, type BatchNormStats, type Normalized, type Reading } from 'streamnorm';
+import { batchNorm, SeriesStore, type BatchNormMode, type BatchNormStats, type Normalized, type Reading } from 'streamnorm';
 
 /** Options of {@link main}: batch size, number of train batches and eval readings, momentum, seed. */
 export interface BatchNormStreamOptions {
@@ -90,12 +90,15 @@ export async function main(options: BatchNormStreamOptions = {}): Promise<BatchN
       return from(live);
     }),
   );
-  // `stats` lets us read (or preload, or save with toState()) the running statistics.
-  const stats = new Map<string, BatchNormStats>();
-  const outputs = await lastValueFrom(readings$.pipe(batchNorm({ batchSize, momentum, mode$, stats }), toArray()));
+  // The store keeps the running statistics: read them, snapshot them, restore them.
+  const store = new SeriesStore();
+  const outputs = await lastValueFrom(readings$.pipe(batchNorm({ batchSize, momentum, mode$, store }), toArray()));
 
   const running: BatchNormStreamSummary['running'] = {};
-  for (const [series, bn] of stats) running[series] = { mean: bn.runningMean, var: bn.runningVar, batches: bn.batchesTracked };
+  for (const series of store.keys()) {
+    const bn = store.running(series) as BatchNormStats;
+    running[series] = { mean: bn.runningMean, var: bn.runningVar, batches: bn.batchesTracked };
+  }
   return {
     trained: outputs.filter((n) => n.phase === 'fitting' && n.flag === undefined).length,
     evaluated: outputs.filter((n) => n.phase === 'frozen' && n.flag === undefined).length,

@@ -1,10 +1,11 @@
 import type { Observable, OperatorFunction } from 'rxjs';
 import { BatchNormStats } from '../src/batchnorm.js';
 import type { Normalized, Reading } from '../src/reading.js';
-import { acceptOrRefuse } from './internal/refuse-invalid.js';
-import { Diagnostics } from './diagnostics.js';
+import { refuseUnknownKeys } from '../src/options.js';
+import { runGuarded } from './internal/normalize-internals.js';
 import { operate } from './internal/operate.js';
-import { runGuarded } from './normalize.js';
+import { runningContext } from './internal/running-internals.js';
+import type { SeriesStore } from './store/series-store.js';
 import type { InvalidPolicy } from './types.js';
 
 /** The mode of {@link batchNorm}, as PyTorch's `module.train()` / `module.eval()`. */
@@ -24,15 +25,15 @@ export interface BatchNormOperatorOptions {
   mode$?: Observable<BatchNormMode>;
   /** Mode at subscription (default `train`). */
   initialMode?: BatchNormMode;
-  /** Running statistics by series id, to read, share or preload (default: new per subscription). */
-  stats?: Map<string, BatchNormStats>;
+  /** The store that keeps each series' running statistics (default: a new one per subscription): eviction, snapshots and diagnostics as for `normalize`. */
+  store?: SeriesStore;
   /** Series id of a reading (default `reading.series`). */
   key?: (reading: Reading) => string;
   /** Invalid-value policy (default `flag`); invalid values never enter a batch. */
   invalid?: InvalidPolicy;
-  /** Counters of invalid values (default: new per subscription). */
-  diagnostics?: Diagnostics;
 }
+
+const BATCH_NORM_KEYS = ['momentum', 'eps', 'batchSize', 'windowMs', 'mode$', 'initialMode', 'store', 'key', 'invalid'] as const;
 
 interface PendingBatch {
   readings: Reading[];
@@ -85,35 +86,41 @@ interface PendingBatch {
  * @returns An operator from {@link Reading} to {@link Normalized}.
  */
 export function batchNorm(options: BatchNormOperatorOptions): OperatorFunction<Reading, Normalized> {
+  refuseUnknownKeys(options, BATCH_NORM_KEYS, 'batchNorm');
   const batchSize = options.batchSize ?? Infinity;
   const windowMs = options.windowMs ?? Infinity;
   if (!(Number.isInteger(batchSize) && batchSize >= 1) && batchSize !== Infinity) throw new RangeError(`batchNorm: batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
   if (!(windowMs > 0)) throw new RangeError(`batchNorm: windowMs must be a number > 0, got ${String(options.windowMs)}`);
   if (batchSize === Infinity && windowMs === Infinity) throw new RangeError('batchNorm: give batchSize or windowMs');
-  new BatchNormStats({ momentum: options.momentum, eps: options.eps }); // validates momentum and eps now
+  const bnOptions = { momentum: options.momentum, eps: options.eps };
+  const probe = new BatchNormStats(bnOptions); // validates momentum and eps now
+  const same = (bn: BatchNormStats): boolean => bn.momentum === probe.momentum && bn.eps === probe.eps;
   const policy = options.invalid ?? 'flag';
   return operate<Reading, Normalized>((destination) => {
-    const stats = options.stats ?? new Map<string, BatchNormStats>();
-    const diag = options.diagnostics ?? new Diagnostics();
     const pending = new Map<string, PendingBatch>();
     let mode: BatchNormMode = options.initialMode ?? 'train';
-    const statsOf = (id: string): BatchNormStats => {
-      let bn = stats.get(id);
-      if (bn === undefined) {
-        bn = new BatchNormStats({ momentum: options.momentum, eps: options.eps });
-        stats.set(id, bn);
-      }
-      return bn;
-    };
-    const trainBatch = (id: string, batch: PendingBatch): void => {
+    const emitBatch = (id: string, bn: BatchNormStats, batch: PendingBatch): void => {
       pending.delete(id);
-      const bn = statsOf(id);
       const ys = bn.train(batch.values);
       for (let i = 0; i < batch.readings.length; i++) {
         const r = batch.readings[i] as Reading;
         destination.next({ series: id, raw: r.value, value: ys[i] as number, time: r.time, tags: r.tags, phase: 'fitting', version: bn.batchesTracked });
       }
     };
+    // An evicted series' partial batch is normalized with its own statistics (as a train batch), counted.
+    const onEvict = (id: string): void => {
+      const batch = pending.get(id);
+      if (batch === undefined) return;
+      ctx.store.diag.count(id, 'flushedOnEvict', batch.readings.length);
+      emitBatch(id, new BatchNormStats(bnOptions), batch);
+    };
+    const ctx = runningContext('batchNorm', options.store, policy, () => new BatchNormStats(bnOptions), same, onEvict);
+    const diag = ctx.store.diag;
+    const statsNow = (id: string): BatchNormStats | undefined => {
+      const slot = ctx.store.index.get(id);
+      return slot !== undefined && ctx.store.table.isRunning(slot) ? ctx.store.table.running<BatchNormStats>(slot) : undefined;
+    };
+    const trainBatch = (id: string, batch: PendingBatch): void => emitBatch(id, statsNow(id) ?? new BatchNormStats(bnOptions), batch);
     const flushAll = (): void => {
       for (const [id, batch] of [...pending]) trainBatch(id, batch);
     };
@@ -134,17 +141,17 @@ export function batchNorm(options: BatchNormOperatorOptions): OperatorFunction<R
       next: (r) => {
         const id = options.key ? options.key(r) : r.series;
         diag.totals.readings++;
-        const x = acceptOrRefuse(r, id, policy, diag, (n) => destination.next(n), mode === 'train' ? 'fitting' : 'frozen', stats.get(id)?.batchesTracked ?? 0);
+        const x = ctx.accept(r, id, (n) => destination.next(n), mode === 'train' ? 'fitting' : 'frozen', statsNow(id)?.batchesTracked ?? 0);
         if (x === undefined) return;
+        const bn = ctx.statsOf(id, r);
         if (mode === 'eval') {
-          const bn = statsOf(id);
           destination.next({ series: id, raw: x, value: bn.evaluate(x), time: r.time, tags: r.tags, phase: 'frozen', version: bn.batchesTracked });
           return;
         }
         const t = typeof r.time === 'number' ? r.time : NaN;
         let batch = pending.get(id);
         if (batch !== undefined && t - batch.start >= windowMs) {
-          trainBatch(id, batch);
+          emitBatch(id, bn, batch);
           batch = undefined;
         }
         if (batch === undefined) {
@@ -154,10 +161,11 @@ export function batchNorm(options: BatchNormOperatorOptions): OperatorFunction<R
           batch.start = t;
         }
         batch.readings.push(r);
-        batch.values.push(x as number);
-        if (batch.values.length >= batchSize) trainBatch(id, batch);
+        batch.values.push(x);
+        if (batch.values.length >= batchSize) emitBatch(id, bn, batch);
       },
       complete: flushAll,
+      finalize: () => ctx.detach(),
     };
   });
 }

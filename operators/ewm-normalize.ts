@@ -2,9 +2,10 @@ import type { OperatorFunction } from 'rxjs';
 import { ExpMoments } from '../src/stats/exp-moments.js';
 import { isZeroSpread } from '../src/scalers/frozen.js';
 import type { Normalized, Reading } from '../src/reading.js';
-import { acceptOrRefuse } from './internal/refuse-invalid.js';
-import { Diagnostics } from './diagnostics.js';
+import { refuseUnknownKeys } from '../src/options.js';
 import { operate } from './internal/operate.js';
+import { runningContext } from './internal/running-internals.js';
+import type { SeriesStore } from './store/series-store.js';
 import type { InvalidPolicy } from './types.js';
 
 /** Options of {@link ewmNormalize}: exactly one of `alpha` or `halfLifeMs`. */
@@ -15,15 +16,15 @@ export interface EwmNormalizeOptions {
   halfLifeMs?: number;
   /** Values per series before outputs lose the `provisional` flag (default 10). */
   warmup?: number;
-  /** Statistics by series id, to read, share or preload (default: new per subscription). */
-  stats?: Map<string, ExpMoments>;
+  /** The store that keeps each series' statistics (default: a new one per subscription): eviction, snapshots and diagnostics as for `normalize`. */
+  store?: SeriesStore;
   /** Series id of a reading (default `reading.series`). */
   key?: (reading: Reading) => string;
   /** Invalid-value policy (default `flag`). */
   invalid?: InvalidPolicy;
-  /** Counters of invalid values, out-of-order and missing times (default: new per subscription). */
-  diagnostics?: Diagnostics;
 }
+
+const EWM_KEYS = ['alpha', 'halfLifeMs', 'warmup', 'store', 'key', 'invalid'] as const;
 
 /**
  * Normalizes each reading with exponentially weighted mean and variance of the series' earlier
@@ -64,6 +65,7 @@ export interface EwmNormalizeOptions {
  * @returns An operator from {@link Reading} to {@link Normalized}.
  */
 export function ewmNormalize(options: EwmNormalizeOptions): OperatorFunction<Reading, Normalized> {
+  refuseUnknownKeys(options, EWM_KEYS, 'ewmNormalize');
   const { alpha, halfLifeMs } = options;
   if ((alpha === undefined) === (halfLifeMs === undefined)) throw new RangeError('ewmNormalize: give exactly one of alpha or halfLifeMs');
   const momentsOptions = alpha !== undefined ? { alpha } : { halfLife: halfLifeMs as number };
@@ -72,21 +74,18 @@ export function ewmNormalize(options: EwmNormalizeOptions): OperatorFunction<Rea
   if (!(Number.isInteger(warmup) && warmup >= 0)) throw new RangeError(`ewmNormalize: warmup must be an integer >= 0, got ${String(warmup)}`);
   const policy = options.invalid ?? 'flag';
   const byTime = halfLifeMs !== undefined;
+  const same = (m: ExpMoments): boolean => m.alpha === alpha && m.halfLife === halfLifeMs;
   return operate<Reading, Normalized>((destination) => {
-    const stats = options.stats ?? new Map<string, ExpMoments>();
-    const diag = options.diagnostics ?? new Diagnostics();
+    const ctx = runningContext('ewmNormalize', options.store, policy, () => new ExpMoments(momentsOptions), same, () => undefined);
+    const diag = ctx.store.diag;
+    const emit = (n: Normalized): void => destination.next(n);
     return {
       next: (r) => {
         const id = options.key ? options.key(r) : r.series;
         diag.totals.readings++;
-        const x = acceptOrRefuse(r, id, policy, diag, (n) => destination.next(n), 'fitting', 0);
-        if (x === undefined) return;
-        let m = stats.get(id);
-        if (m === undefined) {
-          m = new ExpMoments(momentsOptions);
-          stats.set(id, m);
-        }
-        const v = x as number;
+        const v = ctx.accept(r, id, emit, 'fitting', 0);
+        if (v === undefined) return;
+        const m = ctx.statsOf(id, r);
         const count = m.count;
         const sd = Math.sqrt(m.variance);
         const zero = count === 0 || isZeroSpread(sd, m.mean);
@@ -102,6 +101,7 @@ export function ewmNormalize(options: EwmNormalizeOptions): OperatorFunction<Rea
         if (flag === undefined) destination.next({ series: id, raw: v, value: y, time: t, tags: r.tags, phase: 'fitting', version: 0 });
         else destination.next({ series: id, raw: v, value: y, time: t, tags: r.tags, phase: 'fitting', version: 0, flag });
       },
+      finalize: () => ctx.detach(),
     };
   });
 }

@@ -1,7 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
 import { invertFrozen, type FrozenParams } from '../src/scalers/frozen.js';
 import { operate } from './internal/operate.js';
-import type { SeriesStore } from './series-store.js';
+import { refuseUnknownKeys } from '../src/options.js';
+import type { SeriesStore } from './store/series-store.js';
 
 /** Where {@link inverseNormalize} finds the frozen statistics of a series. */
 export type InverseSource =
@@ -65,6 +66,7 @@ export type Denormalized<T> = Omit<T, 'value'> & {
  * @returns An operator from `{ series, value }` items to {@link Denormalized} items.
  */
 export function inverseNormalize<T extends { series: string; value: number }>(options: InverseNormalizeOptions): OperatorFunction<T, Denormalized<T>> {
+  refuseUnknownKeys(options, ['store', 'params', 'unknown'], 'inverseNormalize');
   const unknown = options.unknown ?? 'nan';
   if (unknown !== 'nan' && unknown !== 'drop' && unknown !== 'error') throw new RangeError(`inverseNormalize: unknown must be 'nan', 'drop' or 'error', got ${JSON.stringify(unknown)}`);
   let lookup: (series: string) => FrozenParams | undefined;

@@ -1,10 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Normalized, Reading } from '../src/reading.js';
-import { operate } from './internal/operate.js';
-import { createEngine, subscribeNotifiers } from './normalize.js';
-import { normalizeChunkInto, type OutputBuffer } from './chunk-loop.js';
-import { ChunkRows, type NormalizedChunk } from './chunk-rows.js';
-import { resolveNormalizeOptions } from './normalize-options.js';
+import { normalizeChunkInto, takeOutputs, type OutputBuffer } from './engine/chunk-loop.js';
+import { normalizeInternals } from './internal/normalize-internals.js';
+import { ChunkRows, type NormalizedChunk } from './output/chunk-rows.js';
 import type { NormalizeOptions } from './types.js';
 
 /** Options of {@link normalizeChunks}: {@link normalize}'s, and the output form. */
@@ -69,47 +67,15 @@ export function normalizeChunks(options: NormalizeChunksOptions & { output: 'col
 export function normalizeChunks(options: NormalizeChunksOptions = {}): OperatorFunction<readonly Reading[], Normalized[] | NormalizedChunk> {
   const { output = 'objects', ...rest } = options;
   if (output !== 'objects' && output !== 'columns') throw new RangeError(`normalizeChunks: output must be 'objects' or 'columns', got ${String(output)}`);
-  const resolved = resolveNormalizeOptions(rest);
-  if (rest.store && rest.initial !== undefined) rest.store.restore(rest.initial);
-  const columns = output === 'columns';
-  return operate<readonly Reading[], Normalized[] | NormalizedChunk>((destination) => {
-    const sink: OutputBuffer = { out: [], rows: undefined, lookahead: undefined };
-    let capacity = 1024;
-    if (columns) sink.rows = new ChunkRows(capacity);
-    const engine = createEngine(rest, resolved, columns ? (n) => (sink.rows as ChunkRows).addNormalized(n) : (n) => sink.out.push(n));
-    const flush = (): void => {
-      if (columns) {
-        const rows = sink.rows as ChunkRows;
-        if (rows.length === 0) return;
-        sink.rows = new ChunkRows(capacity);
-        destination.next(rows.finish());
-        return;
-      }
-      if (sink.out.length === 0) return;
-      const out = sink.out;
-      sink.out = [];
-      destination.next(out);
-    };
-    subscribeNotifiers(destination, resolved, engine, flush);
+  return normalizeInternals<readonly Reading[], Normalized[] | NormalizedChunk>(rest, 'normalizeChunks', (destination) => {
+    const sink: OutputBuffer = { out: [], rows: output === 'columns' ? new ChunkRows(1024) : undefined, lookahead: undefined };
     return {
-      next: (chunk) => {
-        if (columns && chunk.length > capacity) {
-          capacity = chunk.length;
-          if ((sink.rows as ChunkRows).length === 0) sink.rows = new ChunkRows(capacity);
-        }
-        try {
-          normalizeChunkInto(engine, chunk, sink);
-        } catch (e) {
-          flush(); // what the per-item form emitted before the error
-          throw e;
-        }
-        flush();
+      emit: sink.rows === undefined ? (n) => sink.out.push(n) : (n) => (sink.rows as ChunkRows).addNormalized(n),
+      next: (engine, chunk) => normalizeChunkInto(engine, chunk, sink),
+      flush: () => {
+        const emitted = takeOutputs(sink);
+        if (emitted !== undefined) destination.next(emitted);
       },
-      complete: () => {
-        engine.complete();
-        flush();
-      },
-      finalize: () => engine.finalize(),
     };
   });
 }

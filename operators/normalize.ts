@@ -1,10 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Normalized, Reading } from '../src/reading.js';
-import { operate } from './internal/operate.js';
-import { ChunkRows } from './chunk-rows.js';
-import { NormalizeEngine } from './normalize-engine.js';
-import { resolveNormalizeOptions, type ResolvedNormalizeOptions } from './normalize-options.js';
-import { SeriesStore } from './series-store.js';
+import { normalizeInternals } from './internal/normalize-internals.js';
 import type { NormalizeOptions } from './types.js';
 
 /**
@@ -36,9 +32,13 @@ import type { NormalizeOptions } from './types.js';
  * 4. Frozen outputs carry the statistics' version; a zero spread is flagged `zero-spread`.
  * 5. Series not in the store follow `unknownSeries`: fit (default), a fallback's statistics
  *    (`flag: 'fallback'`), raw, or drop. `initial` makes series start frozen.
- * 6. State is per subscription unless `store` is given; `idleEvictMs` evicts quiet series.
+ * 6. State is per subscription unless `store` is given. One subscription at a time learns into a
+ *    store; others on it transform only (`learn: false`). Readings fed back synchronously from a
+ *    subscriber wait for the current one, so each is learned once, in order. Eviction
+ *    (`idleEvictMs`, `maxSeries`, `evictBy`) is the store's: see {@link SeriesStore}.
  * 7. An exception in `key` or `scaler` becomes an error notification; errors and completion of
  *    the source (and errors of a notifier) pass through; unsubscribing stops a synchronous source.
+ *    Unknown option keys are refused, naming the key.
  *
  * @example
  * ```ts
@@ -59,73 +59,8 @@ import type { NormalizeOptions } from './types.js';
  * @returns An operator from {@link Reading} to {@link Normalized}.
  */
 export function normalize(options: NormalizeOptions = {}): OperatorFunction<Reading, Normalized> {
-  const resolved = resolveNormalizeOptions(options);
-  if (options.store && options.initial !== undefined) options.store.restore(options.initial);
-  return operate<Reading, Normalized>((destination) => {
-    const engine = createEngine(options, resolved, (n) => destination.next(n));
-    subscribeNotifiers(destination, resolved, engine);
-    return { next: (r) => engine.next(r), complete: () => engine.complete(), finalize: () => engine.finalize() };
-  });
-}
-
-/** A new engine on the given store, or on a fresh store holding `initial`. */
-export function createEngine(options: NormalizeOptions, resolved: ResolvedNormalizeOptions, emit: (n: Normalized) => void): NormalizeEngine {
-  const store = options.store ?? new SeriesStore(options.initial === undefined ? {} : { initial: options.initial });
-  return new NormalizeEngine(resolved, store, emit);
-}
-
-/**
- * Subscribes the freeze notifiers for one subscription: each emission freezes (through the
- * engine), then `afterNotify` runs (the chunked forms flush what the freeze released); an
- * exception becomes an error notification, a notifier's error errors the output.
- */
-export function subscribeNotifiers(
-  destination: { add(teardown: { unsubscribe(): void }): void; error(e: unknown): void },
-  resolved: ResolvedNormalizeOptions,
-  engine: NormalizeEngine,
-  afterNotify?: () => void,
-): void {
-  for (const notifier of resolved.notifiers) {
-    destination.add(
-      notifier.subscribe({
-        next: (v) =>
-          runGuarded(destination, () => {
-            engine.notify(v);
-            afterNotify?.();
-          }),
-        error: (e) => destination.error(e),
-      }),
-    );
-  }
-}
-
-/** Runs `fn`, turning an exception into an error notification of `destination`. */
-export function runGuarded(destination: { error(e: unknown): void }, fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    destination.error(e);
-  }
-}
-
-/**
- * One small store and engine kept for the life of the process, run once through fitting and a
- * freeze. V8 forgets the hidden classes of scalers, statistics and stores once every instance is
- * garbage, and with them the optimized code that used them: a pipeline built after its
- * predecessors were collected would start cold again. Holding one live instance of each keeps
- * those classes (a few hundred bytes).
- */
-const _keptShapes: readonly unknown[] = keepShapes();
-
-function keepShapes(): readonly unknown[] {
-  const store = new SeriesStore();
-  const outputs: Normalized[] = [];
-  const engine = new NormalizeEngine(resolveNormalizeOptions({ freeze: { afterSamples: 3 } }), store, (n) => outputs.push(n));
-  [1.5, 2.25, 3.125, 4.5].forEach((value, i) => engine.next({ series: 'a', value, time: i + 0.5 }));
-  engine.next({ series: 'b', value: 0.75, time: 1.5 });
-  // A compact fit that stays fitting, and a chunk's columns written by both the inline and the general path.
-  const rows = new ChunkRows(8);
-  engine.fitCompactProvisional('b', store.index.get('b') as number, { series: 'b', value: 1.25, time: 2.5 }, rows);
-  rows.addNormalized({ series: 'b', raw: 1, value: 0.5, phase: 'fitting', version: 0, flag: 'provisional' });
-  return [store, engine, outputs, rows, rows.finish()];
+  return normalizeInternals<Reading, Normalized>(options, 'normalize', (destination) => ({
+    emit: (n) => destination.next(n),
+    next: (engine, r) => engine.next(r),
+  }));
 }

@@ -1,8 +1,9 @@
 import type { Observable } from 'rxjs';
 import type { Reading } from '../src/reading.js';
+import type { EvictionOptions } from './store/eviction.js';
 import type { Scaler, ScalerSpec } from '../src/scalers/create.js';
 import type { Snapshot } from '../src/state/snapshot.js';
-import type { SeriesStore } from './series-store.js';
+import type { SeriesStore } from './store/series-store.js';
 
 /**
  * When a fitting series freezes. Per series unless said otherwise; an array means "whichever
@@ -64,8 +65,12 @@ export type UnknownSeriesPolicy = 'fit' | 'raw' | 'drop' | { fallback: string | 
 /** Series that start frozen: a {@link Snapshot}, or scalers by series id (e.g. from `fromSklearnFeatures`). */
 export type InitialState = Snapshot | Iterable<readonly [string, Scaler]>;
 
-/** Options of {@link normalize} (and {@link normalizeChunks}, {@link normalizeColumns}). */
-export interface NormalizeOptions {
+/**
+ * Options of {@link normalize} (and {@link normalizeChunks}, {@link normalizeColumns}). The
+ * eviction options (`idleEvictMs`, `maxSeries`, `evictBy`) are for the store each subscription
+ * makes; with `store` given, set them on that store instead.
+ */
+export interface NormalizeOptions extends EvictionOptions {
   /** Scaler for new series: a spec, or a function from series id to spec (default `{ kind: 'standard' }`). */
   scaler?: ScalerSpec | ((series: string) => ScalerSpec);
   /** When series freeze (default `{ afterSamples: 100 }`). */
@@ -86,6 +91,11 @@ export interface NormalizeOptions {
   initial?: InitialState;
   /** Policy for series not in the store (default `fit`). */
   unknownSeries?: UnknownSeriesPolicy;
-  /** Evict series with no reading for this long (event time when readings carry `time`, else wall clock). */
-  idleEvictMs?: number;
+  /**
+   * Whether this subscription learns (default true): creates and fits series and freezes them. One
+   * subscription at a time may learn into a store; with `false` it only transforms with the store's
+   * statistics, and a series that is not frozen yet is handled as `whileFitting` says, without
+   * learning (under `provisional` with the learner's statistics so far).
+   */
+  learn?: boolean;
 }

@@ -12,13 +12,13 @@ export type { MeanVarState } from './stats/mean-var.js';
 export { Extrema } from './stats/extrema.js';
 export type { ExtremaState } from './stats/extrema.js';
 export { ExpMoments } from './stats/exp-moments.js';
-export type { ExpMomentsOptions } from './stats/exp-moments.js';
+export type { ExpMomentsOptions, ExpMomentsState } from './stats/exp-moments.js';
 export { sortedQuantile } from './stats/quantile-exact.js';
 export { KllSketch } from './stats/kll.js';
 export type { KllState } from './stats/kll.js';
 export { Quantiles } from './stats/quantiles.js';
 export type { QuantilesOptions, QuantilesState } from './stats/quantiles.js';
-export { normalPpf, erfc } from './stats/normal-ppf.js';
+export { normalPpf } from './stats/normal-ppf.js';
 
 export { applyFrozen, invertFrozen, isZeroSpread } from './scalers/frozen.js';
 export type { FrozenParams, ScalerKind, PreTransform, ZeroSpreadPolicy } from './scalers/frozen.js';
@@ -38,9 +38,11 @@ export { KeyedScalers } from './scalers/keyed.js';
 
 export { saveScaler, restoreScaler, SCALER_STATE_VERSION } from './state/scaler-state.js';
 export type { ScalerState } from './state/scaler-state.js';
-export { saveSnapshot, restoreSnapshot, SNAPSHOT_VERSION } from './state/snapshot.js';
-export type { Snapshot } from './state/snapshot.js';
-export { toSklearn, fromSklearn, fromSklearnFeatures } from './state/sklearn.js';
+export { saveSnapshot, readSnapshot, restoreSnapshot, SNAPSHOT_VERSION } from './state/snapshot.js';
+export type { Snapshot, SnapshotContent, SeriesState, FitWindow, RestoredSnapshot, RestoredSeries } from './state/snapshot.js';
+export { saveRunning, restoreRunning, RUNNING_STATE_VERSION } from './state/running-state.js';
+export type { RunningState, RunningStats } from './state/running-state.js';
+export { toSklearn, frozenToSklearn, fromSklearn, fromSklearnFeatures } from './state/sklearn.js';
 export type { SklearnAttributes, ScalerOptionsOf } from './state/sklearn.js';
 
 export { BatchNormStats } from './batchnorm.js';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { restoreSnapshot, type KeyedScalers, type Snapshot } from '../../src/index.js';
+import { readSnapshot, type RestoredSnapshot, type Snapshot } from '../../src/index.js';
 import { CliError } from './args.js';
 
 /**
@@ -17,7 +17,7 @@ export function writeStateFile(path: string, snapshot: Snapshot): void {
  * not a valid snapshot is refused with a {@link CliError} naming the problem, and left untouched so
  * nothing overwrites it until a person has looked.
  */
-export function readStateFile(path: string): { snapshot: Snapshot; keyed: KeyedScalers } | undefined {
+export function readStateFile(path: string): { snapshot: Snapshot; read: RestoredSnapshot } | undefined {
   if (!existsSync(path)) return undefined;
   let doc: unknown;
   try {
@@ -26,7 +26,7 @@ export function readStateFile(path: string): { snapshot: Snapshot; keyed: KeyedS
     throw new CliError(`state file ${path} is corrupt (not JSON: ${(e as Error).message}); refusing to start and leaving it untouched. Move it away to start fresh.`, 3);
   }
   try {
-    return { snapshot: doc as Snapshot, keyed: restoreSnapshot(doc) };
+    return { snapshot: doc as Snapshot, read: readSnapshot(doc) };
   } catch (e) {
     throw new CliError(`state file ${path} is not a valid snapshot: ${(e as Error).message}; refusing to start and leaving it untouched.`, 3);
   }

@@ -1,11 +1,12 @@
-import { KeyedScalers, createScaler, saveSnapshot, totalInvalid, type Reading, type ScalerSpec } from '../../src/index.js';
+import { createScaler } from '../../src/index.js';
+import { SeriesStore } from '../../operators/index.js';
+import { fitWindow } from '../cli/fit-window.js';
 import { CliError, stringOption, type ParsedArgs } from '../cli/args.js';
 import { readRecordedReadings, type FileReadReport } from '../cli/readings-file.js';
 import { SCALER_OPTIONS_HELP, scalerSpecFromArgs } from '../cli/scaler-args.js';
 import { writeStateFile } from '../cli/state-file.js';
 import { loadConfigFile } from '../cli/config-file.js';
 import { readRunConfig } from '../cli/run-config.js';
-import { observableToAsyncIterable } from '../cli/async-iterable.js';
 import { fluxHistory, influxqlHistory } from '../../connectors/influx/index.js';
 
 export const FIT_HELP = `streamnorm fit: fit statistics from recorded readings and write a frozen snapshot
@@ -23,14 +24,6 @@ ${SCALER_OPTIONS_HELP}
 Invalid values (NaN, empty, text) are counted per series and reported, never learned.
 Malformed lines are counted and reported, never fatal.`;
 
-/** What {@link fitFromReadings} learned. */
-export interface FitSummary {
-  series: number;
-  readings: number;
-  /** Invalid values counted (never learned), all series together. */
-  invalid: number;
-}
-
 /** `streamnorm fit`: learns every series of a recorded file, freezes them and writes a snapshot. */
 export async function fitCommand(args: ParsedArgs, out: (line: string) => void): Promise<number> {
   const input = stringOption(args, 'input');
@@ -42,8 +35,9 @@ export async function fitCommand(args: ParsedArgs, out: (line: string) => void):
   const spec = scalerSpecFromArgs(args);
   createScaler(spec); // validate options before reading anything
   const file: FileReadReport = { lines: 0, readings: 0, malformed: 0, examples: [] };
-  const { keyed, summary } = await fitFromReadings(readRecordedReadings(input, file), spec);
-  writeStateFile(target, saveSnapshot(keyed, spec));
+  const store = new SeriesStore();
+  const summary = await fitWindow(readRecordedReadings(input, file), store, { scaler: spec });
+  writeStateFile(target, store.snapshot());
   out(`fitted ${summary.series} series from ${summary.readings} readings (${summary.invalid} invalid values not learned, ${file.malformed} malformed lines) -> ${target}`);
   for (const ex of file.examples) out(`  malformed ${ex}`);
   return 0;
@@ -56,22 +50,9 @@ async function fitFromConfig(path: string, target: string, out: (line: string) =
   const source = config.fit.influx;
   const spec = (typeof config.normalize.scaler === 'object' ? config.normalize.scaler : undefined) ?? { kind: 'standard' as const };
   const history$ = source.query === 'flux' ? fluxHistory(source) : influxqlHistory(source);
-  const { keyed, summary } = await fitFromReadings(observableToAsyncIterable(history$), spec);
-  writeStateFile(target, saveSnapshot(keyed, spec));
+  const store = new SeriesStore();
+  const summary = await fitWindow(history$, store, { scaler: spec });
+  writeStateFile(target, store.snapshot());
   out(`fitted ${summary.series} series from ${summary.readings} stored readings (${source.query}; ${summary.invalid} invalid values not learned) -> ${target}`);
   return 0;
-}
-
-/** Learns every reading into a {@link KeyedScalers} and freezes all series. */
-export async function fitFromReadings(readings: AsyncIterable<Reading>, spec: ScalerSpec): Promise<{ keyed: KeyedScalers; summary: FitSummary }> {
-  const keyed = new KeyedScalers(spec);
-  let count = 0;
-  for await (const r of readings) {
-    keyed.learn(r.series, r.value);
-    count++;
-  }
-  let invalid = 0;
-  for (const [, s] of keyed.entries()) invalid += totalInvalid(s.invalid);
-  keyed.freeze();
-  return { keyed, summary: { series: keyed.size, readings: count, invalid } };
 }

@@ -1,4 +1,4 @@
-import { totalInvalid } from '../../src/index.js';
+import { BatchNormStats, totalInvalid, type InvalidCountsRecord, type RestoredSeries } from '../../src/index.js';
 import { CliError, type ParsedArgs } from '../cli/args.js';
 import { readStateFile } from '../cli/state-file.js';
 import { formatTable } from '../cli/table.js';
@@ -18,10 +18,7 @@ export function inspectCommand(args: ParsedArgs, out: (line: string) => void): n
   if (!path) throw new CliError('inspect: give the snapshot file (see streamnorm inspect --help)');
   const state = readStateFile(path);
   if (!state) throw new CliError(`inspect: ${path}: no such file`);
-  const rows = [...state.keyed.entries()].map(([series, s]) => {
-    const p = s.params();
-    return { series, kind: s.kind, phase: s.phase, version: p.version, n: p.count, center: p.center, scale: p.scale, zero: p.zeroSpread, invalid: totalInvalid(s.invalid) };
-  });
+  const rows = [...state.read.series].map(([series, entry]) => row(series, entry));
   if (args.options.get('json') === true) {
     out(JSON.stringify(rows, null, 1));
     return 0;
@@ -34,6 +31,20 @@ export function inspectCommand(args: ParsedArgs, out: (line: string) => void): n
     ),
   );
   return 0;
+}
+
+/** One series of a snapshot as a row: a scaler's statistics, or running statistics (mean and spread). */
+function row(series: string, entry: RestoredSeries) {
+  const counted = (entry.counters?.invalid as InvalidCountsRecord | undefined) ?? entry.scaler?.invalid;
+  const invalid = counted === undefined ? 0 : totalInvalid(counted);
+  const s = entry.scaler;
+  if (s !== undefined) {
+    const p = s.params();
+    return { series, kind: s.kind as string, phase: s.phase as string, version: p.version, n: p.count, center: p.center, scale: p.scale, zero: p.zeroSpread, invalid };
+  }
+  const r = entry.running;
+  if (r instanceof BatchNormStats) return { series, kind: 'batchnorm', phase: 'running', version: r.batchesTracked, n: r.batchesTracked, center: r.runningMean, scale: Math.sqrt(r.runningVar), zero: false, invalid };
+  return { series, kind: 'ewm', phase: 'running', version: 0, n: r?.count ?? 0, center: r?.mean ?? NaN, scale: Math.sqrt(r?.variance ?? NaN), zero: false, invalid };
 }
 
 /** A number in 6 significant digits, or `-` for NaN. */

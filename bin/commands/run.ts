@@ -8,6 +8,7 @@ import { checkBroker } from '../cli/broker-check.js';
 import { loadConfigFile } from '../cli/config-file.js';
 import { readRunConfig, type InfluxReadConfig, type RunConfig } from '../cli/run-config.js';
 import { readStateFile, writeStateFile } from '../cli/state-file.js';
+import { fitWindow } from '../cli/fit-window.js';
 
 export const RUN_HELP = `streamnorm run: bridge real brokers and databases from a config file
 
@@ -31,16 +32,19 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
   const path = stringOption(args, 'config');
   if (!path) throw new CliError('run: --config FILE is required (see streamnorm run --help)');
   const config = readRunConfig(loadConfigFile(path));
-  const store = new SeriesStore();
+  // Eviction is the store's: take it out of the normalize options.
+  const { idleEvictMs, ...normalizeOptions } = config.normalize;
+  config.normalize = normalizeOptions;
+  const store = new SeriesStore(idleEvictMs === undefined ? {} : { idleEvictMs });
   const resumed = config.state ? readStateFile(config.state.file) : undefined;
   for (const connect of brokers(config)) await checkBroker(connect);
   if (args.options.get('check') === true) {
-    out(`config ${path} is valid${resumed ? `; state file holds ${resumed.keyed.size} series` : ''}`);
+    out(`config ${path} is valid${resumed ? `; state file holds ${resumed.read.series.size} series` : ''}`);
     return 0;
   }
   if (resumed) {
     store.restore(resumed.snapshot);
-    out(`resumed ${resumed.keyed.size} series from ${config.state?.file}`);
+    out(`resumed ${resumed.read.series.size} series from ${config.state?.file}`);
   }
   if (config.fit) await fitFromHistory(config.fit.influx, config, store, out);
   return bridge(config, store, out, durationOption(args, 'duration'), durationOption(args, 'status-interval', 10_000) as number);
@@ -56,16 +60,8 @@ function brokers(config: RunConfig) {
 /** Learns a stored window, then freezes every series: statistics ready before live data. */
 async function fitFromHistory(source: InfluxReadConfig & { start: TimeInput; stop?: TimeInput }, config: RunConfig, store: SeriesStore, out: (l: string) => void): Promise<void> {
   const history$ = source.query === 'flux' ? fluxHistory(source) : influxqlHistory(source);
-  let count = 0;
-  await lastValueFrom(
-    history$.pipe(
-      tap(() => count++),
-      normalize({ ...config.normalize, freeze: 'never', whileFitting: 'drop', store }),
-      defaultIfEmpty(undefined),
-    ),
-  );
-  const frozen = store.freeze();
-  out(`fitted ${frozen.length} series on ${count} stored readings (${source.query}, from ${String(source.start)}) and froze them`);
+  const summary = await fitWindow(history$, store, config.normalize);
+  out(`fitted ${summary.series} series on ${summary.readings} stored readings (${source.query}, from ${String(source.start)}) and froze them`);
 }
 
 function liveReadings(config: RunConfig): { readings$: Observable<Reading>; malformed: () => number } {

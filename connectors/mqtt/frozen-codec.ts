@@ -1,5 +1,5 @@
 import type { FrozenParams } from '../../src/scalers/frozen.js';
-import { SCALER_KINDS } from '../../src/scalers/create.js';
+import { readFrozenParams } from '../../src/state/frozen-params.js';
 
 /** The format tag of retained frozen-statistics messages. */
 export const FROZEN_STATS_FORMAT = 'streamnorm.frozen/1';
@@ -10,7 +10,7 @@ export interface SeriesParams {
   params: FrozenParams;
 }
 
-const NUMBER_FIELDS = ['center', 'scale', 'invScale', 'offset', 'count', 'version'] as const;
+const NUMBER_FIELDS = ['center', 'scale', 'invScale', 'offset', 'count', 'missing', 'version'] as const;
 
 function num(x: number): number | string {
   return Number.isFinite(x) ? x : x !== x ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
@@ -50,6 +50,7 @@ export function encodeFrozenStats(series: string, params: FrozenParams): string 
       clip: params.clip === undefined ? null : [num(params.clip[0]), num(params.clip[1])],
       zeroSpread: params.zeroSpread,
       count: params.count,
+      missing: params.missing,
       version: params.version,
     },
   });
@@ -68,41 +69,15 @@ export function encodeFrozenStats(series: string, params: FrozenParams): string 
  * ```
  */
 export function decodeFrozenStats(text: string): SeriesParams {
-  const doc = JSON.parse(text) as { format?: unknown; series?: unknown; params?: Record<string, unknown> } | null;
+  const doc = JSON.parse(text) as { format?: unknown; series?: unknown; params?: unknown } | null;
   if (doc === null || typeof doc !== 'object' || doc.format !== FROZEN_STATS_FORMAT) {
     throw new Error(`not a ${FROZEN_STATS_FORMAT} message`);
   }
   if (typeof doc.series !== 'string') throw new Error('stats message: series is not a string');
   const p = doc.params;
-  if (p === null || typeof p !== 'object') throw new Error('stats message: params missing');
-  if (!SCALER_KINDS.includes(p.kind as never)) throw new Error(`stats message: unknown kind ${JSON.stringify(p.kind)}`);
-  if (p.pre !== 'none' && p.pre !== 'log' && p.pre !== 'log1p') throw new Error(`stats message: unknown pre ${JSON.stringify(p.pre)}`);
-  const numbers: Partial<Record<(typeof NUMBER_FIELDS)[number], number>> = {};
-  for (const f of NUMBER_FIELDS) {
-    const v = unnum(p[f]);
-    if (v === undefined) throw new Error(`stats message: ${f} is not a number`);
-    numbers[f] = v;
-  }
-  let clip: readonly [number, number] | undefined;
-  if (p.clip !== null && p.clip !== undefined) {
-    const c = p.clip as unknown[];
-    const lo = Array.isArray(c) && c.length === 2 ? unnum(c[0]) : undefined;
-    const hi = Array.isArray(c) && c.length === 2 ? unnum(c[1]) : undefined;
-    if (lo === undefined || hi === undefined) throw new Error('stats message: clip is not [low, high]');
-    clip = Object.freeze([lo, hi] as const);
-  }
-  if (typeof p.zeroSpread !== 'boolean') throw new Error('stats message: zeroSpread is not a boolean');
-  const params: FrozenParams = Object.freeze({
-    kind: p.kind as FrozenParams['kind'],
-    pre: p.pre,
-    center: numbers.center as number,
-    scale: numbers.scale as number,
-    invScale: numbers.invScale as number,
-    offset: numbers.offset as number,
-    clip,
-    zeroSpread: p.zeroSpread,
-    count: numbers.count as number,
-    version: numbers.version as number,
-  });
-  return { series: doc.series, params };
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) throw new Error('stats message: params missing');
+  const decoded: Record<string, unknown> = { ...(p as Record<string, unknown>) };
+  for (const f of NUMBER_FIELDS) decoded[f] = unnum(decoded[f]) ?? decoded[f];
+  if (Array.isArray(decoded.clip)) decoded.clip = decoded.clip.map((c: unknown) => unnum(c) ?? c);
+  return { series: doc.series, params: readFrozenParams(decoded, 'stats message: params') };
 }

@@ -1,5 +1,5 @@
 import { emptyInvalidCounts, invalidReason, type InvalidCountsRecord, type InvalidReason } from '../values.js';
-import { applyFrozen, invertFrozen, isZeroSpread, type FrozenParams, type PreTransform, type ScalerKind, type ZeroSpreadPolicy } from './frozen.js';
+import { applyFrozen, invertFrozen, isZeroSpread, preTransform, type FrozenParams, type PreTransform, type ScalerKind, type ZeroSpreadPolicy } from './frozen.js';
 
 /** Options every scaler takes. */
 export interface CommonScalerOptions {
@@ -108,19 +108,9 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
    * Throws if the scaler is frozen (call `refit()` first).
    */
   learn(value: unknown): InvalidReason | undefined {
-    if (this.frozen) throw new Error(`${this.kind} scaler is frozen (version ${this.version}); call refit() to learn a new window`);
-    let reason = invalidReason(value);
-    if (reason === undefined) {
-      let x = value as number;
-      if (this.options.pre !== 'none') {
-        if (this.options.pre === 'log' ? x <= 0 : x <= -1) reason = 'out-of-domain';
-        else x = this.options.pre === 'log' ? Math.log(x) : Math.log1p(x);
-      }
-      if (reason === undefined) {
-        this.stats.update(x);
-        return undefined;
-      }
-    }
+    const reason = invalidReason(value);
+    if (reason === undefined) return this.learnValid(value as number);
+    if (this.frozen) throw this.frozenError();
     this.invalid[reason]++;
     return reason;
   }
@@ -131,17 +121,18 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
    * or `'out-of-domain'` (counted in `invalid`). Throws if the scaler is frozen.
    */
   learnValid(x: number): InvalidReason | undefined {
-    if (this.frozen) throw new Error(`${this.kind} scaler is frozen (version ${this.version}); call refit() to learn a new window`);
-    const pre = this.options.pre;
-    if (pre !== 'none') {
-      if (pre === 'log' ? x <= 0 : x <= -1) {
-        this.invalid['out-of-domain']++;
-        return 'out-of-domain';
-      }
-      x = pre === 'log' ? Math.log(x) : Math.log1p(x);
+    if (this.frozen) throw this.frozenError();
+    const v = preTransform(this.options.pre as PreTransform, x);
+    if (v !== v) {
+      this.invalid['out-of-domain']++;
+      return 'out-of-domain';
     }
-    this.stats.update(x);
+    this.stats.update(v);
     return undefined;
+  }
+
+  private frozenError(): Error {
+    return new Error(`${this.kind} scaler is frozen (version ${this.version}); call refit() to learn a new window`);
   }
 
   /** Learns every value of `values`; returns this. Invalid ones are counted in `invalid`. */
@@ -155,9 +146,18 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     return this.frozen ?? this.buildParams(this.version, false);
   }
 
-  /** Freezes the current statistics (a new version) and returns them; idempotent while frozen. */
-  freeze(): FrozenParams {
-    if (!this.frozen) this.frozen = this.buildParams(++this.version, true);
+  /**
+   * Freezes the current statistics and returns them; idempotent while frozen. The new version is
+   * `version` when given (it must be above the current one: a keyed store numbers versions so that
+   * none is ever reused), else the current version + 1.
+   */
+  freeze(version?: number): FrozenParams {
+    if (this.frozen) return this.frozen;
+    if (version !== undefined && !(Number.isInteger(version) && version > this.version)) {
+      throw new RangeError(`${this.kind} scaler: freeze(version) needs an integer above the current version ${this.version}, got ${String(version)}`);
+    }
+    this.version = version ?? this.version + 1;
+    this.frozen = this.buildParams(this.version, true);
     return this.frozen;
   }
 
@@ -178,9 +178,15 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     return invertFrozen(this.params(), y);
   }
 
-  /** Merges another scaler's fitting statistics and invalid counts into this one (same kind and options). */
+  /**
+   * Merges another scaler's fitting statistics and invalid counts into this one. Refuses another
+   * kind or other options (a log scaler's statistics are of other numbers than a plain one's).
+   */
   merge(other: this): this {
     if (other.kind !== this.kind) throw new TypeError(`cannot merge a ${other.kind} scaler into a ${this.kind} scaler`);
+    if (other.options !== this.options && JSON.stringify(other.options) !== JSON.stringify(this.options)) {
+      throw new TypeError(`cannot merge ${this.kind} scalers with different options: ${JSON.stringify(other.options)} into ${JSON.stringify(this.options)}`);
+    }
     if (this.frozen) throw new Error(`${this.kind} scaler is frozen; merge into a fitting scaler`);
     this.stats.merge(other.stats);
     for (const r of Object.keys(this.invalid) as InvalidReason[]) this.invalid[r] += other.invalid[r];
@@ -204,6 +210,7 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
       clip: fit.clip ? [fit.clip[0], fit.clip[1]] : undefined,
       zeroSpread: zero && this.count > 0,
       count: this.count,
+      missing: this.invalid.nan + this.invalid.null,
       version,
     };
     if (immutable) {

@@ -1,3 +1,4 @@
+import { refuseUnknownKeys } from '../options.js';
 import type { ScalerKind } from './frozen.js';
 import { MaxAbsScaler, type MaxAbsOptions } from './maxabs.js';
 import { MinMaxScaler, type MinMaxOptions } from './minmax.js';
@@ -17,11 +18,20 @@ export type ScalerSpec =
 /** The options part of recent specs, by content, frozen: scalers built from one spec share them. */
 const OPTIONS_OF = new Map<string, object>();
 
+/** The option keys of each kind's spec (with `kind`). */
+const SPEC_KEYS: Record<ScalerKind, readonly string[]> = {
+  standard: ['kind', 'pre', 'zeroSpread', 'withMean', 'withStd'],
+  minmax: ['kind', 'pre', 'zeroSpread', 'featureRange', 'clip'],
+  maxabs: ['kind', 'pre', 'zeroSpread'],
+  robust: ['kind', 'pre', 'zeroSpread', 'quantileRange', 'withCentering', 'withScaling', 'unitVariance', 'exactLimit', 'sketchK'],
+};
+
 /** Every scaler kind. */
 export const SCALER_KINDS: readonly ScalerKind[] = ['standard', 'minmax', 'maxabs', 'robust'];
 
 /**
- * Builds a scaler from a {@link ScalerSpec}; throws a `RangeError` naming the kinds for an unknown kind.
+ * Builds a scaler from a {@link ScalerSpec}; throws a `RangeError` naming the kinds for an unknown kind,
+ * and naming the key for an option the kind does not have.
  *
  * @example
  * ```ts
@@ -35,6 +45,7 @@ export function createScaler(spec: ScalerSpec): Scaler {
   const key = JSON.stringify(spec);
   let options = OPTIONS_OF.get(key);
   if (options === undefined) {
+    if (SPEC_KEYS[kind] !== undefined) refuseUnknownKeys(spec, SPEC_KEYS[kind], `${kind} scaler spec`);
     const { kind: _kind, ...rest } = spec;
     options = Object.freeze(rest);
     if (OPTIONS_OF.size >= 256) OPTIONS_OF.clear(); // bounded: specs made per series do not pile up

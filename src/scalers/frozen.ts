@@ -34,6 +34,11 @@ export interface FrozenParams {
   readonly zeroSpread: boolean;
   /** Valid values the statistics were fitted on. */
   readonly count: number;
+  /**
+   * Missing values (NaN, null) refused in the fitting window. scikit-learn's `MinMaxScaler` and
+   * `MaxAbsScaler` count them in `n_samples_seen_`; its `StandardScaler` does not.
+   */
+  readonly missing: number;
   /** Statistics version: 1 for the first freeze, +1 for each refit. */
   readonly version: number;
 }
@@ -50,10 +55,26 @@ export interface FrozenParams {
  * ```
  */
 export function applyFrozen(p: FrozenParams, x: number): number {
-  const v = p.pre === 'none' ? x : p.pre === 'log' ? (x > 0 ? Math.log(x) : NaN) : x > -1 ? Math.log1p(x) : NaN;
-  const y = (v - p.center) * p.invScale + p.offset;
+  const y = affine(preTransform(p.pre, x), p.center, p.invScale, p.offset);
   if (p.clip === undefined) return y;
   return y < p.clip[0] ? p.clip[0] : y > p.clip[1] ? p.clip[1] : y;
+}
+
+/**
+ * The affine step of every frozen transform, `(x − center) · invScale + offset`: the one place this
+ * formula is written, so the operators' fast paths compute what {@link applyFrozen} computes, bit for
+ * bit. (Internal: not exported from the package.)
+ */
+export function affine(x: number, center: number, invScale: number, offset: number): number {
+  return (x - center) * invScale + offset;
+}
+
+/**
+ * The pre-transform of a value: itself, `ln x` or `ln(1 + x)`; NaN outside the domain (x <= 0 for
+ * log, x <= −1 for log1p). The one place the pre-transform is written. (Internal.)
+ */
+export function preTransform(pre: PreTransform, x: number): number {
+  return pre === 'none' ? x : pre === 'log' ? (x > 0 ? Math.log(x) : NaN) : x > -1 ? Math.log1p(x) : NaN;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { MeanVar, type MeanVarState } from '../stats/mean-var.js';
 import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
-import { applyFrozen, isZeroSpread } from './frozen.js';
+import { applyFrozen, isZeroSpread, preTransform } from './frozen.js';
 
 /** Options of {@link StandardScaler}. */
 export interface StandardOptions extends CommonScalerOptions {
@@ -51,9 +51,7 @@ export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVar
     if (this.frozen) return applyFrozen(this.frozen, x);
     const o = this.options;
     const mean = this.stats.mean;
-    const pre = o.pre;
-    const v = pre === 'none' ? x : pre === 'log' ? (x > 0 ? Math.log(x) : NaN) : x > -1 ? Math.log1p(x) : NaN;
-    const d = v - (o.withMean ? mean : 0);
+    const d = preTransform(o.pre, x) - (o.withMean ? mean : 0);
     return o.withStd ? standardizeProvisional(d, mean, this.stats.variance(), o.zeroSpread === 'nan') : d + 0;
   }
 

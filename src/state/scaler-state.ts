@@ -4,6 +4,7 @@ import type { QuantilesState } from '../stats/quantiles.js';
 import { createScaler, specOf, type Scaler, type ScalerSpec } from '../scalers/create.js';
 import type { FrozenParams } from '../scalers/frozen.js';
 import { INVALID_REASONS, emptyInvalidCounts, type InvalidCountsRecord } from '../values.js';
+import { readFrozenParams } from './frozen-params.js';
 import { fail, isRecord } from './validate.js';
 
 /** Schema version of {@link ScalerState}; bumped on incompatible changes. */
@@ -113,31 +114,6 @@ function readInvalid(value: unknown, where: string): InvalidCountsRecord {
 }
 
 function readFrozen(value: unknown, scaler: Scaler, where: string): FrozenParams {
-  if (!isRecord(value)) fail(where, 'is required when phase is "frozen"');
-  const num = (key: string, allowNaN = false): number => {
-    const v = value[key];
-    if (allowNaN && v === null) return NaN; // JSON writes NaN as null
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${where}.${key}`, `must be a finite number, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const scale = num('scale');
-  if (!(scale > 0)) fail(`${where}.scale`, `must be > 0, got ${scale}`);
-  const count = num('count');
-  if (!Number.isInteger(count) || count < 0) fail(`${where}.count`, 'must be a non-negative integer');
-  const clip = value.clip;
-  if (clip !== undefined && clip !== null && !(Array.isArray(clip) && clip.length === 2 && clip.every((c) => typeof c === 'number'))) {
-    fail(`${where}.clip`, 'must be [lo, hi] or absent');
-  }
-  return Object.freeze({
-    kind: scaler.kind,
-    pre: scaler.options.pre,
-    center: num('center'),
-    scale,
-    invScale: num('invScale', true),
-    offset: num('offset'),
-    clip: Array.isArray(clip) ? (Object.freeze([clip[0], clip[1]]) as readonly [number, number]) : undefined,
-    zeroSpread: value.zeroSpread === true,
-    count,
-    version: scaler.version,
-  });
+  if (value === undefined) fail(where, 'is required when phase is "frozen"');
+  return readFrozenParams(value, where, { kind: scaler.kind, pre: scaler.options.pre, version: scaler.version });
 }

@@ -1,6 +1,6 @@
 import { Extrema } from '../stats/extrema.js';
 import { MeanVar } from '../stats/mean-var.js';
-import { createScaler, type Scaler, type ScalerSpec } from '../scalers/create.js';
+import { createScaler, specOf, type Scaler, type ScalerSpec } from '../scalers/create.js';
 import type { FrozenParams, ScalerKind } from '../scalers/frozen.js';
 import { fail, isRecord } from './validate.js';
 
@@ -15,9 +15,11 @@ export type SklearnAttributes = Record<string, number | null | readonly (number 
  * Exports a scaler's statistics under scikit-learn's attribute names, for one feature, so that
  * `setattr(scaler, name, np.array([value]))` in Python reproduces it.
  *
- * Semantics: the frozen statistics when frozen, else the current ones. `scale_` is the divisor
- * scikit-learn uses (its min-max `scale_` is a multiplier, as in scikit-learn); a zero spread
- * exports scale 1 as scikit-learn would. `n_samples_seen_` counts valid values.
+ * Semantics: a frozen scaler exports its frozen statistics (see {@link frozenToSklearn}), a fitting
+ * one its statistics so far. `scale_` is the divisor scikit-learn uses (its min-max `scale_` is a
+ * multiplier, as in scikit-learn); a zero spread exports scale 1 as scikit-learn would.
+ * `n_samples_seen_` follows scikit-learn per kind: `StandardScaler` counts valid values,
+ * `MinMaxScaler` and `MaxAbsScaler` count rows, missing values (NaN, null) included.
  *
  * @example
  * ```ts
@@ -27,7 +29,9 @@ export type SklearnAttributes = Record<string, number | null | readonly (number 
  * ```
  */
 export function toSklearn(scaler: Scaler): Record<string, number | null> {
+  if (scaler.frozen) return frozenToSklearn(scaler.frozen, specOf(scaler));
   const p = scaler.params();
+  const rows = scaler.count + scaler.invalid.nan + scaler.invalid.null;
   switch (scaler.kind) {
     case 'standard': {
       const { withMean, withStd } = scaler.options;
@@ -48,13 +52,53 @@ export function toSklearn(scaler: Scaler): Record<string, number | null> {
         data_range_: scaler.stats.count ? scaler.stats.max - scaler.stats.min : NaN,
         scale_: multiplier,
         min_: lo - p.center * multiplier,
-        n_samples_seen_: scaler.stats.count,
+        n_samples_seen_: rows,
       };
     }
     case 'maxabs':
-      return { max_abs_: scaler.stats.maxAbs, scale_: p.scale, n_samples_seen_: scaler.stats.count };
+      return { max_abs_: scaler.stats.maxAbs, scale_: p.scale, n_samples_seen_: rows };
     case 'robust':
       return { center_: scaler.options.withCentering ? p.center : null, scale_: scaler.options.withScaling ? p.scale : null };
+  }
+}
+
+/**
+ * scikit-learn's attributes of frozen statistics (of a scaler built from `spec`): what a store
+ * keeps of a frozen series is enough to export it.
+ *
+ * The frozen statistics keep the scale, not the variance: `var_` is `scale_²` (within an ulp of the
+ * variance the scale came from; 0 for a zero spread) and min-max's `data_range_` is the scale times
+ * the feature range's width. With `withMean: false` the mean is not kept, so `mean_` is null.
+ *
+ * @example
+ * ```ts
+ * import { StandardScaler, frozenToSklearn } from 'streamnorm';
+ * const frozen = new StandardScaler().learnMany([1, 3]).freeze();
+ * frozenToSklearn(frozen, { kind: 'standard' }); // => { mean_: 2, var_: 1, scale_: 1, n_samples_seen_: 2 }
+ * ```
+ */
+export function frozenToSklearn(p: FrozenParams, spec: ScalerSpec): Record<string, number | null> {
+  const rows = p.count + p.missing;
+  switch (spec.kind) {
+    case 'standard': {
+      const withMean = spec.withMean ?? true;
+      const withStd = spec.withStd ?? true;
+      return {
+        mean_: withMean ? p.center : null,
+        var_: withStd ? (p.zeroSpread ? 0 : p.scale * p.scale) : null,
+        scale_: withStd ? p.scale : null,
+        n_samples_seen_: p.count,
+      };
+    }
+    case 'minmax': {
+      const [lo, hi] = spec.featureRange ?? [0, 1];
+      const range = p.zeroSpread ? 0 : p.scale * (hi - lo);
+      return { data_min_: p.center, data_max_: p.center + range, data_range_: range, scale_: p.invScale, min_: lo - p.center * p.invScale, n_samples_seen_: rows };
+    }
+    case 'maxabs':
+      return { max_abs_: p.zeroSpread ? 0 : p.scale, scale_: p.scale, n_samples_seen_: rows };
+    case 'robust':
+      return { center_: (spec.withCentering ?? true) ? p.center : null, scale_: (spec.withScaling ?? true) ? p.scale : null };
   }
 }
 
@@ -128,6 +172,7 @@ export function fromSklearn<K extends ScalerKind>(kind: K, attributes: SklearnAt
     clip: scaler.kind === 'minmax' && scaler.options.clip ? scaler.options.featureRange : undefined,
     zeroSpread: false,
     count,
+    missing: 0,
     version: 1,
   });
   scaler.frozen = frozen;

@@ -1,10 +1,24 @@
 import { KeyedScalers } from '../scalers/keyed.js';
-import type { ScalerSpec } from '../scalers/create.js';
+import type { Scaler, ScalerSpec } from '../scalers/create.js';
+import { restoreRunning, saveRunning, type RunningState, type RunningStats } from './running-state.js';
 import { restoreScaler, saveScaler, type ScalerState } from './scaler-state.js';
 import { fail, isRecord } from './validate.js';
 
-/** Schema version of {@link Snapshot}. */
-export const SNAPSHOT_VERSION = 1;
+/** Schema version of {@link Snapshot} (1 was streamnorm 0.1's; it is migrated on restore). */
+export const SNAPSHOT_VERSION = 2;
+
+/** Where a fitting series' window stands: what a restart needs to freeze at the same reading. */
+export interface FitWindow {
+  /** Event time of the window's first reading (null while unknown). */
+  first: number | null;
+  /** Latest event time learned (null while unknown). */
+  last: number | null;
+  /** A freeze point came before any valid value: freeze at the next one. */
+  pending: boolean;
+}
+
+/** One series in a {@link Snapshot}: a scaler's state (with its window), or running statistics. */
+export type SeriesState = (ScalerState & { window?: FitWindow; counters?: Record<string, unknown> }) | (RunningState & { counters?: Record<string, unknown> });
 
 /** The saved state of many series: a versioned JSON document. */
 export interface Snapshot {
@@ -14,12 +28,45 @@ export interface Snapshot {
   createdAt: string;
   /** Spec new series are created from, when one spec serves all. */
   spec?: ScalerSpec;
-  /** Every series' scaler state, by series id. */
-  series: Record<string, ScalerState>;
+  /**
+   * Every version a series of the saving store ever had, other than the ones saved here, is at or
+   * below this: a store that restores the snapshot numbers new versions above it, so a (series,
+   * version) pair names one set of statistics forever.
+   */
+  versionFloor?: number;
+  /** Every series' state, by series id. */
+  series: Record<string, SeriesState>;
+  /** Store-wide counters (the operators' diagnostics totals). */
+  totals?: Record<string, unknown>;
+}
+
+/** What {@link saveSnapshot} writes: series by id, and the store-wide parts. */
+export interface SnapshotContent {
+  series: Iterable<readonly [string, Scaler | RunningStats, { window?: FitWindow; counters?: Record<string, unknown> }?]>;
+  versionFloor?: number;
+  spec?: ScalerSpec;
+  totals?: Record<string, unknown>;
+}
+
+/** One series read back from a {@link Snapshot}. */
+export interface RestoredSeries {
+  scaler?: Scaler;
+  running?: RunningStats;
+  window?: FitWindow;
+  counters?: Record<string, unknown>;
+}
+
+/** A {@link Snapshot} read back and checked. */
+export interface RestoredSnapshot {
+  versionFloor: number;
+  spec?: ScalerSpec;
+  series: Map<string, RestoredSeries>;
+  totals?: Record<string, unknown>;
 }
 
 /**
- * Saves every series of a {@link KeyedScalers} as a {@link Snapshot}.
+ * Saves series as a {@link Snapshot}: the one writer of snapshots, for a {@link KeyedScalers} and
+ * for the operators' store alike.
  *
  * @example
  * ```ts
@@ -31,32 +78,99 @@ export interface Snapshot {
  * back.transform('a', 2); // => 0.5
  * ```
  */
-export function saveSnapshot(keyed: KeyedScalers, spec?: ScalerSpec): Snapshot {
-  const series: Record<string, ScalerState> = {};
-  for (const [key, scaler] of keyed.entries()) series[key] = saveScaler(scaler);
-  return { schema: 'streamnorm/snapshot', schemaVersion: SNAPSHOT_VERSION, createdAt: new Date().toISOString(), ...(spec ? { spec } : {}), series };
+export function saveSnapshot(source: KeyedScalers | SnapshotContent, spec?: ScalerSpec): Snapshot {
+  const content: SnapshotContent = source instanceof KeyedScalers ? { series: source.entries(), ...(spec ? { spec } : {}) } : source;
+  const series: Record<string, SeriesState> = {};
+  let floor = content.versionFloor ?? 0;
+  for (const [id, stats, extra] of content.series) {
+    const state: SeriesState = 'phase' in stats ? saveScaler(stats) : saveRunning(stats);
+    if (extra?.window !== undefined && state.schema === 'streamnorm/scaler') state.window = extra.window;
+    if (extra?.counters !== undefined) state.counters = extra.counters;
+    if ('version' in stats && stats.version > floor && source instanceof KeyedScalers) floor = stats.version;
+    series[id] = state;
+  }
+  const doc: Snapshot = { schema: 'streamnorm/snapshot', schemaVersion: SNAPSHOT_VERSION, createdAt: new Date().toISOString(), versionFloor: floor, series };
+  if (content.spec !== undefined) doc.spec = content.spec;
+  if (content.totals !== undefined) doc.totals = content.totals;
+  return doc;
 }
 
 /**
- * Restores a {@link Snapshot}; refuses a wrong schema or version, or any bad series (the error
- * names the series and field). New series are created from the snapshot's `spec`, or `spec`.
+ * Reads a {@link Snapshot} back, checked: a wrong schema, an unknown schema version or any bad
+ * series is refused with an `Error` that names the field. A 0.1 snapshot (schema version 1) is
+ * migrated: its versions were per series, so they stay, and the floor is 0.
+ *
+ * @example
+ * ```ts
+ * import { readSnapshot } from 'streamnorm';
+ * const back = readSnapshot({ schema: 'streamnorm/snapshot', schemaVersion: 2, createdAt: '', versionFloor: 4, series: {} });
+ * [back.versionFloor, back.series.size]; // => [4, 0]
+ * ```
+ */
+export function readSnapshot(snapshot: unknown): RestoredSnapshot {
+  if (!isRecord(snapshot)) fail('snapshot', 'must be an object');
+  if (snapshot.schema !== 'streamnorm/snapshot') fail('snapshot.schema', `must be "streamnorm/snapshot", got ${JSON.stringify(snapshot.schema)}`);
+  const v = snapshot.schemaVersion;
+  if (v !== 1 && v !== SNAPSHOT_VERSION) fail('snapshot.schemaVersion', `must be 1 (0.1, migrated) or ${SNAPSHOT_VERSION}, got ${JSON.stringify(v)}`);
+  if (!isRecord(snapshot.series)) fail('snapshot.series', 'must be an object keyed by series id');
+  const floor = snapshot.versionFloor ?? 0;
+  if (!Number.isInteger(floor) || (floor as number) < 0) fail('snapshot.versionFloor', `must be an integer >= 0, got ${JSON.stringify(floor)}`);
+  const out: RestoredSnapshot = { versionFloor: floor as number, series: new Map() };
+  if (snapshot.spec !== undefined) out.spec = snapshot.spec as ScalerSpec;
+  if (snapshot.totals !== undefined) {
+    if (!isRecord(snapshot.totals)) fail('snapshot.totals', 'must be an object');
+    out.totals = snapshot.totals;
+  }
+  for (const [id, state] of Object.entries(snapshot.series)) {
+    const where = `snapshot.series[${JSON.stringify(id)}]`;
+    if (!isRecord(state)) fail(where, 'must be an object');
+    const entry: RestoredSeries = {};
+    if (state.schema === 'streamnorm/running') entry.running = restoreRunning(state, where);
+    else {
+      entry.scaler = restoreScaler(state, where);
+      if (state.window !== undefined) entry.window = readWindow(state.window, `${where}.window`, entry.scaler.phase === 'fitting');
+    }
+    if (state.counters !== undefined) {
+      if (!isRecord(state.counters)) fail(`${where}.counters`, 'must be an object');
+      entry.counters = state.counters;
+    } else if (v === 1 && entry.scaler !== undefined) {
+      entry.counters = { invalid: { ...entry.scaler.invalid } }; // 0.1 kept invalid counts in the scaler state
+    }
+    out.series.set(id, entry);
+  }
+  return out;
+}
+
+/**
+ * Restores a {@link Snapshot} into a {@link KeyedScalers}; refuses what {@link readSnapshot}
+ * refuses, and running statistics (restore those into a `SeriesStore`). New series are created
+ * from the snapshot's `spec`, or `spec`.
  *
  * @example
  * ```ts
  * import { restoreSnapshot } from 'streamnorm';
- * const keyed = restoreSnapshot({ schema: 'streamnorm/snapshot', schemaVersion: 1, createdAt: '', series: {} });
+ * const keyed = restoreSnapshot({ schema: 'streamnorm/snapshot', schemaVersion: 2, createdAt: '', series: {} });
  * keyed.size; // => 0
  * ```
  */
 export function restoreSnapshot(snapshot: unknown, spec?: ScalerSpec): KeyedScalers {
-  if (!isRecord(snapshot)) fail('snapshot', 'must be an object');
-  if (snapshot.schema !== 'streamnorm/snapshot') fail('snapshot.schema', `must be "streamnorm/snapshot", got ${JSON.stringify(snapshot.schema)}`);
-  if (snapshot.schemaVersion !== SNAPSHOT_VERSION) fail('snapshot.schemaVersion', `must be ${SNAPSHOT_VERSION}, got ${JSON.stringify(snapshot.schemaVersion)}`);
-  if (!isRecord(snapshot.series)) fail('snapshot.series', 'must be an object keyed by series id');
-  const baseSpec = spec ?? (snapshot.spec as ScalerSpec | undefined);
-  const keyed = new KeyedScalers(baseSpec ?? { kind: 'standard' });
-  for (const [key, state] of Object.entries(snapshot.series)) {
-    keyed.set(key, restoreScaler(state, `snapshot.series[${JSON.stringify(key)}]`));
+  const read = readSnapshot(snapshot);
+  const keyed = new KeyedScalers(spec ?? read.spec ?? { kind: 'standard' });
+  for (const [id, entry] of read.series) {
+    if (entry.scaler === undefined) fail(`snapshot.series[${JSON.stringify(id)}]`, 'holds running statistics (EWM or BatchNorm): restore it into a SeriesStore');
+    keyed.set(id, entry.scaler);
   }
   return keyed;
+}
+
+function readWindow(value: unknown, where: string, fitting: boolean): FitWindow {
+  if (!isRecord(value)) fail(where, 'must be an object');
+  if (!fitting) fail(where, 'is only for a fitting series');
+  const time = (key: 'first' | 'last'): number | null => {
+    const t = value[key];
+    if (t !== null && !(typeof t === 'number' && Number.isFinite(t))) fail(`${where}.${key}`, `must be a finite number or null, got ${JSON.stringify(t)}`);
+    return t;
+  };
+  if (typeof value.pending !== 'boolean') fail(`${where}.pending`, `must be true or false, got ${JSON.stringify(value.pending)}`);
+  return { first: time('first'), last: time('last'), pending: value.pending };
 }

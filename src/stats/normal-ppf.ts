@@ -51,13 +51,8 @@ export function normalPpf(p: number): number {
  * Under the hood: for |x| < 0.5, 1 − erf(x) with W. J. Cody's rational approximation of erf;
  * beyond, the continued fraction erfc(x) = e^(−x²)/√π · 1/(x + ½/(x + 1/(x + 3⁄2/(x + …))))
  * evaluated with the modified Lentz method; erfc(−x) = 2 − erfc(x).
- *
- * @example
- * ```ts
- * import { erfc } from 'streamnorm';
- * erfc(0); // => 1
- * Math.abs(erfc(1) - 0.15729920705028513) < 1e-15; // => true
- * ```
+
+ * (Internal: not exported from the package; tested in test/src/stats/quantiles.test.ts.)
  */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;

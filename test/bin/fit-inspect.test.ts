@@ -27,11 +27,25 @@ describe('streamnorm fit / inspect', () => {
     const { code, lines } = await capture(['fit', '--input', csv, '--out', snap]);
     expect(code).toBe(0);
     expect(lines[0]).toBe(`fitted 2 series from 7 readings (3 invalid values not learned, 1 malformed lines) -> ${snap}`);
-    const keyed = restoreSnapshot(JSON.parse(readFileSync(snap, 'utf8')));
+    const doc = JSON.parse(readFileSync(snap, 'utf8'));
+    const keyed = restoreSnapshot(doc);
     expect(keyed.get('temp')!.phase).toBe('frozen');
-    expect(keyed.get('temp')!.invalid).toMatchObject({ null: 1, 'not-a-number': 1, nan: 1 });
+    // The store's counters of the series, as run's diagnostics would show them.
+    expect(doc.series.temp.counters.invalid).toMatchObject({ null: 1, 'not-a-number': 1, nan: 1 });
     expect(keyed.transform('temp', 22)).toBe(1);
     expect(keyed.transform('press', 101150)).toBe(0);
+  });
+
+  it('a series with only invalid values stays fitting, and the snapshot stays valid for inspect and resume', async () => {
+    const csv = join(dir, 'bad.csv');
+    writeFileSync(csv, ['series,value', 'ok,1', 'ok,3', 'dead,', 'dead,NaN'].join('\n'));
+    const snap = join(dir, 'bad.json');
+    expect((await capture(['fit', '--input', csv, '--out', snap])).code).toBe(0);
+    const keyed = restoreSnapshot(JSON.parse(readFileSync(snap, 'utf8')));
+    expect([keyed.get('ok')!.phase, keyed.get('dead')!.phase]).toEqual(['frozen', 'fitting']);
+    const { code, lines } = await capture(['inspect', snap]);
+    expect(code).toBe(0);
+    expect(lines.join('\n')).toMatch(/dead\s+standard\s+fitting/);
   });
 
   it('fits NDJSON with another scaler and prints it with inspect', async () => {

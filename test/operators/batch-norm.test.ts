@@ -1,6 +1,6 @@
 import { Subject, from, lastValueFrom, map, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { batchNorm, BatchNormStats, type BatchNormMode, type Normalized, type Reading } from 'streamnorm';
+import { batchNorm, SeriesStore, type BatchNormStats, type BatchNormMode, type Normalized, type Reading } from 'streamnorm';
 import { close, exactMoments, loadFixture, nans } from '../helpers/fixtures.js';
 import { R, scheduler } from './helpers.js';
 
@@ -28,9 +28,9 @@ describe('batchNorm against PyTorch BatchNorm1d (batchnorm.json), through the op
     it(c.name, () => {
       const source = new Subject<Reading>();
       const mode$ = new Subject<BatchNormMode>();
-      const stats = new Map<string, BatchNormStats>();
+      const store = new SeriesStore();
       const outs: Normalized[] = [];
-      source.pipe(batchNorm({ batchSize: params.batch_size, momentum: params.momentum, eps: params.eps, mode$, stats })).subscribe((o) => outs.push(o));
+      source.pipe(batchNorm({ batchSize: params.batch_size, momentum: params.momentum, eps: params.eps, mode$, store })).subscribe((o) => outs.push(o));
       let exactRunningMean = 0;
       let exactRunningVar = 1;
       c.train_batches!.forEach((raw, b) => {
@@ -57,7 +57,7 @@ describe('batchNorm against PyTorch BatchNorm1d (batchnorm.json), through the op
           expect(close(o.value, exactY, 1e-12, resolution / 1e-12), `batch ${b} item ${i}: ${o.value} vs exact ${exactY} (torch ${torchY})`).toBe(true);
           expect(Math.abs(torchY - exactY), `batch ${b} item ${i}: torch ${torchY} closer to exact ${exactY} than ${o.value}`).toBeGreaterThanOrEqual(Math.abs(o.value - exactY));
         });
-        const bn = stats.get('s')!;
+        const bn = store.running('s') as BatchNormStats;
         expect(close(bn.runningMean, e.running_mean[b]!, 1e-12), `running_mean[${b}]`).toBe(true);
         const refVar = torchLosesDigits(c.name) ? exactRunningVar : e.running_var[b]!;
         expect(close(bn.runningVar, refVar, 1e-12), `running_var[${b}] ${bn.runningVar} vs ${refVar}`).toBe(true);
@@ -65,7 +65,7 @@ describe('batchNorm against PyTorch BatchNorm1d (batchnorm.json), through the op
       mode$.next('eval');
       outs.length = 0;
       for (const x of nans(c.test!)) source.next(R('s', x));
-      const bn = stats.get('s')!;
+      const bn = store.running('s') as BatchNormStats;
       outs.forEach((o, i) => {
         expect(o.phase).toBe('frozen');
         const x = nans(c.test!)[i]!;

@@ -1,6 +1,6 @@
 import { Subject, from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { Diagnostics, ewmNormalize, ExpMoments, type Normalized, type Reading } from 'streamnorm';
+import { ewmNormalize, SeriesStore, type ExpMoments, type Normalized, type Reading } from 'streamnorm';
 import { close, exactEwm, loadFixture, nan } from '../helpers/fixtures.js';
 import { R, scheduler } from './helpers.js';
 
@@ -15,9 +15,9 @@ describe('ewmNormalize against pandas ewm(alpha, adjust=False), var(bias=True) (
 
     it(`${c.name}: statistics after every value and outputs from the statistics before it`, () => {
       const source = new Subject<Reading>();
-      const stats = new Map<string, ExpMoments>();
+      const store = new SeriesStore();
       const outs: Normalized[] = [];
-      source.pipe(ewmNormalize({ alpha, stats, warmup: 0 })).subscribe((o) => outs.push(o));
+      source.pipe(ewmNormalize({ alpha, store, warmup: 0 })).subscribe((o) => outs.push(o));
       const n = pandasLosesDigits ? 120 : values.length;
       const ex = pandasLosesDigits ? exactEwm(values.slice(0, n), alpha) : undefined;
       let prevMean = NaN;
@@ -25,7 +25,7 @@ describe('ewmNormalize against pandas ewm(alpha, adjust=False), var(bias=True) (
       for (let i = 0; i < n; i++) {
         const x = values[i]!;
         source.next(R('s', x));
-        const m = stats.get('s')!;
+        const m = store.running('s') as ExpMoments;
         const refMean = ex ? ex.mean[i]! : nan(e.mean[i]);
         const refVar = ex ? ex.variance[i]! : nan(e.var[i]);
         expect(close(m.mean, refMean, 1e-12), `mean[${i}] ${m.mean} vs ${refMean}`).toBe(true);
@@ -51,22 +51,21 @@ describe('ewmNormalize semantics', () => {
     const byAlpha = await lastValueFrom(from(xs.map((v) => R('s', v))).pipe(ewmNormalize({ alpha }), toArray()));
     const byTime = await lastValueFrom(from(xs.map((v, i) => R('s', v, i * 1000))).pipe(ewmNormalize({ halfLifeMs }), toArray()));
     byTime.forEach((o, i) => expect(close(o.value, byAlpha[i]!.value, 1e-12, 1)).toBe(true));
-    const stats = new Map<string, ExpMoments>();
-    await lastValueFrom(from([R('s', 0, 0), R('s', 10, 1000)]).pipe(ewmNormalize({ halfLifeMs: 1000, stats }), toArray()));
-    expect(stats.get('s')!.mean).toBeCloseTo(5, 12);
+    const store = new SeriesStore();
+    await lastValueFrom(from([R('s', 0, 0), R('s', 10, 1000)]).pipe(ewmNormalize({ halfLifeMs: 1000, store }), toArray()));
+    expect((store.running('s') as ExpMoments).mean).toBeCloseTo(5, 12);
   });
 
   it('out-of-order and missing times are counted; invalid values never reach the statistics', async () => {
-    const diagnostics = new Diagnostics();
-    const stats = new Map<string, ExpMoments>();
+    const store = new SeriesStore();
     const out = await lastValueFrom(
-      from([R('s', 1, 1000), R('s', 2, 500), R('s', 3), R('s', NaN, 2000), R('s', 'x', 2000)]).pipe(ewmNormalize({ halfLifeMs: 100, stats, diagnostics }), toArray()),
+      from([R('s', 1, 1000), R('s', 2, 500), R('s', 3), R('s', NaN, 2000), R('s', 'x', 2000)]).pipe(ewmNormalize({ halfLifeMs: 100, store }), toArray()),
     );
     // The out-of-order value weighs 0 (dt = 0) and the untimed one is not learned: the spread stays zero.
     expect(out.map((o) => o.flag)).toEqual(['zero-spread', 'zero-spread', 'zero-spread', 'invalid', 'invalid']);
-    const d = diagnostics.report().series.s!;
+    const d = store.diagnostics().series.s!;
     expect([d.outOfOrder, d.missingTime, d.invalid.nan, d.invalid['not-a-number']]).toEqual([1, 1, 1, 1]);
-    expect(stats.get('s')!.count).toBe(2);
+    expect((store.running('s') as ExpMoments).count).toBe(2);
   });
 
   it('marbles: never, empty, one, error, early unsubscription, throwing key', () => {

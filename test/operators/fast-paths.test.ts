@@ -1,7 +1,6 @@
 import { from, lastValueFrom, Subject, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { chunkToNormalized, columnsToNormalized, normalize, normalizeChunks, normalizeColumns, SeriesStore, StandardScaler, type Normalized, type NormalizeOptions, type Reading } from 'streamnorm';
-import { SLOT_COMPACT } from '../../operators/series-columns.js';
+import { chunkToNormalized, columnsToNormalized, normalize, normalizeChunks, normalizeColumns, SeriesStore, StandardScaler, type Normalized, type NormalizeOptions, type Reading, type ScalerSpec } from 'streamnorm';
 import { R } from './helpers.js';
 
 const perItem = (readings: Reading[], options: NormalizeOptions): Promise<Normalized[]> => lastValueFrom(from(readings).pipe(normalize(options), toArray()));
@@ -10,7 +9,7 @@ const perItem = (readings: Reading[], options: NormalizeOptions): Promise<Normal
 async function frozenStore(): Promise<SeriesStore> {
   const store = new SeriesStore();
   const train = [1, 2, 3, 5, 8].flatMap((v) => [R('a', v), R('b', v * 2), R('c', v - 1), R('d', 4)]);
-  await perItem(train, { store, freeze: { afterSamples: 5 }, specFor: undefined } as NormalizeOptions);
+  await perItem(train, { store, freeze: { afterSamples: 5 } });
   return store;
 }
 
@@ -183,7 +182,7 @@ describe('normalizeColumns whole-batch fast path: identical to the per-item form
         expect(cols).toHaveLength(1);
         expect(columnsToNormalized(cols[0]!)).toEqual(expected);
         expect(cols[0]!.raw).toBe(values); // the input itself, not a copy
-        expect(store.diagnostics().totals.readings).toBe(20 + itemStore.diagnostics().totals.readings); // 20 training readings
+        expect(store.diagnostics().totals.readings).toBe(itemStore.diagnostics().totals.readings); // both: 20 training readings (the copy restores the totals) + 6
       });
     }
   }
@@ -224,13 +223,14 @@ describe('normalizeColumns whole-batch fast path: identical to the per-item form
 
 describe('SeriesStore compact fits (standard scalers with default options)', () => {
   const bits = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
+  const compact = (store: SeriesStore, id: string): boolean => store.table.isCompactFitting(store.index.get(id) as number);
 
   it('give the same provisional outputs and frozen statistics as a StandardScaler, bit for bit', async () => {
     const values = [1e9 + 1e-3, 1e9 - 2e-3, 1e9, 3, -7.25, 1e-300, 0.1, 0.2, 0.3, 42];
     for (const zeroSpread of ['unit', 'nan'] as const) {
       const store = new SeriesStore();
       const out = await perItem(values.map((v, i) => R('s', v, i)), { store, scaler: { kind: 'standard', zeroSpread }, freeze: { afterSamples: values.length } });
-      expect(store.columns.fitRows.length).toBe(0); // released at the freeze
+      expect(store.table.compactFits).toBe(0); // released at the freeze
       const ref = new StandardScaler({ zeroSpread });
       const expected = values.map((v) => (ref.learn(v), ref.transform(v)));
       expect(out.map((n) => bits(n.value))).toEqual(expected.map(bits));
@@ -238,19 +238,17 @@ describe('SeriesStore compact fits (standard scalers with default options)', () 
     }
   });
 
-  it('are used only for default standard specs; other kinds and options keep a scaler object', () => {
+  it('are used only for default standard specs; other kinds and options keep a scaler object', async () => {
     const store = new SeriesStore();
-    const compact = store.startFitting('a', { kind: 'standard' });
-    const withOption = store.startFitting('b', { kind: 'standard', pre: 'log1p' });
-    const other = store.startFitting('c', { kind: 'robust' });
-    expect(store.columns.state(compact) & SLOT_COMPACT).toBe(SLOT_COMPACT);
-    expect(store.fitAt[compact]).toBeUndefined();
-    expect(store.fitAt[withOption]?.options.pre).toBe('log1p');
-    expect(store.fitAt[other]?.kind).toBe('robust');
+    const specs: Record<string, ScalerSpec> = { a: { kind: 'standard' }, b: { kind: 'standard', pre: 'log1p' }, c: { kind: 'robust' }, d: { kind: 'standard', zeroSpread: 'bogus' as 'nan' } };
+    await perItem([R('a', 1), R('b', 1), R('c', 1)], { store, freeze: 'never', scaler: (id) => specs[id] as ScalerSpec });
+    expect([compact(store, 'a'), compact(store, 'b'), compact(store, 'c')]).toEqual([true, false, false]);
+    expect(store.fitting('b')?.options.pre).toBe('log1p');
+    expect(store.fitting('c')?.kind).toBe('robust');
     // A bad option is refused by the scaler it would need, and leaves the store as it was.
-    expect(() => store.startFitting('d', { kind: 'standard', zeroSpread: 'bogus' as 'nan' })).toThrow(/zeroSpread must be 'unit' or 'nan'/);
+    await expect(perItem([R('d', 1)], { store, freeze: 'never', scaler: (id) => specs[id] as ScalerSpec })).rejects.toThrow(/zeroSpread must be 'unit' or 'nan'/);
     expect(store.has('d')).toBe(false);
-    expect(store.columns.highWater).toBe(3);
+    expect(store.size).toBe(3);
   });
 
   it('become a scaler object when asked for one (fitting()), keeping statistics, times and the pending flag', async () => {
@@ -258,6 +256,7 @@ describe('SeriesStore compact fits (standard scalers with default options)', () 
     await perItem([R('a', 1, 10), R('a', 3, 20)], { store, freeze: 'never' });
     const scaler = store.fitting('a');
     expect(scaler?.count).toBe(2);
+    expect(compact(store, 'a')).toBe(false);
     expect(store.fitting('a')).toBe(scaler); // the same object from now on
     scaler?.learn(5);
     await perItem([R('a', 7, 30)], { store, freeze: { afterSpanMs: 20 } });
@@ -272,10 +271,10 @@ describe('SeriesStore compact fits (standard scalers with default options)', () 
     await perItem([R('d', 5), R('b', 6), R('c', 8)], { store, freeze: 'never' });
     expect(store.fitting('b')?.count).toBe(1); // re-added: a fresh fit, not the deleted one's
     const snap = store.snapshot();
-    expect(snap.series.c?.stats).toEqual(new StandardScaler().learnMany([4, 8]).statsState());
+    const c = snap.series.c as { stats: unknown };
+    expect(c.stats).toEqual(new StandardScaler().learnMany([4, 8]).statsState());
     expect(new SeriesStore({ initial: snap }).freeze().sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(store.freeze().sort()).toEqual(['a', 'b', 'c', 'd']);
-    expect(store.fitAt).toEqual([]);
-    expect(store.columns.fitRows.length).toBe(0);
+    expect(store.table.compactFits).toBe(0);
   });
 });

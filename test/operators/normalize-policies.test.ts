@@ -215,17 +215,6 @@ describe('SeriesStore', () => {
     expect(late.series).toBe('a');
   });
 
-  it('evicts idle series (event time) and keeps totals', async () => {
-    const store = new SeriesStore();
-    const readings: Reading[] = [];
-    for (let i = 0; i < 100; i++) readings.push(R(`quiet${i}`, 1, 0));
-    for (let t = 0; t <= 10_000; t += 100) readings.push(R('busy', t, t));
-    await run(readings, { store, idleEvictMs: 1000 });
-    expect(store.size).toBe(1);
-    expect(store.has('busy')).toBe(true);
-    expect(store.diagnostics().totals.evicted).toBe(100);
-  });
-
   it('restore refuses a malformed snapshot naming the field', () => {
     expect(() => new SeriesStore({ initial: { schema: 'nope' } as never })).toThrow(/schema/);
   });

@@ -68,7 +68,7 @@ describe('encodeFrozenStats / decodeFrozenStats', () => {
   it.each([
     ['{"format":"other"}', /not a streamnorm.frozen/],
     ['{"format":"streamnorm.frozen/1","series":1}', /series/],
-    ['{"format":"streamnorm.frozen/1","series":"s","params":{"kind":"fancy"}}', /unknown kind/],
+    ['{"format":"streamnorm.frozen/1","series":"s","params":{"kind":"fancy"}}', /kind must be one of/],
     ['{"format":"streamnorm.frozen/1","series":"s","params":{"kind":"standard","pre":"none","center":"x"}}', /center/],
   ])('refuses %s', (text, message) => {
     expect(() => decodeFrozenStats(text)).toThrow(message);

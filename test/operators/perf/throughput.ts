@@ -100,6 +100,6 @@ if (gc) {
   gc();
   const after = process.memoryUsage();
   const bytes = after.heapUsed - before.heapUsed + (after.arrayBuffers - before.arrayBuffers);
-  console.log(`memory: ${(bytes / ids.length).toFixed(1)} bytes per frozen standard series (1M series, ids excluded; ${store.columns.slots} slots)`);
+  console.log(`memory: ${(bytes / ids.length).toFixed(1)} bytes per frozen standard series (1M series, ids excluded; ${store.size} series)`);
 }
 console.log(sink === 42 ? '' : 'done');

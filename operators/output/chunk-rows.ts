@@ -1,4 +1,4 @@
-import type { Normalized, Reading } from '../src/reading.js';
+import type { Normalized, Reading } from '../../src/reading.js';
 import { outputRow, OutputRows, type OutputColumns } from './output-rows.js';
 
 /**

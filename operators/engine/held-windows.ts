@@ -1,8 +1,8 @@
-import type { OutputFlag, OutputPhase, Reading } from '../src/reading.js';
-import { applyFrozen, type FrozenParams } from '../src/scalers/frozen.js';
-import type { CounterName } from './diagnostics.js';
-import type { ResolvedNormalizeOptions } from './normalize-options.js';
-import type { SeriesStore } from './series-store.js';
+import type { OutputFlag, OutputPhase, Reading } from '../../src/reading.js';
+import { applyFrozen, type FrozenParams } from '../../src/scalers/frozen.js';
+import type { CounterName } from '../store/diagnostics.js';
+import type { ResolvedNormalizeOptions } from './options.js';
+import type { SeriesStore } from '../store/series-store.js';
 
 /** How held windows emit: one output for reading `r` of series `id`. */
 export type HeldOutput = (id: string, r: Reading, value: number, phase: OutputPhase, version: number, flag: OutputFlag | undefined) => void;
@@ -38,7 +38,7 @@ export class HeldWindows {
     return this.held.size;
   }
 
-  /** Holds a valid value of the fitting series at `slot` (or passes it by the fallback past `holdLimit`). */
+  /** Holds a valid value of the fitting series at `slot` (−1: not in the store yet) or passes it by the fallback past `holdLimit`. */
   hold(id: string, slot: number, r: Reading, x: number): void {
     let w = this.held.get(id);
     if (w === undefined) {
@@ -68,14 +68,14 @@ export class HeldWindows {
 
   /** Emits the window of a series found frozen (frozen by another subscription of the store). */
   releaseIfFrozen(id: string, slot: number): void {
-    if (this.held.has(id)) this.release(id, this.store.columns.read(slot));
+    if (this.held.has(id)) this.release(id, this.store.table.frozen(slot));
   }
 
   /** At source completion: releases windows of frozen series, flushes the others by the fallback. */
   complete(): void {
     for (const [id, w] of this.held) {
       const slot = this.store.index.get(id);
-      if (slot !== undefined && !this.store.isFitting(slot)) this.release(id, this.store.columns.read(slot));
+      if (slot !== undefined && this.store.table.isFrozen(slot)) this.release(id, this.store.table.frozen(slot));
       else this.flush(id, w, 'flushedOnComplete');
     }
     this.held.clear();
@@ -104,7 +104,7 @@ export class HeldWindows {
     w.readings = [];
     this.store.diag.count(id, counter, readings.length);
     for (const r of readings) {
-      if (slot !== undefined && this.store.isFitting(slot)) this.fallback(id, slot, r, r.value as number);
+      if (slot !== undefined && this.store.table.isFitting(slot)) this.fallback(id, slot, r, r.value as number);
       else if (this.o.holdOverflow !== 'drop') this.out(id, r, r.value as number, 'fitting', 0, 'raw');
     }
   }
@@ -112,7 +112,8 @@ export class HeldWindows {
   /** One value by the `holdOverflow` fallback. */
   private fallback(id: string, slot: number, r: Reading, x: number): void {
     const mode = this.o.holdOverflow;
-    if (mode === 'provisional') this.out(id, r, this.store.provisional(slot, x), 'fitting', 0, 'provisional');
+    if (mode === 'provisional' && slot >= 0) this.out(id, r, this.store.table.provisional(slot, x), 'fitting', 0, 'provisional');
+    else if (mode === 'provisional') this.out(id, r, x, 'fitting', 0, 'raw');
     else if (mode === 'raw') this.out(id, r, x, 'fitting', 0, 'raw');
   }
 }

@@ -1,4 +1,4 @@
-import { emptyInvalidCounts, type InvalidCountsRecord, type InvalidReason } from '../src/values.js';
+import { emptyInvalidCounts, INVALID_REASONS, type InvalidCountsRecord, type InvalidReason } from '../../src/values.js';
 
 /** Counters of one series (plain JSON). Only series with something to report appear. */
 export interface SeriesDiagnostics {
@@ -24,6 +24,10 @@ export interface SeriesDiagnostics {
   droppedUnknown: number;
   /** Readings passed raw because the series was unknown or its fallback was not frozen. */
   passedRaw: number;
+  /** Outputs of frozen statistics with a zero spread (flagged `zero-spread`: a stuck sensor's window). */
+  zeroSpread: number;
+  /** Readings whose time was older than the series' latest, not learned (running statistics in event time). */
+  notLearned: number;
 }
 
 /** The readable diagnostics of a {@link SeriesStore}: totals and per-series counters (plain JSON). */
@@ -33,8 +37,10 @@ export interface DiagnosticsReport {
     invalid: InvalidCountsRecord;
     /** Readings seen by all operators on the store. */
     readings: number;
-    /** Series evicted as idle. */
+    /** Series evicted (idle, or least recently seen past `maxSeries`). */
     evicted: number;
+    /** Of those, series evicted because the store was at `maxSeries`. */
+    evictedCapacity: number;
     /** Series frozen (including restored ones). */
     frozen: number;
   };
@@ -59,6 +65,8 @@ export function emptySeriesDiagnostics(): SeriesDiagnostics {
     discardedOnUnsubscribe: 0,
     droppedUnknown: 0,
     passedRaw: 0,
+    zeroSpread: 0,
+    notLearned: 0,
   };
 }
 
@@ -69,19 +77,11 @@ export function emptySeriesDiagnostics(): SeriesDiagnostics {
  *
  * Sparse: counters exist only for series that had an event, so millions of clean series cost
  * nothing here. Totals survive eviction (`forget`).
- *
- * @example
- * ```ts
- * import { Diagnostics } from 'streamnorm';
- * const d = new Diagnostics();
- * d.invalid('t', 'nan', true);
- * d.count('t', 'outOfOrder');
- * d.report().series.t?.droppedInvalid; // => 1
- * d.report().totals.outOfOrder; // => 1
- * ```
+
+ * (Internal: the store reports them through `SeriesStore.diagnostics()`.)
  */
 export class Diagnostics {
-  readonly totals = { ...emptySeriesDiagnostics(), readings: 0, evicted: 0, frozen: 0 };
+  readonly totals = { ...emptySeriesDiagnostics(), readings: 0, evicted: 0, evictedCapacity: 0, frozen: 0 };
   private readonly perSeries = new Map<string, SeriesDiagnostics>();
 
   /** Counters of a series, created on first use. */
@@ -122,10 +122,35 @@ export class Diagnostics {
     return this.perSeries.get(series);
   }
 
+  /** A series' counters as plain JSON for a snapshot, or undefined when it has none. */
+  saved(series: string): Record<string, unknown> | undefined {
+    const d = this.perSeries.get(series);
+    return d === undefined ? undefined : { ...d, invalid: { ...d.invalid } };
+  }
+
+  /** Loads a series' counters saved by {@link Diagnostics.saved} (unknown or bad fields read 0; totals unchanged). */
+  load(series: string, saved: Record<string, unknown>): void {
+    const d = this.of(series);
+    const invalid = (saved.invalid ?? {}) as Record<string, unknown>;
+    for (const r of INVALID_REASONS) d.invalid[r] = count(invalid[r]);
+    for (const k of Object.keys(d) as (keyof SeriesDiagnostics)[]) if (k !== 'invalid') d[k] = count(saved[k]);
+  }
+
+  /** Loads saved totals (unknown or bad fields read 0). */
+  loadTotals(saved: Record<string, unknown>): void {
+    const invalid = (saved.invalid ?? {}) as Record<string, unknown>;
+    for (const r of INVALID_REASONS) this.totals.invalid[r] = count(invalid[r]);
+    for (const k of Object.keys(this.totals) as (keyof typeof this.totals)[]) if (k !== 'invalid') this.totals[k] = count(saved[k]);
+  }
+
   /** A plain-JSON copy of everything. */
   report(): DiagnosticsReport {
     const series: Record<string, SeriesDiagnostics> = {};
     for (const [k, d] of this.perSeries) series[k] = { ...d, invalid: { ...d.invalid } };
     return { totals: { ...this.totals, invalid: { ...this.totals.invalid } }, series };
   }
+}
+
+function count(v: unknown): number {
+  return Number.isInteger(v) && (v as number) >= 0 ? (v as number) : 0;
 }

@@ -1,16 +1,5 @@
-import type { Normalized, OutputFlag, OutputPhase } from '../src/reading.js';
-
-/** Output phases by code, as in {@link OutputRows.phase}. */
-export const PHASE_CODES: readonly OutputPhase[] = ['fitting', 'frozen', 'passthrough'];
-/** Output flags by code − 1 (code 0 = no flag), as in {@link OutputRows.flag}. */
-export const FLAG_CODES: readonly OutputFlag[] = ['provisional', 'raw', 'invalid', 'zero-spread', 'fallback', 'held'];
-
-/** Phase code of `frozen` in {@link PHASE_CODES}. */
-export const PHASE_FROZEN = 1;
-/** Phase code of `fitting` in {@link PHASE_CODES}. */
-export const PHASE_FITTING = 0;
-/** Flag code of `provisional` (1 + its index in {@link FLAG_CODES}). */
-export const FLAG_PROVISIONAL = 1;
+import type { Normalized, OutputPhase } from '../../src/reading.js';
+import { FLAG_CODES, PHASE_CODES } from './codes.js';
 
 /** Outputs as columns: row `i` of every array is one output. */
 export interface OutputColumns {
@@ -30,14 +19,7 @@ export interface OutputColumns {
 
 /**
  * Row `i` of output columns as a {@link Normalized} of `series` (without tags or an invalid
- * value's `reason`, which columns do not carry).
- *
- * @example
- * ```ts
- * import { outputRow } from 'streamnorm';
- * const cols = { values: new Float64Array([0.5]), raw: new Float64Array([3]), times: new Float64Array([NaN]), phase: new Uint8Array([1]), flag: new Uint8Array([0]), version: new Uint32Array([1]) };
- * outputRow(cols, 'a', 0); // => { series: 'a', raw: 3, value: 0.5, phase: 'frozen', version: 1 }
- * ```
+ * value's `reason`, which columns do not carry). (Internal.)
  */
 export function outputRow(c: OutputColumns, series: string, i: number): Normalized {
   const t = c.times[i] as number;
@@ -52,15 +34,6 @@ export function outputRow(c: OutputColumns, series: string, i: number): Normaliz
  * Growable typed-array columns of outputs, one row per {@link Normalized}: what the columnar
  * outputs ({@link normalizeColumns}, `normalizeChunks` with `output: 'columns'`) are built in.
  * Row `i` is `values[i]`, `raw[i]`, … up to `length`; callers fill a row after {@link OutputRows.add}.
- *
- * @example
- * ```ts
- * import { OutputRows } from 'streamnorm';
- * const rows = new OutputRows(1);
- * rows.addNormalized({ series: 'a', raw: 3, value: 0.5, phase: 'frozen', version: 1 });
- * rows.addNormalized({ series: 'a', raw: 'ERR', value: NaN, phase: 'frozen', version: 1, flag: 'invalid' });
- * [rows.length, rows.raw[1], rows.flag[1]]; // => [2, NaN, 3]
- * ```
  */
 export class OutputRows implements OutputColumns {
   /** Rows written. */
@@ -89,6 +62,11 @@ export class OutputRows implements OutputColumns {
   add(): number {
     if (this.length === this.values.length) this.grow();
     return this.length++;
+  }
+
+  /** Makes room for `rows` more rows (the caller writes them, then sets `length`). */
+  reserve(rows: number): void {
+    while (this.values.length < this.length + rows) this.grow();
   }
 
   /** Adds a row from an output object; returns its index. */

@@ -1,8 +1,7 @@
-import type { Normalized, Reading } from '../src/reading.js';
-import type { ChunkRows } from './chunk-rows.js';
+import type { Normalized, Reading } from '../../src/reading.js';
+import { ChunkRows, type NormalizedChunk } from '../output/chunk-rows.js';
+import { PHASE_FROZEN } from '../output/codes.js';
 import type { NormalizeEngine } from './normalize-engine.js';
-import { PHASE_FROZEN } from './output-rows.js';
-import { VERSION_UNIT } from './series-columns.js';
 
 /**
  * Where a chunked operator collects outputs until it emits them: `rows` for columnar output,
@@ -34,14 +33,14 @@ export function normalizeChunkInto(engine: NormalizeEngine, chunk: readonly Read
     return;
   }
   const store = engine.store;
-  const cols = store.columns;
+  const table = store.table;
   const index = store.index;
   // Taken while in use, so that a chunk pushed from inside (a feedback loop) gets its own.
   let slots = sink.lookahead;
   sink.lookahead = undefined;
   if (slots === undefined || slots.length < n) slots = new Int32Array(Math.max(n, 1024));
   for (let i = 0; i < n; i++) slots[i] = index.get((chunk[i] as Reading).series) ?? -1;
-  const releases = cols.releases;
+  const releases = table.releases;
   // The general path is called from here, not from the inline loop, so that the optimizer spends
   // its inlining on the common cases.
   for (let i = inlineRun(engine, chunk, slots, 0, releases, sink); i < n; i = inlineRun(engine, chunk, slots, i + 1, releases, sink)) engine.next(chunk[i] as Reading);
@@ -54,29 +53,45 @@ export function normalizeChunkInto(engine: NormalizeEngine, chunk: readonly Read
  */
 function inlineRun(engine: NormalizeEngine, chunk: readonly Reading[], slots: Int32Array, start: number, releases: number, sink: OutputBuffer): number {
   const store = engine.store;
-  const cols = store.columns;
+  const table = store.table;
   const totals = store.diag.totals;
   const n = chunk.length;
-  if (cols.releases !== releases || engine.holding) return start;
+  if (table.releases !== releases || engine.holding) return start;
   for (let i = start; i < n; i++) {
     const r = chunk[i] as Reading;
     const slot = slots[i] as number;
-    if (slot < 0 || cols.releases !== releases) return i;
+    if (slot < 0 || table.releases !== releases) return i;
     const x = r.value;
-    const hot = cols.hot;
-    const b = slot << 2;
-    const tag = hot[b + 3] as number;
-    if (tag >= 0 && typeof x === 'number' && x - x === 0) {
-      const value = (x - (hot[b] as number)) * (hot[b + 1] as number) + 0;
-      const version = (tag / VERSION_UNIT) | 0;
+    const plain = table.isPlain(slot);
+    if (plain && typeof x === 'number' && x - x === 0) {
+      const value = table.transformPlain(slot, x);
+      const version = table.plainVersion(slot);
       const rows = sink.rows;
       if (rows === undefined) sink.out.push({ series: r.series, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version });
       else rows.addRow(r.series, r as Reading & { value: number }, value, PHASE_FROZEN, 0, version);
-    } else if (tag >= 0 || !engine.fitCompactProvisional(r.series, slot, r, sink.rows)) {
+    } else if (plain || !engine.fitCompactProvisional(r.series, slot, r, sink.rows)) {
       return i;
     }
     totals.readings++;
     if (engine.holding) return i + 1;
   }
   return n;
+}
+
+/**
+ * What a chunk (or a notification) produced, taken out of the buffer: an array of objects, or a
+ * {@link NormalizedChunk} of columns (the next buffer sized for the largest chunk so far); undefined
+ * when nothing was produced.
+ */
+export function takeOutputs(sink: OutputBuffer): Normalized[] | NormalizedChunk | undefined {
+  const rows = sink.rows;
+  if (rows !== undefined) {
+    if (rows.length === 0) return undefined;
+    sink.rows = new ChunkRows(Math.max(1024, rows.length));
+    return rows.finish();
+  }
+  if (sink.out.length === 0) return undefined;
+  const out = sink.out;
+  sink.out = [];
+  return out;
 }

@@ -1,0 +1,86 @@
+import type { OperatorFunction, Subscriber } from 'rxjs';
+import type { Normalized } from '../../src/reading.js';
+import { NormalizeEngine } from '../engine/normalize-engine.js';
+import { resolveNormalizeOptions, type ResolvedNormalizeOptions } from '../engine/options.js';
+import { SeriesStore } from '../store/series-store.js';
+import type { NormalizeOptions } from '../types.js';
+import { operate } from './operate.js';
+
+/** What a normalizing front-end does for one subscription: where outputs go, and how an input is fed. */
+export interface NormalizeFront<T> {
+  /** Receives the engine's outputs. */
+  emit: (n: Normalized) => void;
+  /** Feeds one input to the engine. */
+  next: (engine: NormalizeEngine, input: T) => void;
+  /** Emits what was collected (after each input, a notification and completion; and before an error). */
+  flush?: () => void;
+}
+
+/**
+ * The shared machinery of `normalize`, `normalizeChunks` and `normalizeColumns` (as RxJS's
+ * `scanInternals` serves `scan` and `reduce`): checks the options once, and per subscription makes
+ * the store (unless one is given) and the engine, attaches it to the store (a second learner is
+ * refused there), subscribes the freeze notifiers, and feeds inputs through the front-end, which
+ * only says how an input reaches the engine and where outputs go.
+ */
+export function normalizeInternals<T, R>(options: NormalizeOptions, where: string, makeFront: (destination: Subscriber<R>) => NormalizeFront<T>, extraKeys: readonly string[] = []): OperatorFunction<T, R> {
+  const resolved = resolveNormalizeOptions(options, where, extraKeys);
+  if (options.store && options.initial !== undefined) options.store.restore(options.initial);
+  return operate<T, R>((destination) => {
+    const front = makeFront(destination);
+    const store = options.store ?? new SeriesStore({ ...resolved.eviction, ...(options.initial === undefined ? {} : { initial: options.initial }) });
+    const engine = new NormalizeEngine(resolved, store, front.emit);
+    engine.attach();
+    subscribeNotifiers(destination, resolved, engine, front.flush);
+    const flush = front.flush;
+    return {
+      next: (input) => {
+        if (flush === undefined) {
+          front.next(engine, input);
+          return;
+        }
+        try {
+          front.next(engine, input);
+        } catch (e) {
+          flush(); // what the per-item form emitted before the error
+          throw e;
+        }
+        flush();
+      },
+      complete: () => {
+        engine.complete();
+        flush?.();
+      },
+      finalize: () => engine.finalize(),
+    };
+  });
+}
+
+/**
+ * Subscribes the freeze notifiers for one subscription: each emission freezes (through the engine),
+ * then `afterNotify` runs (the chunked forms emit what the freeze released); an exception becomes an
+ * error notification, a notifier's error errors the output.
+ */
+function subscribeNotifiers(destination: Subscriber<unknown>, resolved: ResolvedNormalizeOptions, engine: NormalizeEngine, afterNotify: (() => void) | undefined): void {
+  for (const notifier of resolved.rule.notifiers) {
+    destination.add(
+      notifier.subscribe({
+        next: (v) =>
+          runGuarded(destination, () => {
+            engine.notify(v);
+            afterNotify?.();
+          }),
+        error: (e) => destination.error(e),
+      }),
+    );
+  }
+}
+
+/** Runs `fn`, turning an exception into an error notification of `destination`. */
+export function runGuarded(destination: { error(e: unknown): void }, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    destination.error(e);
+  }
+}

@@ -1,0 +1,270 @@
+import { Observable, Subject } from 'rxjs';
+import type { Scaler, ScalerSpec } from '../../src/scalers/create.js';
+import type { FrozenParams } from '../../src/scalers/frozen.js';
+import type { Snapshot } from '../../src/state/snapshot.js';
+import type { RunningStats } from '../../src/state/running-state.js';
+import { frozenToSklearn, toSklearn } from '../../src/state/sklearn.js';
+import { refuseUnknownKeys } from '../../src/options.js';
+import { Diagnostics, type DiagnosticsReport } from './diagnostics.js';
+import { EvictionClock, type EvictionOptions } from './eviction.js';
+import { SeriesTable } from './series-table.js';
+import { restoreInto, snapshotOf } from './store-snapshot.js';
+import { Attachments, type Attachment } from './attachments.js';
+import type { InitialState } from '../types.js';
+
+/** Options of {@link SeriesStore}. */
+export interface SeriesStoreOptions extends EvictionOptions {
+  /** Series that start in the store (frozen ones start frozen). */
+  initial?: InitialState;
+}
+
+const STORE_OPTIONS = ['initial', 'idleEvictMs', 'maxSeries', 'evictBy'] as const;
+
+/** One series' freeze, as {@link SeriesStore.frozen$} emits it. */
+export interface SeriesFrozen {
+  series: string;
+  params: FrozenParams;
+}
+
+/**
+ * The per-series state of the operators: one store keyed by series id, not one `groupBy` group
+ * per sensor.
+ *
+ * Under the hood: a `Map` from series id to a slot of a table in typed arrays; a plain frozen
+ * standard series costs a 32-byte record plus its map entry, a fitting standard scaler with default
+ * options one more 56-byte row of running moments (the same arithmetic as `MeanVar`, bit for bit);
+ * other fitting series hold a scaler object.
+ *
+ * Semantics:
+ * 1. Each `normalize` subscription makes its own store unless given one. Any number of
+ *    subscriptions may transform through one store, but only one at a time may learn into it: a
+ *    second concurrent learner is refused (subscribe it with `learn: false`, or `share()` the first).
+ * 2. Frozen statistics never change. Versions are never reused: a series deleted, evicted or
+ *    restored and fitted again gets a version above every version it had, and snapshots carry the
+ *    floor so another store continues above it.
+ * 3. `snapshot()` saves every series (frozen, fitting with its window's times, running), the
+ *    counters and the version floor; `restore()` loads one (or scalers by id, e.g. from
+ *    `fromSklearnFeatures`). Held windows are not saved: they are released at shutdown.
+ * 4. Eviction (`idleEvictMs`, `maxSeries`, `evictBy`): see {@link EvictionOptions}; evictions are
+ *    counted in the totals.
+ * 5. `frozen$` emits, to each subscriber, every series frozen at that moment, then each new freeze.
+ * 6. `diagnostics()` returns plain JSON counters per series and in total (totals survive eviction).
+ *
+ * @example
+ * ```ts
+ * import { from, lastValueFrom, toArray } from 'rxjs';
+ * import { SeriesStore, normalize } from 'streamnorm';
+ * const store = new SeriesStore();
+ * const readings = [1, 2, 3, NaN, 4].map((value) => ({ series: 't', value }));
+ * await lastValueFrom(from(readings).pipe(normalize({ store, freeze: { afterSamples: 3 }, invalid: 'drop' }), toArray()));
+ * store.params('t')?.center; // => 2
+ * store.toSklearn('t'); // => { mean_: 2, var_: 0.6666666666666666, scale_: 0.816496580927726, n_samples_seen_: 3 }
+ * store.diagnostics().series.t?.invalid.nan; // => 1
+ * Object.keys(store.snapshot().series); // => ['t']
+ * ```
+ */
+export class SeriesStore {
+  /** @internal Series id → slot of {@link SeriesStore.table}. */
+  readonly index = new Map<string, number>();
+  /** @internal The per-series state. */
+  readonly table = new SeriesTable();
+  /** @internal The counters behind {@link SeriesStore.diagnostics}. */
+  readonly diag = new Diagnostics();
+  /** @internal The eviction clock and limits. */
+  readonly eviction: EvictionClock;
+  /** @internal Subscriptions working on this store. */
+  readonly attachments: Attachments;
+  /** Series id by slot, kept while eviction is on (an evicted slot's id). */
+  private readonly ids: (string | undefined)[] = [];
+  private floor = 0;
+  private readonly frozenSubject = new Subject<SeriesFrozen>();
+
+  /** Every series frozen at subscription, then each series as it freezes (or is restored frozen). */
+  readonly frozen$: Observable<SeriesFrozen> = new Observable<SeriesFrozen>((subscriber) => {
+    for (const [series, slot] of this.index) {
+      if (subscriber.closed) return;
+      if (this.table.isFrozen(slot)) subscriber.next({ series, params: this.table.frozen(slot) });
+    }
+    return this.frozenSubject.subscribe(subscriber);
+  });
+
+  constructor(options: SeriesStoreOptions = {}) {
+    refuseUnknownKeys(options, STORE_OPTIONS, 'SeriesStore');
+    this.eviction = new EvictionClock(options);
+    this.attachments = new Attachments(this.eviction, () => this.sweep());
+    if (this.eviction.on) this.table.trackRecency(this.eviction.now);
+    if (options.initial !== undefined) this.restore(options.initial);
+  }
+
+  /** Number of series in the store. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Whether a series is in the store. */
+  has(series: string): boolean {
+    return this.index.has(series);
+  }
+
+  /** Series ids in the store. */
+  keys(): IterableIterator<string> {
+    return this.index.keys();
+  }
+
+  /** The phase of a series (`running` for EWM and BatchNorm statistics), or undefined if it is not in the store. */
+  phase(series: string): 'fitting' | 'frozen' | 'running' | undefined {
+    const slot = this.index.get(series);
+    if (slot === undefined) return undefined;
+    return this.table.isFitting(slot) ? 'fitting' : this.table.isRunning(slot) ? 'running' : 'frozen';
+  }
+
+  /** The frozen statistics of a series (undefined while fitting, running or unknown). */
+  params(series: string): FrozenParams | undefined {
+    const slot = this.index.get(series);
+    return slot !== undefined && this.table.isFrozen(slot) ? this.table.frozen(slot) : undefined;
+  }
+
+  /** The scaler of a fitting series (undefined otherwise); what you do with it is what the store sees. */
+  fitting(series: string): Scaler | undefined {
+    const slot = this.index.get(series);
+    return slot !== undefined && this.table.isFitting(slot) ? this.table.fittingScaler(slot) : undefined;
+  }
+
+  /** The running statistics of a series of `ewmNormalize` or `batchNorm` (undefined otherwise). */
+  running(series: string): RunningStats | undefined {
+    const slot = this.index.get(series);
+    return slot !== undefined && this.table.isRunning(slot) ? this.table.running<RunningStats>(slot) : undefined;
+  }
+
+  /**
+   * scikit-learn's fitted attributes of a series (see `toSklearn`): of its frozen statistics when
+   * frozen, of its statistics so far while fitting; undefined for an unknown or running series.
+   */
+  toSklearn(series: string): Record<string, number | null> | undefined {
+    const slot = this.index.get(series);
+    if (slot === undefined || this.table.isRunning(slot)) return undefined;
+    if (this.table.isFitting(slot)) return toSklearn(this.table.scalerOf(slot));
+    return frozenToSklearn(this.table.frozen(slot), this.table.specs.spec(this.table.specId(slot)));
+  }
+
+  /**
+   * Freezes the named fitting series, or all of them; returns the ids frozen now. Series with no
+   * valid value yet stay fitting.
+   */
+  freeze(series?: string | readonly string[]): string[] {
+    const ids = series === undefined ? [...this.index.keys()] : typeof series === 'string' ? [series] : series;
+    const done: string[] = [];
+    for (const id of ids) {
+      const slot = this.index.get(id);
+      if (slot !== undefined && this.table.isFitting(slot) && this.freezeSlot(id, slot)) done.push(id);
+    }
+    return done;
+  }
+
+  /** Removes a series (its counters stay in the totals); true if it existed. */
+  delete(series: string): boolean {
+    const slot = this.index.get(series);
+    if (slot === undefined) return false;
+    this.floor = Math.max(this.floor, this.versionAt(slot));
+    this.index.delete(series);
+    if (this.ids.length > slot) this.ids[slot] = undefined;
+    this.table.release(slot);
+    this.diag.forget(series);
+    return true;
+  }
+
+  /** Every series' state, the counters and the version floor as a versioned JSON {@link Snapshot}. */
+  snapshot(): Snapshot {
+    return snapshotOf(this, this.floor);
+  }
+
+  /**
+   * Loads a {@link Snapshot} (checked whole before anything changes; a bad one throws naming the
+   * field) or scalers by series id. Frozen ones start frozen, fitting ones go on fitting where their
+   * window stood; series of the same id are replaced. The version floor never goes down.
+   */
+  restore(state: InitialState): this {
+    const floor = restoreInto(this, state, this.floor); // deleting replaced series may raise this.floor
+    this.floor = Math.max(this.floor, floor);
+    return this;
+  }
+
+  /** Counters per series and per reason, with totals (plain JSON, a copy). */
+  diagnostics(): DiagnosticsReport {
+    return this.diag.report();
+  }
+
+  // --- for the operators ------------------------------------------------------------------------
+
+  /** @internal Adds a series with spec index `spec` (evicting the least recent one at `maxSeries`); returns its slot. */
+  add(series: string, spec: number): number {
+    if (this.index.size >= this.eviction.maxSeries) this.evictLeastRecent();
+    const slot = this.table.allocate(spec, this.eviction.now);
+    this.index.set(series, slot);
+    if (this.eviction.on) this.ids[slot] = series;
+    return slot;
+  }
+
+  /** @internal The version the next freeze of the series at `slot` gets: above its own and above the floor. */
+  nextVersion(slot: number): number {
+    return Math.max(this.versionAt(slot), this.floor) + 1;
+  }
+
+  /**
+   * @internal Freezes the fitting series at `slot`; returns its frozen statistics, or undefined when
+   * it has no valid value yet (it stays fitting). Emits on `frozen$`.
+   */
+  freezeSlot(series: string, slot: number): FrozenParams | undefined {
+    const table = this.table;
+    if (!table.isFitting(slot)) return table.isFrozen(slot) ? table.frozen(slot) : undefined;
+    if (table.fitCount(slot) === 0) return undefined;
+    const scaler = table.scalerOf(slot);
+    const params = scaler.freeze(this.nextVersion(slot));
+    table.writeFrozen(slot, params);
+    this.diag.totals.frozen++;
+    if (this.frozenSubject.observed) this.frozenSubject.next({ series, params });
+    return params;
+  }
+
+  /** @internal Puts a series in the store frozen with `params` (replacing it if present). */
+  setFrozen(series: string, params: FrozenParams, spec: ScalerSpec): void {
+    this.delete(series);
+    const slot = this.add(series, this.table.specs.intern(spec));
+    this.table.writeFrozen(slot, params);
+    this.diag.totals.frozen++;
+    if (this.frozenSubject.observed) this.frozenSubject.next({ series, params });
+  }
+
+  /** @internal Subscriptions attach while they run (see {@link Attachments}). */
+  attach(learns: boolean, onEvict: (series: string) => void): Attachment {
+    return this.attachments.attach(learns, onEvict);
+  }
+
+  /** @internal Evicts every series quiet for longer than the idle time. */
+  sweep(): void {
+    const limit = this.eviction.sweepLimit();
+    for (let slot = this.table.leastRecent(); slot >= 0 && this.table.seenAt(slot) < limit; slot = this.table.leastRecent()) {
+      this.evict(slot);
+    }
+  }
+
+  private evictLeastRecent(): void {
+    const slot = this.table.leastRecent();
+    if (slot < 0) return;
+    this.diag.totals.evictedCapacity++;
+    this.evict(slot);
+  }
+
+  private evict(slot: number): void {
+    const series = this.ids[slot] as string;
+    this.delete(series);
+    this.diag.totals.evicted++;
+    this.attachments.evicted(series);
+  }
+
+  private versionAt(slot: number): number {
+    const table = this.table;
+    if (table.isFrozen(slot)) return table.frozen(slot).version;
+    return table.isFitting(slot) && !table.isCompactFitting(slot) ? table.scalerOf(slot).version : 0;
+  }
+}

@@ -1,0 +1,77 @@
+import { specOf, type Scaler } from '../../src/scalers/create.js';
+import { readSnapshot, saveSnapshot, type FitWindow, type RestoredSeries, type Snapshot } from '../../src/state/snapshot.js';
+import type { RunningStats } from '../../src/state/running-state.js';
+import { INVALID_REASONS } from '../../src/values.js';
+import type { InitialState } from '../types.js';
+import type { SeriesStore } from './series-store.js';
+
+/** Every series of a store as the snapshot writer of the core takes them. */
+function* entries(store: SeriesStore): Generator<[string, Scaler | RunningStats, { window?: FitWindow; counters?: Record<string, unknown> }]> {
+  const table = store.table;
+  for (const [id, slot] of store.index) {
+    const counters = store.diag.saved(id);
+    const extra = counters === undefined ? {} : { counters };
+    if (table.isRunning(slot)) {
+      yield [id, table.running<RunningStats>(slot), extra];
+    } else if (table.isFitting(slot)) {
+      const [first, last] = table.windowTimes(slot);
+      const window = { first: first === first ? first : null, last: last === last ? last : null, pending: table.isPending(slot) };
+      yield [id, table.scalerOf(slot), { ...extra, window }];
+    } else {
+      const params = table.frozen(slot);
+      const scaler = table.specs.create(table.specId(slot));
+      scaler.version = params.version;
+      scaler.frozen = params;
+      yield [id, scaler, extra];
+    }
+  }
+}
+
+/** A store's {@link Snapshot}: every series, the counters and the version floor. */
+export function snapshotOf(store: SeriesStore, versionFloor: number): Snapshot {
+  return saveSnapshot({ series: entries(store), versionFloor, totals: store.diag.report().totals });
+}
+
+/**
+ * Loads a snapshot (read and checked whole first) or scalers by id into a store; returns the
+ * snapshot's version floor (0 for scalers by id). Totals are loaded only into a fresh store.
+ * Scalers by id (imports) whose version is at or below the store's floor are renumbered above it.
+ */
+export function restoreInto(store: SeriesStore, state: InitialState, floor: number): number {
+  const snapshotLike = typeof state === 'object' && state !== null && !(Symbol.iterator in state);
+  const fresh = store.size === 0 && store.diag.totals.readings === 0;
+  if (snapshotLike) {
+    const read = readSnapshot(state as Snapshot);
+    for (const [id, entry] of read.series) put(store, id, entry);
+    if (fresh && read.totals !== undefined) store.diag.loadTotals(read.totals);
+    return read.versionFloor;
+  }
+  const byId = [...(state as Iterable<readonly [string, Scaler]>)];
+  for (const [id, scaler] of byId) {
+    if (scaler.frozen && scaler.frozen.version <= floor) {
+      scaler.version = floor + 1;
+      scaler.frozen = Object.freeze({ ...scaler.frozen, version: floor + 1 });
+    }
+    put(store, id, { scaler });
+    for (const r of INVALID_REASONS) if (scaler.invalid[r] > 0) store.diag.invalid(id, r, false, scaler.invalid[r]);
+  }
+  return 0;
+}
+
+function put(store: SeriesStore, id: string, entry: RestoredSeries): void {
+  const { scaler, running, window, counters } = entry;
+  store.delete(id);
+  if (scaler?.frozen) {
+    store.setFrozen(id, scaler.frozen, specOf(scaler));
+  } else if (scaler !== undefined) {
+    const slot = store.add(id, store.table.specs.intern(specOf(scaler)));
+    store.table.startFitting(slot, scaler);
+    if (window !== undefined) {
+      store.table.setWindowTimes(slot, window.first ?? NaN, window.last ?? NaN);
+      store.table.setPending(slot, window.pending);
+    }
+  } else if (running !== undefined) {
+    store.table.startRunning(store.add(id, 0), running);
+  }
+  if (counters !== undefined) store.diag.load(id, counters);
+}

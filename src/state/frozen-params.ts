@@ -1,0 +1,65 @@
+import { SCALER_KINDS } from '../scalers/create.js';
+import type { FrozenParams, PreTransform, ScalerKind } from '../scalers/frozen.js';
+import { fail, isRecord } from './validate.js';
+
+const PRE_TRANSFORMS: readonly PreTransform[] = ['none', 'log', 'log1p'];
+
+/** What a frozen-statistics document must agree with: the series' scaler kind, pre-transform and version. */
+export interface FrozenExpectation {
+  kind?: ScalerKind;
+  pre?: PreTransform;
+  version?: number;
+}
+
+/**
+ * The one validator of frozen statistics read from outside (snapshots, the MQTT stats topic): every
+ * field present and of its type, `scale > 0` and finite, `invScale` equal to `1 / scale` (or NaN
+ * with a zero spread under the `nan` policy), `clip` an ordered pair, counts whole numbers, and
+ * kind, pre-transform and version equal to what the series says. Throws an `Error` naming the field
+ * (prefixed by `where`); returns deeply frozen parameters. A missing `missing` (0.1 documents) reads 0.
+ * JSON writes NaN as `null`: `invScale: null` reads NaN. (Internal: not exported from the package.)
+ */
+export function readFrozenParams(value: unknown, where: string, expect: FrozenExpectation = {}): FrozenParams {
+  if (!isRecord(value)) fail(where, 'must be an object');
+  const num = (key: string): number => {
+    const v = value[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${where}.${key}`, `must be a finite number, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const whole = (key: string, min: number, fallback?: number): number => {
+    const v = value[key] ?? fallback;
+    if (!Number.isInteger(v) || (v as number) < min) fail(`${where}.${key}`, `must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+    return v as number;
+  };
+  const kind = value.kind as ScalerKind;
+  if (!SCALER_KINDS.includes(kind)) fail(`${where}.kind`, `must be one of ${SCALER_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+  if (expect.kind !== undefined && kind !== expect.kind) fail(`${where}.kind`, `is ${JSON.stringify(kind)} but the series' scaler is ${JSON.stringify(expect.kind)}`);
+  const pre = value.pre as PreTransform;
+  if (!PRE_TRANSFORMS.includes(pre)) fail(`${where}.pre`, `must be one of ${PRE_TRANSFORMS.join(', ')}, got ${JSON.stringify(pre)}`);
+  if (expect.pre !== undefined && pre !== expect.pre) fail(`${where}.pre`, `is ${JSON.stringify(pre)} but the series' scaler has ${JSON.stringify(expect.pre)}`);
+  const center = num('center');
+  const scale = num('scale');
+  if (!(scale > 0)) fail(`${where}.scale`, `must be > 0, got ${scale}`);
+  const zeroSpread = value.zeroSpread;
+  if (typeof zeroSpread !== 'boolean') fail(`${where}.zeroSpread`, `must be true or false, got ${JSON.stringify(zeroSpread)}`);
+  const rawInv = value.invScale;
+  const invScale = rawInv === null ? NaN : rawInv;
+  if (typeof invScale !== 'number') fail(`${where}.invScale`, `must be a number, got ${JSON.stringify(rawInv)}`);
+  if (invScale !== invScale ? !zeroSpread : invScale !== 1 / scale) {
+    fail(`${where}.invScale`, `must be 1 / scale (${1 / scale})${zeroSpread ? ' or NaN' : ''}, got ${String(invScale)}`);
+  }
+  const offset = num('offset');
+  const clip = value.clip;
+  let clipPair: readonly [number, number] | undefined;
+  if (clip !== undefined && clip !== null) {
+    if (!(Array.isArray(clip) && clip.length === 2 && clip.every((c) => typeof c === 'number' && Number.isFinite(c)) && (clip[0] as number) <= (clip[1] as number))) {
+      fail(`${where}.clip`, `must be [lo, hi] with lo <= hi, or absent, got ${JSON.stringify(clip)}`);
+    }
+    clipPair = Object.freeze([clip[0] as number, clip[1] as number] as const);
+  }
+  const count = whole('count', 0);
+  const missing = whole('missing', 0, 0);
+  const version = whole('version', 1);
+  if (expect.version !== undefined && version !== expect.version) fail(`${where}.version`, `is ${version} but the series is at version ${expect.version}`);
+  return Object.freeze({ kind, pre, center, scale, invScale, offset, clip: clipPair, zeroSpread, count, missing, version });
+}
