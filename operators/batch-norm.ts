@@ -5,6 +5,7 @@ import { refuseUnknownKeys } from '../src/options.js';
 import { runGuarded } from './internal/normalize-internals.js';
 import { operate } from './internal/operate.js';
 import { runningContext } from './internal/running-internals.js';
+import { BatchNormEngine, sameBatchNorm } from './engine/batch-norm-engine.js';
 import type { SeriesStore } from './store/series-store.js';
 import type { InvalidPolicy } from './types.js';
 
@@ -34,12 +35,6 @@ export interface BatchNormOperatorOptions {
 }
 
 const BATCH_NORM_KEYS = ['momentum', 'eps', 'batchSize', 'windowMs', 'mode$', 'initialMode', 'store', 'key', 'invalid'] as const;
-
-interface PendingBatch {
-  readings: Reading[];
-  values: number[];
-  start: number;
-}
 
 /**
  * Normalizes mini-batches per series as PyTorch's `BatchNorm1d` does, with running statistics
@@ -92,80 +87,24 @@ export function batchNorm(options: BatchNormOperatorOptions): OperatorFunction<R
   if (!(Number.isInteger(batchSize) && batchSize >= 1) && batchSize !== Infinity) throw new RangeError(`batchNorm: batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
   if (!(windowMs > 0)) throw new RangeError(`batchNorm: windowMs must be a number > 0, got ${String(options.windowMs)}`);
   if (batchSize === Infinity && windowMs === Infinity) throw new RangeError('batchNorm: give batchSize or windowMs');
-  const bnOptions = { momentum: options.momentum, eps: options.eps };
-  const probe = new BatchNormStats(bnOptions); // validates momentum and eps now
-  const same = (bn: BatchNormStats): boolean => bn.momentum === probe.momentum && bn.eps === probe.eps;
-  const policy = options.invalid ?? 'flag';
+  const stats = { momentum: options.momentum, eps: options.eps };
+  const probe = new BatchNormStats(stats); // validates momentum and eps now
+  const settings = { stats, batchSize, windowMs, key: options.key };
   return operate<Reading, Normalized>((destination) => {
-    const pending = new Map<string, PendingBatch>();
-    let mode: BatchNormMode = options.initialMode ?? 'train';
-    const emitBatch = (id: string, bn: BatchNormStats, batch: PendingBatch): void => {
-      pending.delete(id);
-      const ys = bn.train(batch.values);
-      for (let i = 0; i < batch.readings.length; i++) {
-        const r = batch.readings[i] as Reading;
-        destination.next({ series: id, raw: r.value, value: ys[i] as number, time: r.time, tags: r.tags, phase: 'fitting', version: bn.batchesTracked });
-      }
-    };
-    // An evicted series' partial batch is normalized with its own statistics (as a train batch), counted.
-    const onEvict = (id: string): void => {
-      const batch = pending.get(id);
-      if (batch === undefined) return;
-      ctx.store.diag.count(id, 'flushedOnEvict', batch.readings.length);
-      emitBatch(id, new BatchNormStats(bnOptions), batch);
-    };
-    const ctx = runningContext('batchNorm', options.store, policy, () => new BatchNormStats(bnOptions), same, onEvict);
-    const diag = ctx.store.diag;
-    const statsNow = (id: string): BatchNormStats | undefined => {
-      const slot = ctx.store.index.get(id);
-      return slot !== undefined && ctx.store.table.isRunning(slot) ? ctx.store.table.running<BatchNormStats>(slot) : undefined;
-    };
-    const trainBatch = (id: string, batch: PendingBatch): void => emitBatch(id, statsNow(id) ?? new BatchNormStats(bnOptions), batch);
-    const flushAll = (): void => {
-      for (const [id, batch] of [...pending]) trainBatch(id, batch);
-    };
+    const ctx = runningContext('batchNorm', options.store, options.invalid ?? 'flag', () => new BatchNormStats(stats), (bn) => sameBatchNorm(bn, probe), (id) => e.evicted(id));
+    const e = new BatchNormEngine(settings, ctx, (n) => destination.next(n), options.initialMode ?? 'train');
     if (options.mode$) {
       destination.add(
         options.mode$.subscribe({
           next: (m) =>
             runGuarded(destination, () => {
               if (m !== 'train' && m !== 'eval') throw new RangeError(`batchNorm: mode must be 'train' or 'eval', got ${JSON.stringify(m)}`);
-              if (m === 'eval') flushAll();
-              mode = m;
+              e.setMode(m);
             }),
-          error: (e) => destination.error(e),
+          error: (err) => destination.error(err),
         }),
       );
     }
-    return {
-      next: (r) => {
-        const id = options.key ? options.key(r) : r.series;
-        diag.totals.readings++;
-        const x = ctx.accept(r, id, (n) => destination.next(n), mode === 'train' ? 'fitting' : 'frozen', statsNow(id)?.batchesTracked ?? 0);
-        if (x === undefined) return;
-        const bn = ctx.statsOf(id, r);
-        if (mode === 'eval') {
-          destination.next({ series: id, raw: x, value: bn.evaluate(x), time: r.time, tags: r.tags, phase: 'frozen', version: bn.batchesTracked });
-          return;
-        }
-        const t = typeof r.time === 'number' ? r.time : NaN;
-        let batch = pending.get(id);
-        if (batch !== undefined && t - batch.start >= windowMs) {
-          emitBatch(id, bn, batch);
-          batch = undefined;
-        }
-        if (batch === undefined) {
-          batch = { readings: [], values: [], start: t };
-          pending.set(id, batch);
-        } else if (batch.start !== batch.start) {
-          batch.start = t;
-        }
-        batch.readings.push(r);
-        batch.values.push(x);
-        if (batch.values.length >= batchSize) emitBatch(id, bn, batch);
-      },
-      complete: flushAll,
-      finalize: () => ctx.detach(),
-    };
+    return { next: (r) => e.next(r), complete: () => e.flush(), finalize: () => ctx.detach() };
   });
 }

@@ -1,10 +1,10 @@
 import type { OperatorFunction } from 'rxjs';
 import { ExpMoments } from '../src/stats/exp-moments.js';
-import { isZeroSpread } from '../src/scalers/frozen.js';
 import type { Normalized, Reading } from '../src/reading.js';
 import { refuseUnknownKeys } from '../src/options.js';
 import { operate } from './internal/operate.js';
 import { runningContext } from './internal/running-internals.js';
+import { EwmEngine, sameMoments } from './engine/ewm-engine.js';
 import type { SeriesStore } from './store/series-store.js';
 import type { InvalidPolicy } from './types.js';
 
@@ -68,40 +68,14 @@ export function ewmNormalize(options: EwmNormalizeOptions): OperatorFunction<Rea
   refuseUnknownKeys(options, EWM_KEYS, 'ewmNormalize');
   const { alpha, halfLifeMs } = options;
   if ((alpha === undefined) === (halfLifeMs === undefined)) throw new RangeError('ewmNormalize: give exactly one of alpha or halfLifeMs');
-  const momentsOptions = alpha !== undefined ? { alpha } : { halfLife: halfLifeMs as number };
-  new ExpMoments(momentsOptions); // validates alpha / halfLifeMs now
+  const moments = alpha !== undefined ? { alpha } : { halfLife: halfLifeMs as number };
+  new ExpMoments(moments); // validates alpha / halfLifeMs now
   const warmup = options.warmup ?? 10;
   if (!(Number.isInteger(warmup) && warmup >= 0)) throw new RangeError(`ewmNormalize: warmup must be an integer >= 0, got ${String(warmup)}`);
-  const policy = options.invalid ?? 'flag';
-  const byTime = halfLifeMs !== undefined;
-  const same = (m: ExpMoments): boolean => m.alpha === alpha && m.halfLife === halfLifeMs;
+  const settings = { moments, warmup, byTime: halfLifeMs !== undefined, key: options.key };
   return operate<Reading, Normalized>((destination) => {
-    const ctx = runningContext('ewmNormalize', options.store, policy, () => new ExpMoments(momentsOptions), same, () => undefined);
-    const diag = ctx.store.diag;
-    const emit = (n: Normalized): void => destination.next(n);
-    return {
-      next: (r) => {
-        const id = options.key ? options.key(r) : r.series;
-        diag.totals.readings++;
-        const v = ctx.accept(r, id, emit, 'fitting', 0);
-        if (v === undefined) return;
-        const m = ctx.statsOf(id, r);
-        const count = m.count;
-        const sd = Math.sqrt(m.variance);
-        const zero = count === 0 || isZeroSpread(sd, m.mean);
-        const y = count === 0 ? 0 : zero ? v - m.mean : (v - m.mean) / sd;
-        const t = r.time;
-        if (!byTime) m.update(v);
-        else if (typeof t === 'number' && t - t === 0) {
-          const before = m.outOfOrder;
-          m.update(v, t);
-          if (m.outOfOrder !== before) diag.count(id, 'outOfOrder');
-        } else diag.count(id, 'missingTime');
-        const flag = zero ? 'zero-spread' : count < warmup ? 'provisional' : undefined;
-        if (flag === undefined) destination.next({ series: id, raw: v, value: y, time: t, tags: r.tags, phase: 'fitting', version: 0 });
-        else destination.next({ series: id, raw: v, value: y, time: t, tags: r.tags, phase: 'fitting', version: 0, flag });
-      },
-      finalize: () => ctx.detach(),
-    };
+    const ctx = runningContext('ewmNormalize', options.store, options.invalid ?? 'flag', () => new ExpMoments(moments), (m) => sameMoments(m, moments), () => undefined);
+    const engine = new EwmEngine(settings, ctx, (n) => destination.next(n));
+    return { next: (r) => engine.next(r), finalize: () => ctx.detach() };
   });
 }
