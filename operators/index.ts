@@ -14,12 +14,13 @@ export { ewmNormalize } from './ewm-normalize.js';
 export type { EwmNormalizeOptions } from './ewm-normalize.js';
 export { inverseNormalize } from './inverse-normalize.js';
 export type { InverseNormalizeOptions, InverseSource, Denormalized } from './inverse-normalize.js';
-export type { NormalizeOptions, FreezePolicy, FreezePoint, WhileFitting, HoldOverflow, InvalidPolicy, UnknownSeriesPolicy, InitialState } from './types.js';
+export type { NormalizeOptions, RefitPolicy, FreezePolicy, FreezePoint, WhileFitting, HoldOverflow, InvalidPolicy, UnknownSeriesPolicy, InitialState } from './types.js';
 export { InvalidReadingError } from './errors.js';
 
 export { SeriesStore } from './store/series-store.js';
 export type { SeriesStoreOptions, SeriesFrozen } from './store/series-store.js';
 export type { EvictionOptions, EvictBy } from './store/eviction.js';
+export type { DriftAlarm, DriftKind, DriftOptions } from './store/lifecycle.js';
 export type { DiagnosticsReport, SeriesDiagnostics } from './store/diagnostics.js';
 
 export { columnsToNormalized } from './output/columns.js';

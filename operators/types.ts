@@ -31,6 +31,20 @@ export type FreezePoint =
 export type FreezePolicy = FreezePoint | readonly FreezePoint[];
 
 /**
+ * When frozen series refit. A refit is a shadow fit: the serving statistics go on transforming while
+ * a new window learns with the same freeze points; at its freeze the new statistics are promoted as
+ * the next version (or wait for approval). Manual refits: `store.refit(ids)`.
+ */
+export interface RefitPolicy {
+  /** Refit on a drift alarm: `true` for every kind, or the kinds to act on (default `false`: alarms are raised and counted only). */
+  onAlarm?: boolean | readonly ('cusum' | 'psi' | 'stuck')[];
+  /** Refit every this long in event time after the series' latest freeze or promotion. */
+  everyMs?: number;
+  /** Promotions wait until this emits the series' id (a string or string[]; any other value approves all waiting). */
+  approval?: Observable<unknown>;
+}
+
+/**
  * What a series emits while it is fitting.
  * - `drop`: nothing (the values are learned and counted, not emitted).
  * - `raw`: the raw value, `flag: 'raw'`, phase `fitting`, version 0.
@@ -75,6 +89,10 @@ export interface NormalizeOptions extends EvictionOptions {
   scaler?: ScalerSpec | ((series: string) => ScalerSpec);
   /** When series freeze (default `{ afterSamples: 100 }`). */
   freeze?: FreezePolicy;
+  /** When frozen series refit (default: only by hand, `store.refit(ids)`). */
+  refit?: RefitPolicy;
+  /** Put each frozen output's current drift score (the CUSUM's larger sum, in σ) in its `drift` field (default false). */
+  driftScore?: boolean;
   /** What fitting series emit (default `provisional`). */
   whileFitting?: WhileFitting;
   /** Most values held per series under `whileFitting: 'hold'` (default 10 000). */

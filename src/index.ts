@@ -45,6 +45,12 @@ export type { RunningState, RunningStats } from './state/running-state.js';
 export { toSklearn, frozenToSklearn, fromSklearn, fromSklearnFeatures } from './state/sklearn.js';
 export type { SklearnAttributes, ScalerOptionsOf } from './state/sklearn.js';
 
+export { cusumStep, siegmundArl, cusumArl, CUSUM_DEFAULTS } from './drift/cusum.js';
+export type { CusumOptions } from './drift/cusum.js';
+export { psi, psiBins, psiBin, PSI_FLOOR, PSI_MODERATE, PSI_MAJOR } from './drift/psi.js';
+export type { PsiBins } from './drift/psi.js';
+export { driftStandard } from './drift/standardize.js';
+
 export { BatchNormStats } from './batchnorm.js';
 export type { BatchNormOptions, BatchNormState } from './batchnorm.js';
 

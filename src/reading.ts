@@ -45,4 +45,6 @@ export interface Normalized {
   flag?: OutputFlag;
   /** The invalid reason when `flag` is `invalid`. */
   reason?: InvalidReason;
+  /** The series' drift score after this reading (the CUSUM's larger sum, in standard deviations), when asked for. */
+  drift?: number;
 }

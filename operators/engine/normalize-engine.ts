@@ -1,5 +1,5 @@
 import type { Normalized, OutputFlag, OutputPhase, Reading } from '../../src/reading.js';
-import { applyFrozen, type FrozenParams } from '../../src/scalers/frozen.js';
+import { applyFrozen, preTransform, type FrozenParams } from '../../src/scalers/frozen.js';
 import { invalidReason, type InvalidReason } from '../../src/values.js';
 import type { ChunkRows } from '../output/chunk-rows.js';
 import { FLAG_PROVISIONAL, PHASE_FITTING } from '../output/codes.js';
@@ -9,11 +9,12 @@ import { HeldWindows } from './held-windows.js';
 import { refuseInvalid } from './invalid.js';
 import type { ResolvedNormalizeOptions } from './options.js';
 import { unknownSeries } from './unknown-series.js';
+import { learnWindow, refitAfter, refitBefore, watchFrozen } from './lifecycle-step.js';
 
 /**
  * The per-reading policy of `normalize`, `normalizeChunks` and `normalizeColumns`, for one
  * subscription: invalid value → unknown series → fitting (or held) → frozen. Plain class, no RxJS.
- * Freezes are decided by the options' {@link FreezeRule} and carried out by the store.
+ * Freezes are decided by the options' {@link LifecycleRule} and carried out by the store.
  *
  * Readings are handled one at a time, in order: a reading that arrives while another is being
  * handled (a subscriber feeding the source synchronously) waits for it, so each is learned once.
@@ -27,6 +28,12 @@ export class NormalizeEngine {
   readonly keyed: boolean;
   /** Whether fitting series emit provisional outputs from this subscription's own learning. */
   private readonly provisionalOut: boolean;
+  /** Whether this subscription runs the drift alarms (it learns, and the store's drift is on). */
+  private readonly watching: boolean;
+  /** Whether fitting windows keep AR(1) sums (drift whitening on). */
+  private readonly ar1: boolean;
+  /** Whether frozen outputs carry the drift score. */
+  private readonly scoreOut: boolean;
   private attachment: Attachment | undefined;
   private busy = false;
   private readonly waiting: Reading[] = [];
@@ -39,6 +46,9 @@ export class NormalizeEngine {
     this.evict = store.eviction.on;
     this.provisionalOut = o.whileFitting === 'provisional' && o.learn;
     this.keyed = o.key !== undefined;
+    this.watching = o.learn && store.lifecycle.columns !== undefined;
+    this.ar1 = this.watching && store.lifecycle.ar1;
+    this.scoreOut = o.driftScore && store.lifecycle.columns !== undefined;
     this.held = new HeldWindows(o, store, (id, r, value, phase, version, flag) => this.out(id, r, value, phase, version, flag));
   }
 
@@ -79,7 +89,11 @@ export class NormalizeEngine {
       if (this.held.size !== 0) this.held.releaseIfFrozen(id, slot);
       const x = r.value;
       if (typeof x === 'number' && x - x === 0) {
-        this.emit({ series: id, raw: x, value: table.transformPlain(slot, x), time: r.time, tags: r.tags, phase: 'frozen', version: table.plainVersion(slot) });
+        const value = table.transformPlain(slot, x);
+        const version = table.plainVersion(slot);
+        if (this.watching) watchFrozen(this, id, slot, x, r);
+        if (this.scoreOut) this.emit({ series: id, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version, drift: store.lifecycle.score(slot) });
+        else this.emit({ series: id, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version });
       } else {
         this.invalid(id, r, invalidReason(x) as InvalidReason, 'frozen', table.plainVersion(slot));
       }
@@ -111,6 +125,7 @@ export class NormalizeEngine {
     // Calls that may not be inlined take objects and small integers only: a double argument or
     // result would be boxed on every reading.
     table.fitStep(slot, r as Reading & { value: number });
+    if (this.ar1) learnWindow(this, slot, x);
     const value = table.stepOut[0] as number;
     if (into === undefined) this.emit({ series: id, raw: x, value, time: r.time, tags: r.tags, phase: 'fitting', version: 0, flag: 'provisional' });
     else into.addRow(id, r as Reading & { value: number }, value, PHASE_FITTING, FLAG_PROVISIONAL, 0);
@@ -156,8 +171,16 @@ export class NormalizeEngine {
     const ids = named ?? [...store.index.keys()];
     for (const id of ids) {
       const slot = store.index.get(id);
-      if (slot !== undefined && store.table.isFitting(slot)) this.freezeNow(id, slot);
+      if (slot === undefined) continue;
+      if (store.table.isFitting(slot)) this.freezeNow(id, slot);
+      else if (store.table.hasShadow(slot)) store.lifecycle.freezeRefit(store, id, slot, !this.o.rule.waitsForApproval);
     }
+  }
+
+  /** The approval notifier emitted: promotes the waiting refits it names, or all. */
+  approve(value: unknown): void {
+    const named = this.o.rule.named(value);
+    this.store.approve(named);
   }
 
   /** At source completion: releases held windows (frozen ones as `held`, others by the overflow fallback). */
@@ -204,6 +227,7 @@ export class NormalizeEngine {
       this.invalid(id, r, reason, 'fitting', 0);
       return;
     }
+    if (this.ar1) learnWindow(this, slot, x as number);
     this.emitFitting(id, slot, r, x as number);
     if (rule.dueAfter(table.fitCount(slot), table.isPending(slot))) this.freezeNow(id, slot);
   }
@@ -235,21 +259,24 @@ export class NormalizeEngine {
    */
   private frozenSlow(id: string, slot: number, r: Reading, params: FrozenParams | undefined): void {
     if (this.held.size !== 0 && params === undefined) this.held.releaseIfFrozen(id, slot);
-    const p = params ?? this.store.table.frozen(slot);
+    const table = this.store.table;
+    const refitting = this.o.learn && table.hasShadow(slot);
+    const p = params ?? (refitting ? refitBefore(this, id, slot, r) : undefined) ?? table.frozen(slot);
     const x = r.value;
     const reason = invalidReason(x);
+    const y = reason === undefined ? applyFrozen(p, x as number) : NaN;
+    if (reason === undefined && !(y !== y && p.invScale === p.invScale) && this.watching) watchFrozen(this, id, slot, preTransform(p.pre, x as number), r);
+    if (refitting && table.hasShadow(slot)) refitAfter(this, id, slot, r);
     if (reason !== undefined) {
       this.invalid(id, r, reason, 'frozen', p.version);
-      return;
-    }
-    const y = applyFrozen(p, x as number);
-    if (y !== y && p.invScale === p.invScale) {
+    } else if (y !== y && p.invScale === p.invScale) {
       this.invalid(id, r, 'out-of-domain', 'frozen', p.version);
-    } else if (p.zeroSpread) {
-      this.store.diag.count(id, 'zeroSpread');
-      this.out(id, r, y, 'frozen', p.version, 'zero-spread');
     } else {
-      this.out(id, r, y, 'frozen', p.version, undefined);
+      if (p.zeroSpread) this.store.diag.count(id, 'zeroSpread');
+      const flag = p.zeroSpread ? 'zero-spread' : undefined;
+      if (!this.scoreOut) this.out(id, r, y, 'frozen', p.version, flag);
+      else if (flag === undefined) this.emit({ series: id, raw: r.value, value: y, time: r.time, tags: r.tags, phase: 'frozen', version: p.version, drift: this.store.lifecycle.score(slot) });
+      else this.emit({ series: id, raw: r.value, value: y, time: r.time, tags: r.tags, phase: 'frozen', version: p.version, flag, drift: this.store.lifecycle.score(slot) });
     }
   }
 

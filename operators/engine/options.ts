@@ -3,12 +3,12 @@ import { createScaler, type ScalerSpec } from '../../src/scalers/create.js';
 import { refuseUnknownKeys } from '../../src/options.js';
 import type { EvictionOptions } from '../store/eviction.js';
 import type { HoldOverflow, InvalidPolicy, NormalizeOptions, UnknownSeriesPolicy, WhileFitting } from '../types.js';
-import { FreezeRule } from './freeze-rule.js';
+import { LifecycleRule } from './lifecycle-rule.js';
 
 /** {@link NormalizeOptions} checked, with defaults filled in. */
 export interface ResolvedNormalizeOptions {
   specFor: (series: string) => ScalerSpec;
-  rule: FreezeRule;
+  rule: LifecycleRule;
   whileFitting: WhileFitting;
   holdLimit: number;
   holdOverflow: HoldOverflow;
@@ -19,10 +19,12 @@ export interface ResolvedNormalizeOptions {
   learn: boolean;
   /** Eviction options for the store each subscription makes (no `store` given). */
   eviction: EvictionOptions;
+  /** Whether frozen outputs carry the drift score. */
+  driftScore: boolean;
 }
 
 /** Every key of {@link NormalizeOptions}. */
-export const NORMALIZE_KEYS = ['scaler', 'freeze', 'whileFitting', 'holdLimit', 'holdOverflow', 'invalid', 'key', 'store', 'initial', 'unknownSeries', 'idleEvictMs', 'maxSeries', 'evictBy', 'learn'] as const;
+export const NORMALIZE_KEYS = ['scaler', 'freeze', 'refit', 'driftScore', 'whileFitting', 'holdLimit', 'holdOverflow', 'invalid', 'key', 'store', 'initial', 'unknownSeries', 'idleEvictMs', 'maxSeries', 'evictBy', 'learn'] as const;
 const EVICTION_KEYS = ['idleEvictMs', 'maxSeries', 'evictBy'] as const;
 
 function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
@@ -42,7 +44,7 @@ export function resolveNormalizeOptions(options: NormalizeOptions = {}, where = 
   if (typeof scaler !== 'function') createScaler(scaler); // checks the spec now, not at the first reading
   const learn = options.learn ?? true;
   if (typeof learn !== 'boolean') throw new RangeError(`${where}: learn must be true or false, got ${JSON.stringify(learn)}`);
-  if (!learn && options.freeze !== undefined) throw new RangeError(`${where}: freeze is for the subscription that learns; with learn: false the store's learner decides`);
+  if (!learn && (options.freeze !== undefined || options.refit !== undefined)) throw new RangeError(`${where}: freeze and refit are for the subscription that learns; with learn: false the store's learner decides`);
   const eviction: EvictionOptions = {};
   for (const k of EVICTION_KEYS) {
     if (options[k] === undefined) continue;
@@ -53,7 +55,7 @@ export function resolveNormalizeOptions(options: NormalizeOptions = {}, where = 
   if (!(typeof holdLimit === 'number' && holdLimit > 0)) throw new RangeError(`${where}: holdLimit must be a number > 0, got ${String(holdLimit)}`);
   const resolved: ResolvedNormalizeOptions = {
     specFor,
-    rule: new FreezeRule(options.freeze ?? { afterSamples: 100 }),
+    rule: new LifecycleRule(options.freeze ?? { afterSamples: 100 }, options.refit),
     whileFitting: oneOf('whileFitting', options.whileFitting, ['drop', 'raw', 'provisional', 'hold'], 'provisional'),
     holdLimit,
     holdOverflow: oneOf('holdOverflow', options.holdOverflow, ['provisional', 'raw', 'drop'], 'provisional'),
@@ -62,6 +64,7 @@ export function resolveNormalizeOptions(options: NormalizeOptions = {}, where = 
     unknownSeries: options.unknownSeries ?? 'fit',
     learn,
     eviction,
+    driftScore: options.driftScore === true,
   };
   if (!resolved.rule.freezes && learn && resolved.whileFitting === 'hold') throw new RangeError(`${where}: whileFitting 'hold' needs a freeze point; with freeze 'never' nothing would be released`);
   const u = resolved.unknownSeries;

@@ -62,6 +62,19 @@ export function normalizeInternals<T, R>(options: NormalizeOptions, where: strin
  * error notification, a notifier's error errors the output.
  */
 function subscribeNotifiers(destination: Subscriber<unknown>, resolved: ResolvedNormalizeOptions, engine: NormalizeEngine, afterNotify: (() => void) | undefined): void {
+  const approval = resolved.rule.approval;
+  if (approval !== undefined) {
+    destination.add(
+      approval.subscribe({
+        next: (v) =>
+          runGuarded(destination, () => {
+            engine.approve(v);
+            afterNotify?.();
+          }),
+        error: (e) => destination.error(e),
+      }),
+    );
+  }
   for (const notifier of resolved.rule.notifiers) {
     destination.add(
       notifier.subscribe({

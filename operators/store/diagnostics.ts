@@ -28,6 +28,16 @@ export interface SeriesDiagnostics {
   zeroSpread: number;
   /** Readings whose time was older than the series' latest, not learned (running statistics in event time). */
   notLearned: number;
+  /** Drift alarms raised (every kind). */
+  driftAlarms: number;
+  /** Of those, alarms raised while a refit was under way or waiting for approval (counted, not acted on twice). */
+  alarmsDuringRefit: number;
+  /** Refit windows started (by hand, on an alarm or on schedule). */
+  refits: number;
+  /** Refit windows frozen and waiting for approval. */
+  awaitingApproval: number;
+  /** New statistics promoted after a refit. */
+  promotions: number;
 }
 
 /** The readable diagnostics of a {@link SeriesStore}: totals and per-series counters (plain JSON). */
@@ -67,6 +77,11 @@ export function emptySeriesDiagnostics(): SeriesDiagnostics {
     passedRaw: 0,
     zeroSpread: 0,
     notLearned: 0,
+    driftAlarms: 0,
+    alarmsDuringRefit: 0,
+    refits: 0,
+    awaitingApproval: 0,
+    promotions: 0,
   };
 }
 

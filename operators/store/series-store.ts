@@ -11,14 +11,19 @@ import { SeriesTable } from './series-table.js';
 import { restoreInto, snapshotOf } from './store-snapshot.js';
 import { Attachments, type Attachment } from './attachments.js';
 import type { InitialState } from '../types.js';
+import { SeriesLifecycle, type DriftAlarm, type DriftOptions } from './lifecycle.js';
 
 /** Options of {@link SeriesStore}. */
 export interface SeriesStoreOptions extends EvictionOptions {
   /** Series that start in the store (frozen ones start frozen). */
   initial?: InitialState;
+  /** Drift alarms on frozen series (default on, with the defaults of {@link DriftOptions}); `false` turns them off (80 bytes less per series). */
+  drift?: DriftOptions | false;
+  /** Versions of each series kept for inverses of older outputs, the current one included (default 3). */
+  keepVersions?: number;
 }
 
-const STORE_OPTIONS = ['initial', 'idleEvictMs', 'maxSeries', 'evictBy'] as const;
+const STORE_OPTIONS = ['initial', 'idleEvictMs', 'maxSeries', 'evictBy', 'drift', 'keepVersions'] as const;
 
 /** One series' freeze, as {@link SeriesStore.frozen$} emits it. */
 export interface SeriesFrozen {
@@ -74,6 +79,8 @@ export class SeriesStore {
   readonly eviction: EvictionClock;
   /** @internal Subscriptions working on this store. */
   readonly attachments: Attachments;
+  /** @internal Drift alarms, refits, promotions, older versions. */
+  readonly lifecycle: SeriesLifecycle;
   /** Series id by slot, kept while eviction is on (an evicted slot's id). */
   private readonly ids: (string | undefined)[] = [];
   private floor = 0;
@@ -88,10 +95,18 @@ export class SeriesStore {
     return this.frozenSubject.subscribe(subscriber);
   });
 
+  /**
+   * Drift alarms as they are raised: `{ series, kind, score, version, time }`. A `cusum` alarm
+   * restarts the series' sums, a `stuck` alarm its run; with `refit.onAlarm` a refit starts.
+   */
+  readonly drift$: Observable<DriftAlarm>;
+
   constructor(options: SeriesStoreOptions = {}) {
     refuseUnknownKeys(options, STORE_OPTIONS, 'SeriesStore');
     this.eviction = new EvictionClock(options);
     this.attachments = new Attachments(this.eviction, () => this.sweep());
+    this.lifecycle = new SeriesLifecycle(options.drift, options.keepVersions ?? 3, () => this.table.trackDrift());
+    this.drift$ = this.lifecycle.alarms.asObservable();
     if (this.eviction.on) this.table.trackRecency(this.eviction.now);
     if (options.initial !== undefined) this.restore(options.initial);
   }
@@ -152,11 +167,45 @@ export class SeriesStore {
    * valid value yet stay fitting.
    */
   freeze(series?: string | readonly string[]): string[] {
+    return this.each(series, (id, slot) => this.table.isFitting(slot) && this.freezeSlot(id, slot) !== undefined);
+  }
+
+  /**
+   * Starts refit windows (shadow fits) for the named frozen series, or all: each goes on serving its
+   * statistics while a new window learns with the learner's freeze points; at its freeze the new
+   * statistics are promoted as the next version (or wait for approval). Returns the ids started.
+   */
+  refit(series?: string | readonly string[]): string[] {
+    return this.each(series, (id, slot) => this.lifecycle.startRefit(this, id, slot));
+  }
+
+  /** Promotes the refits of the named series (or all) that wait for approval; returns the ids promoted. */
+  approve(series?: string | readonly string[]): string[] {
+    return this.each(series, (id, slot) => {
+      const params = this.lifecycle.waiting.get(slot);
+      if (params !== undefined) this.lifecycle.promote(this, id, slot, params, NaN);
+      return params !== undefined;
+    });
+  }
+
+  /** The statistics of one version of a series: the current, or one kept from before (`keepVersions`); undefined otherwise. */
+  paramsAt(series: string, version: number): FrozenParams | undefined {
+    return this.lifecycle.paramsAt(this, series, version);
+  }
+
+  /** The series' drift score: the CUSUM's larger sum in σ (0 just after a freeze); undefined when not frozen or drift is off. */
+  driftScore(series: string): number | undefined {
+    const slot = this.index.get(series);
+    const columns = this.lifecycle.columns;
+    return slot === undefined || columns === undefined || !this.table.isFrozen(slot) ? undefined : columns.score(slot);
+  }
+
+  private each(series: string | readonly string[] | undefined, act: (id: string, slot: number) => boolean): string[] {
     const ids = series === undefined ? [...this.index.keys()] : typeof series === 'string' ? [series] : series;
     const done: string[] = [];
     for (const id of ids) {
       const slot = this.index.get(id);
-      if (slot !== undefined && this.table.isFitting(slot) && this.freezeSlot(id, slot)) done.push(id);
+      if (slot !== undefined && act(id, slot)) done.push(id);
     }
     return done;
   }
@@ -165,7 +214,7 @@ export class SeriesStore {
   delete(series: string): boolean {
     const slot = this.index.get(series);
     if (slot === undefined) return false;
-    this.floor = Math.max(this.floor, this.versionAt(slot));
+    this.floor = Math.max(this.floor, this.versionAt(slot), this.lifecycle.forget(series, slot));
     this.index.delete(series);
     if (this.ids.length > slot) this.ids[slot] = undefined;
     this.table.release(slot);
@@ -219,19 +268,28 @@ export class SeriesStore {
     if (!table.isFitting(slot)) return table.isFrozen(slot) ? table.frozen(slot) : undefined;
     if (table.fitCount(slot) === 0) return undefined;
     const scaler = table.scalerOf(slot);
+    const at = table.windowTimes(slot)[1];
     const params = scaler.freeze(this.nextVersion(slot));
     table.writeFrozen(slot, params);
+    this.lifecycle.arm(slot, params, table.specs.spec(table.specId(slot)), at);
     this.diag.totals.frozen++;
-    if (this.frozenSubject.observed) this.frozenSubject.next({ series, params });
+    this.announce(series, params);
     return params;
   }
 
-  /** @internal Puts a series in the store frozen with `params` (replacing it if present). */
-  setFrozen(series: string, params: FrozenParams, spec: ScalerSpec): void {
+  /** @internal Puts a series in the store frozen with `params` (replacing it if present); returns its slot. */
+  setFrozen(series: string, params: FrozenParams, spec: ScalerSpec): number {
     this.delete(series);
     const slot = this.add(series, this.table.specs.intern(spec));
     this.table.writeFrozen(slot, params);
+    this.lifecycle.arm(slot, params, spec, NaN);
     this.diag.totals.frozen++;
+    this.announce(series, params);
+    return slot;
+  }
+
+  /** @internal Tells `frozen$` of a freeze or promotion. */
+  announce(series: string, params: FrozenParams): void {
     if (this.frozenSubject.observed) this.frozenSubject.next({ series, params });
   }
 

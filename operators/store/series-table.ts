@@ -2,8 +2,9 @@ import type { Scaler } from '../../src/scalers/create.js';
 import type { FrozenParams } from '../../src/scalers/frozen.js';
 import { standardizeProvisional, type StandardScaler } from '../../src/scalers/standard.js';
 import { CompactRows } from './compact-rows.js';
+import { DriftColumns } from './drift-columns.js';
 import { RecencyList } from './recency-list.js';
-import { COMPACT, FITTING, OTHER, PENDING, RUNNING, SlotRecords } from './slot-records.js';
+import { COMPACT, FITTING, OTHER, PENDING, RUNNING, SHADOW, SlotRecords } from './slot-records.js';
 import { COMPACT_NAN, SpecTable } from './spec-table.js';
 
 /**
@@ -20,6 +21,8 @@ export class SeriesTable extends SlotRecords {
   private objectCount = 0;
   private readonly irregular = new Map<number, FrozenParams>();
   private recency: RecencyList | undefined;
+  /** The drift alarms' per-slot state, when drift is on (see {@link SeriesTable.trackDrift}). */
+  drift: DriftColumns | undefined;
   /** Where {@link SeriesTable.fitStep} leaves its output (`[0]`) and the new count (`[1]`). */
   readonly stepOut = new Float64Array(2);
   /** The distinct scaler specs of the slots. */
@@ -82,6 +85,7 @@ export class SeriesTable extends SlotRecords {
     this.leave(slot);
     if (scaler !== undefined) this.setObject(slot, scaler);
     this.writeFitting(slot, scaler === undefined ? FITTING | COMPACT : FITTING, scaler === undefined ? this.rows.allocate() : 0);
+    this.drift?.startWindow(slot);
   }
 
   /** Valid values learned so far by the fitting slot. */
@@ -157,6 +161,30 @@ export class SeriesTable extends SlotRecords {
     return scaler;
   }
 
+  // --- refit windows (shadow fits) -------------------------------------------------------------
+
+  /**
+   * Starts a refit window beside a frozen slot's statistics, which go on serving: the new window
+   * learns into `scaler` with its own event times and pending mark (the fitting methods above work
+   * on it); the slot stays frozen (not plain while the window lasts).
+   */
+  startShadow(slot: number, scaler: Scaler): void {
+    const current = this.frozen(slot);
+    this.irregular.set(slot, current);
+    this.setObject(slot, scaler);
+    this.writeFitting(slot, OTHER | SHADOW, 0);
+  }
+
+  /** Whether a frozen slot has a refit window. */
+  hasShadow(slot: number): boolean {
+    return (this.state(slot) & SHADOW) !== 0;
+  }
+
+  /** Ends a refit window: the slot serves `params` (the promoted statistics, or its current ones to abandon the refit). */
+  endShadow(slot: number, params: FrozenParams): void {
+    this.writeFrozen(slot, params);
+  }
+
   // --- running statistics ----------------------------------------------------------------------
 
   /** Makes a slot hold running statistics (an EWM or BatchNorm state object). */
@@ -195,8 +223,18 @@ export class SeriesTable extends SlotRecords {
     return (this.recency as RecencyList).leastRecent();
   }
 
+  /** Starts keeping drift state per slot. */
+  trackDrift(): DriftColumns {
+    if (this.drift === undefined) {
+      this.drift = new DriftColumns();
+      this.drift.grow(this.capacity);
+    }
+    return this.drift;
+  }
+
   protected override grown(n: number): void {
     this.recency?.grow(n);
+    this.drift?.grow(n);
   }
 
   /** Ends what a slot holds: its row, its object, its irregular parameters. */

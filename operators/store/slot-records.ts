@@ -6,6 +6,9 @@ export const FITTING = 2;
 export const COMPACT = 4;
 export const PENDING = 8;
 export const RUNNING = 16;
+export const SHADOW = 32;
+/** Tag units per spec index: the state bits live below it. */
+const STATES = 64;
 
 const COUNT_SPAN = 4194304; // 2^22
 const SPEC_SPAN = 2048; // 2^11
@@ -22,8 +25,8 @@ const VERSION_UNIT = COUNT_SPAN * SPEC_SPAN;
  *   missing values in its window, `invScale = 1/scale`), record `[center, invScale, scale, tag]`
  *   with `tag = (version · 2^11 + spec) · 2^22 + count`: one cache line per reading. A version from
  *   2^20, a count from 2^22 or a spec index from 2^11 on make a series non-plain instead.
- * - `tag < 0`: `tag = −(state + 32 · spec)`, state bits {@link OTHER}, {@link FITTING},
- *   {@link COMPACT}, {@link PENDING}, {@link RUNNING}. A fitting record is
+ * - `tag < 0`: `tag = −(state + 64 · spec)`, state bits {@link OTHER}, {@link FITTING},
+ *   {@link COMPACT}, {@link PENDING}, {@link RUNNING}, {@link SHADOW} (frozen, with a refit window). A fitting record is
  *   `[row, firstTime, lastTime, tag]` (`row`: a compact fit's row).
  *
  * Slots of released series are reused; the array grows by doubling.
@@ -55,7 +58,7 @@ export class SlotRecords {
       }
       slot = this.used++;
     }
-    this.hot[slot * 4 + 3] = -(OTHER + 32 * spec);
+    this.hot[slot * 4 + 3] = -(OTHER + STATES * spec);
     return slot;
   }
 
@@ -78,7 +81,7 @@ export class SlotRecords {
   /** The spec index of a slot. */
   specId(slot: number): number {
     const tag = this.hot[slot * 4 + 3] as number;
-    return tag >= 0 ? Math.floor(tag / COUNT_SPAN) % SPEC_SPAN : Math.floor(-tag / 32);
+    return tag >= 0 ? Math.floor(tag / COUNT_SPAN) % SPEC_SPAN : Math.floor(-tag / STATES);
   }
 
   /** Whether a slot holds a plain frozen series (the fast path's test). */
@@ -89,12 +92,12 @@ export class SlotRecords {
   /** The state bits of a slot (0 for a plain frozen series). */
   protected state(slot: number): number {
     const tag = this.hot[slot * 4 + 3] as number;
-    return tag >= 0 ? 0 : -tag & 31;
+    return tag >= 0 ? 0 : -tag % STATES;
   }
 
   /** Sets the state bits of a slot, keeping its spec. */
   protected setState(slot: number, state: number): void {
-    this.hot[slot * 4 + 3] = -(state + 32 * this.specId(slot));
+    this.hot[slot * 4 + 3] = -(state + STATES * this.specId(slot));
   }
 
   // --- plain frozen records ----------------------------------------------------------------------
@@ -165,7 +168,7 @@ export class SlotRecords {
     this.hot[b] = row;
     this.hot[b + 1] = NaN;
     this.hot[b + 2] = NaN;
-    this.hot[b + 3] = -(state + 32 * spec);
+    this.hot[b + 3] = -(state + STATES * spec);
   }
 
   /** The compact row of a fitting record. */

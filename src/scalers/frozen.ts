@@ -41,6 +41,15 @@ export interface FrozenParams {
   readonly missing: number;
   /** Statistics version: 1 for the first freeze, +1 for each refit. */
   readonly version: number;
+  /**
+   * Mean and population standard deviation of the (pre-transformed) training values, for every
+   * kind (a drift alarm compares live values with them); NaN when unknown (imported min-max,
+   * max-abs or robust attributes, older snapshots). Absent only on parameters not built by a
+   * scaler.
+   */
+  readonly trainMean?: number;
+  /** See {@link FrozenParams.trainMean}. */
+  readonly trainStd?: number;
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { Observable } from 'rxjs';
 import { refuseUnknownKeys } from '../../src/options.js';
-import type { FreezePoint, FreezePolicy } from '../types.js';
+import type { FreezePoint, FreezePolicy, RefitPolicy } from '../types.js';
+import type { DriftKind } from '../store/lifecycle.js';
 
 /**
- * When a fitting series freezes: the one place this is decided. The engine asks at each reading and
- * at each notification; the store carries the freeze out.
+ * When a series freezes, refits and is promoted: the one place these are decided. The engine asks at
+ * each reading, alarm and notification; the store carries the decision out.
  *
  * Freeze points (the first reached wins):
  * - after the series' n-th valid value (that value is in the window);
@@ -14,9 +15,14 @@ import type { FreezePoint, FreezePolicy } from '../types.js';
  * - when a notifier emits (the series it names, or all);
  * - never.
  * A freeze point reached before any valid value cannot freeze: the series is marked pending and
- * freezes right after its first valid value.
+ * freezes right after its first valid value. A refit window (a shadow fit beside the serving
+ * statistics) freezes by the same points.
+ *
+ * Refits (`refit` option): on a drift alarm of the kinds named, on a schedule (every span of event
+ * time since the series' latest freeze), by hand (`store.refit(ids)`), or never (the default).
+ * A promotion waits for approval when an `approval` notifier is given (or `store.approve(ids)`).
  */
-export class FreezeRule {
+export class LifecycleRule {
   /** Freeze after this many valid values (Infinity: no count point). */
   readonly afterSamples: number = Infinity;
   /** Freeze at the first reading this long after the window's first one (Infinity: none). */
@@ -28,7 +34,14 @@ export class FreezeRule {
   /** Freeze when these emit. */
   readonly notifiers: readonly Observable<unknown>[];
 
-  constructor(policy: FreezePolicy) {
+  /** Alarm kinds that start a refit. */
+  private readonly refitKinds: ReadonlySet<DriftKind>;
+  /** Refit every this much event time after the latest freeze (Infinity: no schedule). */
+  readonly refitEveryMs: number;
+  /** Promotions wait for this to name them (undefined: promoted at once). */
+  readonly approval: Observable<unknown> | undefined;
+
+  constructor(policy: FreezePolicy, refit: RefitPolicy = {}) {
     const points: readonly FreezePoint[] = Array.isArray(policy) ? policy : [policy as FreezePoint];
     const notifiers: Observable<unknown>[] = [];
     const never = points.includes('never');
@@ -62,6 +75,31 @@ export class FreezeRule {
     this.atTime = atTime;
     this.timeBased = afterSpanMs !== Infinity || atTime !== Infinity;
     this.notifiers = notifiers;
+    refuseUnknownKeys(refit, ['onAlarm', 'everyMs', 'approval'], 'normalize: refit');
+    const onAlarm = refit.onAlarm ?? false;
+    const kinds: DriftKind[] = onAlarm === true ? ['cusum', 'psi', 'stuck'] : onAlarm === false ? [] : [...onAlarm];
+    for (const k of kinds) if (k !== 'cusum' && k !== 'psi' && k !== 'stuck') throw new RangeError(`normalize: refit.onAlarm must be true, false or a list of 'cusum', 'psi', 'stuck', got ${JSON.stringify(onAlarm)}`);
+    this.refitKinds = new Set(kinds);
+    const every = refit.everyMs ?? Infinity;
+    if (!(typeof every === 'number' && every > 0)) throw new RangeError(`normalize: refit.everyMs must be a number > 0, got ${String(refit.everyMs)}`);
+    this.refitEveryMs = every;
+    if (refit.approval !== undefined && typeof (refit.approval as { subscribe?: unknown } | null)?.subscribe !== 'function') throw new RangeError('normalize: refit.approval must be an Observable');
+    this.approval = refit.approval;
+  }
+
+  /** Whether an alarm of `kind` starts a refit (a series already refitting counts the alarm instead). */
+  refitOnAlarm(kind: DriftKind): boolean {
+    return this.refitKinds.has(kind);
+  }
+
+  /** Whether a frozen series frozen at event time `frozenAt` is due for its scheduled refit at `t`. */
+  refitDue(frozenAt: number, t: number): boolean {
+    return t - frozenAt >= this.refitEveryMs;
+  }
+
+  /** Whether a refit window that froze waits for approval before its promotion. */
+  get waitsForApproval(): boolean {
+    return this.approval !== undefined;
   }
 
   /** Whether the rule can ever freeze a series (it is not `'never'`). */

@@ -1,0 +1,82 @@
+import type { Reading } from '../../src/reading.js';
+import { preTransform, type FrozenParams } from '../../src/scalers/frozen.js';
+import { invalidReason } from '../../src/values.js';
+import type { DriftKind } from '../store/lifecycle.js';
+import type { NormalizeEngine } from './normalize-engine.js';
+
+/**
+ * The lifecycle after the freeze, one reading at a time, for the learning subscription: the drift
+ * alarms of a frozen series, the refits they or a schedule start (as {@link LifecycleRule} decides),
+ * and the reading's part in a refit window.
+ */
+
+/** After a valid reading `x` (pre-transformed) of a frozen series: the CUSUM and stuck checks, and a scheduled refit. */
+export function watchFrozen(engine: NormalizeEngine, id: string, slot: number, x: number, r: Reading): void {
+  const store = engine.store;
+  const life = store.lifecycle;
+  const c = life.columns;
+  if (c === undefined) return;
+  const score = c.observe(slot, x, life.k);
+  if (score > life.h) {
+    c.resetSums(slot);
+    alarm(engine, id, slot, 'cusum', score, r);
+  }
+  if (life.stuckAfter > 0 && c.run(slot) >= life.stuckAfter && c.armed(slot)) {
+    const run = c.run(slot);
+    c.resetRun(slot);
+    alarm(engine, id, slot, 'stuck', run, r);
+  }
+  const rule = engine.o.rule;
+  const t = r.time;
+  if (rule.refitEveryMs !== Infinity && typeof t === 'number' && t === t) {
+    const at = c.frozenAt(slot);
+    if (at !== at) c.setFrozenAt(slot, t);
+    else if (rule.refitDue(at, t)) store.lifecycle.startRefit(store, id, slot);
+  }
+}
+
+function alarm(engine: NormalizeEngine, id: string, slot: number, kind: DriftKind, score: number, r: Reading): void {
+  const store = engine.store;
+  const version = store.table.frozen(slot).version;
+  store.lifecycle.raise(store, r.time === undefined ? { series: id, kind, score, version } : { series: id, kind, score, version, time: r.time });
+  if (store.table.hasShadow(slot) || store.lifecycle.waiting.has(slot)) {
+    store.diag.count(id, 'alarmsDuringRefit');
+    return;
+  }
+  if (engine.o.rule.refitOnAlarm(kind)) store.lifecycle.startRefit(store, id, slot);
+}
+
+/**
+ * Before a reading of a series with a refit window is transformed: when its time reaches a time
+ * freeze point of the window, the window freezes (the reading is not in it) and the promoted
+ * statistics are returned, to transform this reading with.
+ */
+export function refitBefore(engine: NormalizeEngine, id: string, slot: number, r: Reading): FrozenParams | undefined {
+  const t = r.time;
+  const rule = engine.o.rule;
+  if (!rule.timeBased || typeof t !== 'number' || t !== t) return undefined;
+  const table = engine.store.table;
+  if (!rule.dueAt(table.firstTime(slot), t)) return undefined;
+  return engine.store.lifecycle.freezeRefit(engine.store, id, slot, !rule.waitsForApproval);
+}
+
+/** After a reading of a series with a refit window was transformed: it is learned into the window, which freezes when due. */
+export function refitAfter(engine: NormalizeEngine, id: string, slot: number, r: Reading): void {
+  const store = engine.store;
+  const table = store.table;
+  const rule = engine.o.rule;
+  const t = r.time;
+  if (typeof t === 'number' && t === t && !table.recordTime(slot, t)) store.diag.count(id, 'outOfOrder');
+  const x = r.value;
+  const reason = invalidReason(x);
+  if (reason === 'nan' || reason === 'null') table.countMissing(slot, reason);
+  if (reason !== undefined || table.learn(slot, x as number) !== undefined) return;
+  if (rule.dueAfter(table.fitCount(slot), table.isPending(slot))) store.lifecycle.freezeRefit(store, id, slot, !rule.waitsForApproval);
+}
+
+/** While fitting with AR(1) whitening on: the valid value `x` into the window's lag-1 sums. */
+export function learnWindow(engine: NormalizeEngine, slot: number, x: number): void {
+  const table = engine.store.table;
+  const pre = table.specs.spec(table.specId(slot)).pre ?? 'none';
+  table.drift?.learnWindow(slot, pre === 'none' ? x : preTransform(pre, x));
+}

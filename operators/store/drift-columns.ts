@@ -1,0 +1,165 @@
+import { cusumStep } from '../../src/drift/cusum.js';
+
+/**
+ * The per-series state of the drift alarms, by slot: the only code that knows its layout. One row
+ * of {@link ROW} doubles per slot (80 bytes), in one `Float64Array`:
+ *
+ * - frozen: `[S⁺, S⁻, center, invScale, phi, prevZ, lastValue, run, cooldown, frozenAt]`: the CUSUM
+ *   sums; how values are standardized (`z = (x − center) · invScale`; NaN: no alarm); the AR(1)
+ *   coefficient the CUSUM whitens with (0: none) and the previous z; the latest value and how many
+ *   readings in a row had it (the stuck-sensor check); readings left in the cool-down after a
+ *   promotion; the event time of the freeze (NaN when unknown).
+ * - fitting, with AR(1) whitening on: `[n, shift, Σd, Σd², Σdₜdₜ₋₁, prevD, …]` with `d = x − shift`,
+ *   the lag-1 autocorrelation of the window, exact enough at large offsets because of the shift.
+ */
+export class DriftColumns {
+  private rows: Float64Array<ArrayBuffer> = new Float64Array(0);
+
+  /** Grows to `n` slots. */
+  grow(n: number): void {
+    const rows = new Float64Array(n * ROW);
+    rows.set(this.rows);
+    this.rows = rows;
+  }
+
+  /** Starts a fitting window (AR(1) sums at zero). */
+  startWindow(slot: number): void {
+    this.rows.fill(0, slot * ROW, slot * ROW + ROW);
+  }
+
+  /** Learns a (pre-transformed) value of a fitting window into the AR(1) sums. */
+  learnWindow(slot: number, x: number): void {
+    const a = slot * ROW;
+    const r = this.rows;
+    const n = r[a] as number;
+    if (n === 0) r[a + 1] = x;
+    const d = x - (r[a + 1] as number);
+    r[a + 2] = (r[a + 2] as number) + d;
+    r[a + 3] = (r[a + 3] as number) + d * d;
+    if (n > 0) r[a + 4] = (r[a + 4] as number) + d * (r[a + 5] as number);
+    r[a + 5] = d;
+    r[a] = n + 1;
+  }
+
+  /**
+   * The window's lag-1 autocorrelation `Σ(dₜ − m)(dₜ₋₁ − m) / Σ(dₜ − m)²`, clamped to [0, 0.99]
+   * (0 for fewer than 3 values or no spread).
+   */
+  windowPhi(slot: number): number {
+    const a = slot * ROW;
+    const r = this.rows;
+    const n = r[a] as number;
+    if (n < 3) return 0;
+    const sum = r[a + 2] as number;
+    const m = sum / n;
+    const first = 0; // d of the first value is 0 by construction
+    const last = r[a + 5] as number;
+    const ss = (r[a + 3] as number) - sum * m;
+    // Σ(dₜ − m)(dₜ₋₁ − m) over t = 2..n: Σdₜdₜ₋₁ − m(Σ_{t≥2} dₜ + Σ_{t≤n−1} dₜ) + (n − 1)m².
+    const cross = (r[a + 4] as number) - m * (sum - first + sum - last) + (n - 1) * m * m;
+    if (!(ss > 0)) return 0;
+    return Math.min(0.99, Math.max(0, cross / ss));
+  }
+
+  /** Arms a frozen series: how to standardize, the AR(1) coefficient, sums at zero, a cool-down, the freeze time. */
+  arm(slot: number, center: number, invScale: number, phi: number, cooldown: number, frozenAt: number): void {
+    const a = slot * ROW;
+    const r = this.rows;
+    r.fill(0, a, a + ROW);
+    r[a + CENTER] = center;
+    r[a + INV_SCALE] = invScale;
+    r[a + PHI] = phi;
+    r[a + LAST] = NaN;
+    r[a + COOLDOWN] = cooldown;
+    r[a + FROZEN_AT] = frozenAt;
+  }
+
+  /**
+   * Observes a (pre-transformed) value of a frozen series: the CUSUM step on its z-score (whitened
+   * when `phi` is set) and the stuck-value run. Returns the CUSUM score; `run(slot)` gives the run.
+   * During the cool-down the sums are kept at zero.
+   */
+  observe(slot: number, x: number, k: number): number {
+    const a = slot * ROW;
+    const r = this.rows;
+    if (x === r[a + LAST]) r[a + RUN] = (r[a + RUN] as number) + 1;
+    else {
+      r[a + LAST] = x;
+      r[a + RUN] = 1;
+    }
+    const inv = r[a + INV_SCALE] as number;
+    if (inv !== inv) return 0;
+    let z = (x - (r[a + CENTER] as number)) * inv;
+    const phi = r[a + PHI] as number;
+    if (phi !== 0) {
+      const prev = r[a + PREV_Z] as number;
+      r[a + PREV_Z] = z;
+      z = (z - phi * prev) / Math.sqrt(1 - phi * phi);
+    }
+    const cool = r[a + COOLDOWN] as number;
+    if (cool > 0) {
+      r[a + COOLDOWN] = cool - 1;
+      return 0;
+    }
+    return cusumStep(r, a, z, k);
+  }
+
+  /** The current CUSUM score (the larger sum). */
+  score(slot: number): number {
+    const a = slot * ROW;
+    return Math.max(this.rows[a] as number, this.rows[a + 1] as number);
+  }
+
+  /** Readings in a row with the latest value. */
+  run(slot: number): number {
+    return this.rows[slot * ROW + RUN] as number;
+  }
+
+  /** Restarts the CUSUM sums (after an alarm has been raised). */
+  resetSums(slot: number): void {
+    this.rows[slot * ROW] = 0;
+    this.rows[slot * ROW + 1] = 0;
+  }
+
+  /** Restarts the stuck-value run (after its alarm). */
+  resetRun(slot: number): void {
+    this.rows[slot * ROW + RUN] = 0;
+  }
+
+  /** Whether the slot's values can be standardized (not a zero spread, training moments known). */
+  armed(slot: number): boolean {
+    const inv = this.rows[slot * ROW + INV_SCALE] as number;
+    return inv === inv;
+  }
+
+  /** Sets the event time the refit schedule counts from. */
+  setFrozenAt(slot: number, t: number): void {
+    this.rows[slot * ROW + FROZEN_AT] = t;
+  }
+
+  /** The event time of the slot's freeze or latest promotion (NaN when unknown). */
+  frozenAt(slot: number): number {
+    return this.rows[slot * ROW + FROZEN_AT] as number;
+  }
+
+  /** A slot's row, for a snapshot. */
+  save(slot: number): number[] {
+    return Array.from(this.rows.subarray(slot * ROW, slot * ROW + ROW));
+  }
+
+  /** Loads a row saved by {@link DriftColumns.save} (a wrong length is refused). */
+  load(slot: number, row: readonly number[]): void {
+    if (row.length !== ROW) throw new RangeError(`drift state must hold ${ROW} numbers, got ${row.length}`);
+    this.rows.set(row, slot * ROW);
+  }
+}
+
+const ROW = 10;
+const CENTER = 2;
+const INV_SCALE = 3;
+const PHI = 4;
+const PREV_Z = 5;
+const LAST = 6;
+const RUN = 7;
+const COOLDOWN = 8;
+const FROZEN_AT = 9;
