@@ -43,8 +43,12 @@ export type Denormalized<T> = Omit<T, 'value'> & {
  *
  * Semantics:
  * 1. Only frozen statistics are used: they never change, so a prediction made at any time maps
- *    back with the numbers its inputs were normalized with (`version` says which).
- * 2. A series without frozen statistics follows `unknown` (default NaN). NaN in gives NaN out.
+ *    back with the numbers its inputs were normalized with. An item that names a `version` (an
+ *    output of `normalize`, or a prediction that carries its input's version) is inverted with that
+ *    version, even after a refit promoted a newer one, as long as the store keeps it
+ *    (`keepVersions`); otherwise with the current statistics. The output's `version` says which.
+ * 2. A series without frozen statistics (or a version no longer kept) follows `unknown` (default
+ *    NaN). NaN in gives NaN out. With `params` (a Map or function) the version is not looked up.
  * 3. The store is read at each item, so series that freeze later are served from then on.
  * 4. An exception of a `params` function becomes an error notification; unsubscribing stops a
  *    synchronous source.
@@ -69,12 +73,13 @@ export function inverseNormalize<T extends { series: string; value: number }>(op
   refuseUnknownKeys(options, ['store', 'params', 'unknown'], 'inverseNormalize');
   const unknown = options.unknown ?? 'nan';
   if (unknown !== 'nan' && unknown !== 'drop' && unknown !== 'error') throw new RangeError(`inverseNormalize: unknown must be 'nan', 'drop' or 'error', got ${JSON.stringify(unknown)}`);
-  let lookup: (series: string) => FrozenParams | undefined;
+  let lookup: (series: string, version: number | undefined) => FrozenParams | undefined;
   if ('store' in options) {
     const store = options.store;
-    lookup = (series) => store.params(series);
+    lookup = (series, version) => (version === undefined ? store.params(series) : store.paramsAt(series, version));
   } else if (typeof options.params === 'function') {
-    lookup = options.params;
+    const f = options.params;
+    lookup = (series) => f(series);
   } else if (options.params instanceof Map) {
     const map = options.params;
     lookup = (series) => map.get(series);
@@ -83,7 +88,8 @@ export function inverseNormalize<T extends { series: string; value: number }>(op
   }
   return operate<T, Denormalized<T>>((destination) => ({
     next: (item) => {
-      const p = lookup(item.series);
+      const named = (item as { version?: unknown }).version;
+      const p = lookup(item.series, typeof named === 'number' && named > 0 ? named : undefined);
       if (p === undefined) {
         if (unknown === 'drop') return;
         if (unknown === 'error') throw new Error(`inverseNormalize: no frozen statistics for series ${JSON.stringify(item.series)}`);

@@ -2,6 +2,7 @@ import type { Normalized, Reading } from '../../src/reading.js';
 import { ChunkRows, type NormalizedChunk } from '../output/chunk-rows.js';
 import { PHASE_FROZEN } from '../output/codes.js';
 import type { NormalizeEngine } from './normalize-engine.js';
+import { watchFrozen } from './lifecycle-step.js';
 
 /**
  * Where a chunked operator collects outputs until it emits them: `rows` for columnar output,
@@ -28,7 +29,7 @@ export interface OutputBuffer {
  */
 export function normalizeChunkInto(engine: NormalizeEngine, chunk: readonly Reading[], sink: OutputBuffer): void {
   const n = chunk.length;
-  if (engine.evict || engine.keyed) {
+  if (engine.evict || engine.keyed || engine.scoreOut) {
     for (let i = 0; i < n; i++) engine.next(chunk[i] as Reading);
     return;
   }
@@ -66,6 +67,7 @@ function inlineRun(engine: NormalizeEngine, chunk: readonly Reading[], slots: In
     if (plain && typeof x === 'number' && x - x === 0) {
       const value = table.transformPlain(slot, x);
       const version = table.plainVersion(slot);
+      if (engine.watching) watchFrozen(engine, r.series, slot, x, r.time);
       const rows = sink.rows;
       if (rows === undefined) sink.out.push({ series: r.series, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version });
       else rows.addRow(r.series, r as Reading & { value: number }, value, PHASE_FROZEN, 0, version);

@@ -10,8 +10,8 @@ import type { NormalizeEngine } from './normalize-engine.js';
  * and the reading's part in a refit window.
  */
 
-/** After a valid reading `x` (pre-transformed) of a frozen series: the CUSUM and stuck checks, and a scheduled refit. */
-export function watchFrozen(engine: NormalizeEngine, id: string, slot: number, x: number, r: Reading): void {
+/** After a valid reading `x` (pre-transformed, event time `t`) of a frozen series: the CUSUM and stuck checks, and a scheduled refit. */
+export function watchFrozen(engine: NormalizeEngine, id: string, slot: number, x: number, t: number | undefined): void {
   const store = engine.store;
   const life = store.lifecycle;
   const c = life.columns;
@@ -19,15 +19,14 @@ export function watchFrozen(engine: NormalizeEngine, id: string, slot: number, x
   const score = c.observe(slot, x, life.k);
   if (score > life.h) {
     c.resetSums(slot);
-    alarm(engine, id, slot, 'cusum', score, r);
+    alarm(engine, id, slot, 'cusum', score, t);
   }
   if (life.stuckAfter > 0 && c.run(slot) >= life.stuckAfter && c.armed(slot)) {
     const run = c.run(slot);
     c.resetRun(slot);
-    alarm(engine, id, slot, 'stuck', run, r);
+    alarm(engine, id, slot, 'stuck', run, t);
   }
   const rule = engine.o.rule;
-  const t = r.time;
   if (rule.refitEveryMs !== Infinity && typeof t === 'number' && t === t) {
     const at = c.frozenAt(slot);
     if (at !== at) c.setFrozenAt(slot, t);
@@ -35,10 +34,10 @@ export function watchFrozen(engine: NormalizeEngine, id: string, slot: number, x
   }
 }
 
-function alarm(engine: NormalizeEngine, id: string, slot: number, kind: DriftKind, score: number, r: Reading): void {
+function alarm(engine: NormalizeEngine, id: string, slot: number, kind: DriftKind, score: number, t: number | undefined): void {
   const store = engine.store;
   const version = store.table.frozen(slot).version;
-  store.lifecycle.raise(store, r.time === undefined ? { series: id, kind, score, version } : { series: id, kind, score, version, time: r.time });
+  store.lifecycle.raise(store, typeof t !== 'number' || t !== t ? { series: id, kind, score, version } : { series: id, kind, score, version, time: t });
   if (store.table.hasShadow(slot) || store.lifecycle.waiting.has(slot)) {
     store.diag.count(id, 'alarmsDuringRefit');
     return;

@@ -29,11 +29,11 @@ export class NormalizeEngine {
   /** Whether fitting series emit provisional outputs from this subscription's own learning. */
   private readonly provisionalOut: boolean;
   /** Whether this subscription runs the drift alarms (it learns, and the store's drift is on). */
-  private readonly watching: boolean;
+  readonly watching: boolean;
   /** Whether fitting windows keep AR(1) sums (drift whitening on). */
   private readonly ar1: boolean;
   /** Whether frozen outputs carry the drift score. */
-  private readonly scoreOut: boolean;
+  readonly scoreOut: boolean;
   private attachment: Attachment | undefined;
   private busy = false;
   private readonly waiting: Reading[] = [];
@@ -91,7 +91,7 @@ export class NormalizeEngine {
       if (typeof x === 'number' && x - x === 0) {
         const value = table.transformPlain(slot, x);
         const version = table.plainVersion(slot);
-        if (this.watching) watchFrozen(this, id, slot, x, r);
+        if (this.watching) watchFrozen(this, id, slot, x, r.time);
         if (this.scoreOut) this.emit({ series: id, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version, drift: store.lifecycle.score(slot) });
         else this.emit({ series: id, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version });
       } else {
@@ -265,7 +265,7 @@ export class NormalizeEngine {
     const x = r.value;
     const reason = invalidReason(x);
     const y = reason === undefined ? applyFrozen(p, x as number) : NaN;
-    if (reason === undefined && !(y !== y && p.invScale === p.invScale) && this.watching) watchFrozen(this, id, slot, preTransform(p.pre, x as number), r);
+    if (reason === undefined && !(y !== y && p.invScale === p.invScale) && this.watching) watchFrozen(this, id, slot, preTransform(p.pre, x as number), r.time);
     if (refitting && table.hasShadow(slot)) refitAfter(this, id, slot, r);
     if (reason !== undefined) {
       this.invalid(id, r, reason, 'frozen', p.version);

@@ -1,12 +1,12 @@
 import { specOf, type Scaler } from '../../src/scalers/create.js';
-import { readSnapshot, saveSnapshot, type FitWindow, type RestoredSeries, type Snapshot } from '../../src/state/snapshot.js';
+import { readSnapshot, saveSnapshot, type RestoredSeries, type SeriesExtra, type SeriesLifecycleState, type Snapshot } from '../../src/state/snapshot.js';
 import type { RunningStats } from '../../src/state/running-state.js';
 import { INVALID_REASONS } from '../../src/values.js';
 import type { InitialState } from '../types.js';
 import type { SeriesStore } from './series-store.js';
 
 /** Every series of a store as the snapshot writer of the core takes them. */
-function* entries(store: SeriesStore): Generator<[string, Scaler | RunningStats, { window?: FitWindow; counters?: Record<string, unknown> }]> {
+function* entries(store: SeriesStore): Generator<[string, Scaler | RunningStats, SeriesExtra]> {
   const table = store.table;
   for (const [id, slot] of store.index) {
     const counters = store.diag.saved(id);
@@ -14,17 +14,32 @@ function* entries(store: SeriesStore): Generator<[string, Scaler | RunningStats,
     if (table.isRunning(slot)) {
       yield [id, table.running<RunningStats>(slot), extra];
     } else if (table.isFitting(slot)) {
-      const [first, last] = table.windowTimes(slot);
-      const window = { first: first === first ? first : null, last: last === last ? last : null, pending: table.isPending(slot) };
-      yield [id, table.scalerOf(slot), { ...extra, window }];
+      yield [id, table.scalerOf(slot), { ...extra, window: windowOf(store, slot) }];
     } else {
       const params = table.frozen(slot);
       const scaler = table.specs.create(table.specId(slot));
       scaler.version = params.version;
       scaler.frozen = params;
-      yield [id, scaler, extra];
+      yield [id, scaler, { ...extra, lifecycle: lifecycleOf(store, id, slot) }];
     }
   }
+}
+
+function windowOf(store: SeriesStore, slot: number): { first: number | null; last: number | null; pending: boolean } {
+  const [first, last] = store.table.windowTimes(slot);
+  return { first: first === first ? first : null, last: last === last ? last : null, pending: store.table.isPending(slot) };
+}
+
+function lifecycleOf(store: SeriesStore, id: string, slot: number): SeriesLifecycleState {
+  const life = store.lifecycle;
+  const out: SeriesLifecycleState = {};
+  if (life.columns !== undefined) out.drift = life.columns.save(slot);
+  if (store.table.hasShadow(slot)) out.refit = { scaler: store.table.scalerOf(slot), window: windowOf(store, slot) };
+  const waiting = life.waiting.get(slot);
+  if (waiting !== undefined) out.waiting = waiting;
+  const history = life.history.get(id);
+  if (history !== undefined) out.history = history;
+  return out;
 }
 
 /** A store's {@link Snapshot}: every series, the counters and the version floor. */
@@ -59,10 +74,11 @@ export function restoreInto(store: SeriesStore, state: InitialState, floor: numb
 }
 
 function put(store: SeriesStore, id: string, entry: RestoredSeries): void {
-  const { scaler, running, window, counters } = entry;
+  const { scaler, running, window, counters, lifecycle } = entry;
   store.delete(id);
   if (scaler?.frozen) {
-    store.setFrozen(id, scaler.frozen, specOf(scaler));
+    const slot = store.setFrozen(id, scaler.frozen, specOf(scaler));
+    if (lifecycle !== undefined) putLifecycle(store, id, slot, lifecycle);
   } else if (scaler !== undefined) {
     const slot = store.add(id, store.table.specs.intern(specOf(scaler)));
     store.table.startFitting(slot, scaler);
@@ -74,4 +90,16 @@ function put(store: SeriesStore, id: string, entry: RestoredSeries): void {
     store.table.startRunning(store.add(id, 0), running);
   }
   if (counters !== undefined) store.diag.load(id, counters);
+}
+
+function putLifecycle(store: SeriesStore, id: string, slot: number, l: SeriesLifecycleState): void {
+  const life = store.lifecycle;
+  if (l.drift !== undefined && life.columns !== undefined) life.columns.load(slot, l.drift);
+  if (l.refit !== undefined) {
+    store.table.startShadow(slot, l.refit.scaler);
+    store.table.setWindowTimes(slot, l.refit.window.first ?? NaN, l.refit.window.last ?? NaN);
+    store.table.setPending(slot, l.refit.window.pending);
+  }
+  if (l.waiting !== undefined) life.waiting.set(slot, l.waiting);
+  if (l.history !== undefined) life.history.set(id, [...l.history]);
 }

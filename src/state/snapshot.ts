@@ -1,7 +1,9 @@
 import { KeyedScalers } from '../scalers/keyed.js';
 import type { Scaler, ScalerSpec } from '../scalers/create.js';
+import type { FrozenParams } from '../scalers/frozen.js';
 import { restoreRunning, saveRunning, type RunningState, type RunningStats } from './running-state.js';
 import { restoreScaler, saveScaler, type ScalerState } from './scaler-state.js';
+import { readFrozenParams } from './frozen-params.js';
 import { fail, isRecord } from './validate.js';
 
 /** Schema version of {@link Snapshot} (1 was streamnorm 0.1's; it is migrated on restore). */
@@ -17,8 +19,37 @@ export interface FitWindow {
   pending: boolean;
 }
 
-/** One series in a {@link Snapshot}: a scaler's state (with its window), or running statistics. */
-export type SeriesState = (ScalerState & { window?: FitWindow; counters?: Record<string, unknown> }) | (RunningState & { counters?: Record<string, unknown> });
+/** What a frozen series keeps of its lifecycle after the freeze, as saved. */
+export interface SavedLifecycle {
+  /** The drift alarms' state (the store's row; NaN as null). */
+  drift?: (number | null)[];
+  /** A refit window under way: its scaler's state and where the window stands. */
+  refit?: { state: ScalerState; window: FitWindow };
+  /** Statistics of a finished refit waiting for approval. */
+  waiting?: FrozenParams;
+  /** Versions served before the current one, oldest first. */
+  history?: FrozenParams[];
+}
+
+/** A frozen series' lifecycle as the writer takes it and the reader gives it back. */
+export interface SeriesLifecycleState {
+  drift?: readonly number[];
+  refit?: { scaler: Scaler; window: FitWindow };
+  waiting?: FrozenParams;
+  history?: readonly FrozenParams[];
+}
+
+/** One series in a {@link Snapshot}: a scaler's state (with its window or lifecycle), or running statistics. */
+export type SeriesState =
+  | (ScalerState & { window?: FitWindow; lifecycle?: SavedLifecycle; counters?: Record<string, unknown> })
+  | (RunningState & { counters?: Record<string, unknown> });
+
+/** What the writer takes beside a series' statistics. */
+export interface SeriesExtra {
+  window?: FitWindow;
+  lifecycle?: SeriesLifecycleState;
+  counters?: Record<string, unknown>;
+}
 
 /** The saved state of many series: a versioned JSON document. */
 export interface Snapshot {
@@ -42,7 +73,7 @@ export interface Snapshot {
 
 /** What {@link saveSnapshot} writes: series by id, and the store-wide parts. */
 export interface SnapshotContent {
-  series: Iterable<readonly [string, Scaler | RunningStats, { window?: FitWindow; counters?: Record<string, unknown> }?]>;
+  series: Iterable<readonly [string, Scaler | RunningStats, SeriesExtra?]>;
   versionFloor?: number;
   spec?: ScalerSpec;
   totals?: Record<string, unknown>;
@@ -53,6 +84,7 @@ export interface RestoredSeries {
   scaler?: Scaler;
   running?: RunningStats;
   window?: FitWindow;
+  lifecycle?: SeriesLifecycleState;
   counters?: Record<string, unknown>;
 }
 
@@ -85,6 +117,7 @@ export function saveSnapshot(source: KeyedScalers | SnapshotContent, spec?: Scal
   for (const [id, stats, extra] of content.series) {
     const state: SeriesState = 'phase' in stats ? saveScaler(stats) : saveRunning(stats);
     if (extra?.window !== undefined && state.schema === 'streamnorm/scaler') state.window = extra.window;
+    if (extra?.lifecycle !== undefined && state.schema === 'streamnorm/scaler') state.lifecycle = saveLifecycle(extra.lifecycle);
     if (extra?.counters !== undefined) state.counters = extra.counters;
     if ('version' in stats && stats.version > floor && source instanceof KeyedScalers) floor = stats.version;
     series[id] = state;
@@ -129,6 +162,7 @@ export function readSnapshot(snapshot: unknown): RestoredSnapshot {
     else {
       entry.scaler = restoreScaler(state, where);
       if (state.window !== undefined) entry.window = readWindow(state.window, `${where}.window`, entry.scaler.phase === 'fitting');
+      if (state.lifecycle !== undefined) entry.lifecycle = readLifecycle(state.lifecycle, `${where}.lifecycle`, entry.scaler);
     }
     if (state.counters !== undefined) {
       if (!isRecord(state.counters)) fail(`${where}.counters`, 'must be an object');
@@ -173,4 +207,40 @@ function readWindow(value: unknown, where: string, fitting: boolean): FitWindow 
   };
   if (typeof value.pending !== 'boolean') fail(`${where}.pending`, `must be true or false, got ${JSON.stringify(value.pending)}`);
   return { first: time('first'), last: time('last'), pending: value.pending };
+}
+
+function saveLifecycle(l: SeriesLifecycleState): SavedLifecycle {
+  const out: SavedLifecycle = {};
+  if (l.drift !== undefined) out.drift = l.drift.map((x) => (Number.isFinite(x) ? x : null));
+  if (l.refit !== undefined) out.refit = { state: saveScaler(l.refit.scaler), window: l.refit.window };
+  if (l.waiting !== undefined) out.waiting = l.waiting;
+  if (l.history !== undefined && l.history.length > 0) out.history = [...l.history];
+  return out;
+}
+
+function readLifecycle(value: unknown, where: string, scaler: Scaler): SeriesLifecycleState {
+  if (!isRecord(value)) fail(where, 'must be an object');
+  if (scaler.phase !== 'frozen') fail(where, 'is only for a frozen series');
+  const expect = { kind: scaler.kind, pre: scaler.options.pre };
+  const out: SeriesLifecycleState = {};
+  if (value.drift !== undefined) {
+    if (!Array.isArray(value.drift) || !value.drift.every((x) => x === null || typeof x === 'number')) fail(`${where}.drift`, 'must be an array of numbers (NaN as null)');
+    out.drift = value.drift.map((x: number | null) => (x === null ? NaN : x));
+  }
+  if (value.refit !== undefined) {
+    if (!isRecord(value.refit)) fail(`${where}.refit`, 'must be an object');
+    const refit = restoreScaler(value.refit.state, `${where}.refit.state`);
+    if (refit.phase !== 'fitting' || refit.kind !== scaler.kind) fail(`${where}.refit.state`, `must be a fitting ${scaler.kind} scaler`);
+    out.refit = { scaler: refit, window: readWindow(value.refit.window, `${where}.refit.window`, true) };
+  }
+  if (value.waiting !== undefined) {
+    out.waiting = readFrozenParams(value.waiting, `${where}.waiting`, expect);
+    if (out.waiting.version <= scaler.version) fail(`${where}.waiting.version`, `must be above the series' version ${scaler.version}`);
+  }
+  if (value.history !== undefined) {
+    if (!Array.isArray(value.history)) fail(`${where}.history`, 'must be an array');
+    out.history = value.history.map((h: unknown, i: number) => readFrozenParams(h, `${where}.history[${i}]`, expect));
+    if (out.history.some((h) => h.version >= scaler.version)) fail(`${where}.history`, `must hold versions below the series' version ${scaler.version}`);
+  }
+  return out;
 }

@@ -1,0 +1,149 @@
+import { from, lastValueFrom, Subject, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { columnsToNormalized, inverseNormalize, normalize, normalizeChunks, normalizeColumns, SeriesStore, type DriftAlarm, type Normalized, type NormalizeOptions, type Reading } from 'streamnorm';
+import { gaussian } from '../../helpers/random.js';
+import { R } from '../helpers.js';
+
+const run = (readings: Reading[], options: NormalizeOptions): Promise<Normalized[]> => lastValueFrom(from(readings).pipe(normalize(options), toArray()));
+
+describe('refit by hand: a shadow fit beside the serving statistics, promoted as the next version', () => {
+  it('serves v1 while the new window learns, then switches at one reading; frozen$ tells; v1 is kept', async () => {
+    const store = new SeriesStore();
+    const frozen: string[] = [];
+    store.frozen$.subscribe((f) => frozen.push(`${f.series}@${f.params.version}`));
+    const options = { store, freeze: { afterSamples: 3 }, whileFitting: 'drop' } as const;
+    await run([R('s', 1), R('s', 2), R('s', 3)], options);
+    expect(store.refit('s')).toEqual(['s']);
+    expect(store.refit('s')).toEqual([]); // one refit at a time
+    const out = await run([R('s', 10), R('s', 20), R('s', 30), R('s', 20)], options);
+    expect(out.map((n) => n.version)).toEqual([1, 1, 1, 2]);
+    expect(out.map((n) => n.phase)).toEqual(['frozen', 'frozen', 'frozen', 'frozen']);
+    expect(out[0]?.value).toBe(8 / Math.sqrt(2 / 3)); // v1: mean 2, std √(2/3)
+    expect(out[3]?.value).toBe(0); // v2: mean 20
+    expect(frozen).toEqual(['s@1', 's@2']);
+    expect(store.paramsAt('s', 1)?.center).toBe(2);
+    expect(store.paramsAt('s', 2)?.center).toBe(20);
+    expect(store.diagnostics().series.s).toMatchObject({ refits: 1, promotions: 1 });
+  });
+
+  it('the inverse of an output uses the version the output names', async () => {
+    const store = new SeriesStore();
+    const options = { store, freeze: { afterSamples: 3 }, whileFitting: 'drop' } as const;
+    const v1out = await run([R('s', 1), R('s', 2), R('s', 3), R('s', 4)], options);
+    store.refit('s');
+    await run([R('s', 10), R('s', 20), R('s', 30)], options);
+    expect(store.params('s')?.version).toBe(2);
+    const back = await lastValueFrom(from(v1out).pipe(inverseNormalize({ store }), toArray()));
+    expect(back.map((b) => [b.value, b.version])).toEqual([[4, 1]]);
+  });
+
+  it('a promotion can wait for approval: a notifier, or store.approve', async () => {
+    const store = new SeriesStore();
+    const input = new Subject<Reading>();
+    const approval = new Subject<string>();
+    const out: Normalized[] = [];
+    input.pipe(normalize({ store, freeze: { afterSamples: 2 }, whileFitting: 'drop', refit: { approval } })).subscribe((n) => out.push(n));
+    for (const v of [1, 3]) input.next(R('s', v));
+    store.refit('s');
+    for (const v of [10, 30, 20]) input.next(R('s', v));
+    expect(out.map((n) => n.version)).toEqual([1, 1, 1]);
+    expect(store.diagnostics().series.s?.awaitingApproval).toBe(1);
+    approval.next('other');
+    input.next(R('s', 20));
+    expect(out.at(-1)?.version).toBe(1);
+    approval.next('s');
+    input.next(R('s', 20));
+    expect(out.at(-1)).toMatchObject({ version: 2, value: 0 });
+  });
+});
+
+describe('drift alarms start refits (refit.onAlarm)', () => {
+  it('a 3σ shift raises a CUSUM alarm within a few readings; the refit promotes v2 fitted on the new level; nothing dropped or doubled', async () => {
+    const rand = gaussian(7);
+    const readings: Reading[] = [];
+    for (let i = 0; i < 300; i++) readings.push(R('s', 100 + 2 * rand(), i));
+    for (let i = 300; i < 700; i++) readings.push(R('s', 106 + 2 * rand(), i));
+    const store = new SeriesStore();
+    const alarms: DriftAlarm[] = [];
+    store.drift$.subscribe((a) => alarms.push(a));
+    const out = await run(readings, { store, freeze: { afterSamples: 100 }, refit: { onAlarm: true } });
+    expect(out).toHaveLength(readings.length);
+    expect(out.map((n) => n.time)).toEqual(readings.map((r) => r.time));
+    const first = alarms.find((a) => a.kind === 'cusum');
+    expect(first?.version).toBe(1);
+    expect((first?.time as number) - 300).toBeLessThan(15);
+    const versions = out.map((n) => n.version);
+    const switchAt = versions.indexOf(2);
+    expect(switchAt).toBeGreaterThan(300);
+    expect(versions.slice(switchAt).every((v) => v === 2)).toBe(true);
+    expect(store.params('s')?.center).toBeGreaterThan(105);
+  });
+
+  it('a stuck sensor after the freeze raises a stuck alarm', async () => {
+    const store = new SeriesStore({ drift: { stuckAfter: 5 } });
+    const alarms: DriftAlarm[] = [];
+    store.drift$.subscribe((a) => alarms.push(a));
+    await run([1, 2, 3, 4, 7, 7, 7, 7, 7].map((v) => R('s', v)), { store, freeze: { afterSamples: 4 } });
+    expect(alarms.map((a) => [a.kind, a.score])).toEqual([['stuck', 5]]);
+  });
+
+  it('drift off: no alarms, no drift state', async () => {
+    const store = new SeriesStore({ drift: false });
+    await run([1, 2, 3, 50, 60, 70].map((v) => R('s', v)), { store, freeze: { afterSamples: 3 } });
+    expect(store.driftScore('s')).toBeUndefined();
+    expect(store.diagnostics().totals.driftAlarms).toBe(0);
+  });
+
+  it('outputs may carry the drift score', async () => {
+    const out = await run([1, 2, 3, 9].map((v) => R('s', v)), { freeze: { afterSamples: 3 }, whileFitting: 'drop', driftScore: true, store: new SeriesStore({ drift: { cooldown: 0 } }) });
+    expect(out[0]?.drift).toBeCloseTo((9 - 2) / Math.sqrt(2 / 3) - 0.5, 12);
+  });
+});
+
+describe('checkpoint and resume in the middle of a refit', () => {
+  it('a restored store resumes the refit window and promotes at the same reading', async () => {
+    const options = { freeze: { afterSamples: 3 }, whileFitting: 'drop' } as const;
+    const tail = [R('s', 10), R('s', 20), R('s', 30), R('s', 20)];
+    const once = new SeriesStore();
+    await run([R('s', 1), R('s', 2), R('s', 3)], { ...options, store: once });
+    once.refit('s');
+    const expected = await run(tail, { ...options, store: once });
+
+    const before = new SeriesStore();
+    await run([R('s', 1), R('s', 2), R('s', 3)], { ...options, store: before });
+    before.refit('s');
+    await run(tail.slice(0, 1), { ...options, store: before });
+    const resumed = new SeriesStore({ initial: JSON.parse(JSON.stringify(before.snapshot())) });
+    const rest = await run(tail.slice(1), { ...options, store: resumed });
+    expect(rest).toEqual(expected.slice(1));
+    expect(resumed.paramsAt('s', 1)?.center).toBe(2);
+  });
+});
+
+describe('the chunked and columnar forms run the same lifecycle as the per-item form', () => {
+  it('alarms, refits and promotions at the same readings, whatever the form', async () => {
+    const rand = gaussian(11);
+    const readings: Reading[] = [];
+    for (let i = 0; i < 1200; i++) readings.push(R(i % 3 === 0 ? 'a' : 'b', (i > 600 && i % 3 === 0 ? 8 : 0) + rand(), i));
+    const options = { freeze: { afterSamples: 60 }, refit: { onAlarm: true } } as const;
+    const itemStore = new SeriesStore();
+    const expected = await run(readings, { ...options, store: itemStore });
+    expect(itemStore.params('a')?.version).toBeGreaterThan(1);
+
+    const chunkStore = new SeriesStore();
+    const chunks = await lastValueFrom(from([readings.slice(0, 500), readings.slice(500, 777), readings.slice(777)]).pipe(normalizeChunks({ ...options, store: chunkStore }), toArray()));
+    expect(chunks.flat()).toEqual(expected);
+    expect(chunkStore.snapshot().series).toEqual(itemStore.snapshot().series);
+
+    const colStore = new SeriesStore();
+    const batches = ['a', 'b'].flatMap((s) => {
+      const mine = readings.filter((r) => r.series === s);
+      return [0, 100, 250, 400].map((at, k, all) => ({ series: s, values: Float64Array.from(mine.slice(at, all[k + 1]).map((r) => r.value as number)), times: Float64Array.from(mine.slice(at, all[k + 1]).map((r) => r.time as number)) }));
+    });
+    // Per series in order (a's batches, then b's), as the per-item form would see them per series.
+    const cols = await lastValueFrom(from(batches).pipe(normalizeColumns({ ...options, store: colStore }), toArray()));
+    const bySeries = (ns: { series: string; version: number; value: number }[], s: string) => ns.filter((n) => n.series === s).map((n) => [n.version, n.value]);
+    const flat = cols.flatMap(columnsToNormalized);
+    for (const s of ['a', 'b']) expect(bySeries(flat, s)).toEqual(bySeries(expected, s));
+  });
+});
