@@ -12,7 +12,7 @@ export type { MeanVarState } from './stats/mean-var.js';
 export { Extrema } from './stats/extrema.js';
 export type { ExtremaState } from './stats/extrema.js';
 export { ExpMoments } from './stats/exp-moments.js';
-export type { ExpMomentsOptions } from './stats/exp-moments.js';
+export type { ExpMomentsOptions, ExpMomentsState } from './stats/exp-moments.js';
 export { sortedQuantile } from './stats/quantile-exact.js';
 export { KllSketch } from './stats/kll.js';
 export type { KllState } from './stats/kll.js';

@@ -44,16 +44,20 @@ describe('ewmNormalize against pandas ewm(alpha, adjust=False), var(bias=True) (
 });
 
 describe('ewmNormalize semantics', () => {
-  it('half-life in event time with even spacing matches alpha mode; irregular gaps weigh by time', async () => {
+  it('half-life in event time with even spacing matches alpha mode (both adjust=True); irregular gaps weigh by time', async () => {
     const xs = [3, 7, 1, 9, 4, 6];
     const alpha = 0.25;
     const halfLifeMs = -1000 / Math.log2(1 - alpha);
-    const byAlpha = await lastValueFrom(from(xs.map((v) => R('s', v))).pipe(ewmNormalize({ alpha }), toArray()));
-    const byTime = await lastValueFrom(from(xs.map((v, i) => R('s', v, i * 1000))).pipe(ewmNormalize({ halfLifeMs }), toArray()));
-    byTime.forEach((o, i) => expect(close(o.value, byAlpha[i]!.value, 1e-12, 1)).toBe(true));
+    const byTimeStats = new Map<string, ExpMoments>();
+    await lastValueFrom(from(xs.map((v, i) => R('s', v, i * 1000))).pipe(ewmNormalize({ halfLifeMs, stats: byTimeStats }), toArray()));
+    // half-life mode uses pandas' adjust=True weights (issue 10): the same as alpha with adjust: true
+    const byAlpha = new ExpMoments({ alpha, adjust: true });
+    for (const x of xs) byAlpha.update(x);
+    expect(close(byTimeStats.get('s')!.mean, byAlpha.mean, 1e-12)).toBe(true);
+    expect(close(byTimeStats.get('s')!.variance, byAlpha.variance, 1e-12)).toBe(true);
     const stats = new Map<string, ExpMoments>();
     await lastValueFrom(from([R('s', 0, 0), R('s', 10, 1000)]).pipe(ewmNormalize({ halfLifeMs: 1000, stats }), toArray()));
-    expect(stats.get('s')!.mean).toBeCloseTo(5, 12);
+    expect(stats.get('s')!.mean).toBeCloseTo(20 / 3, 12); // weights 1/2 and 1
   });
 
   it('out-of-order and missing times are counted; invalid values never reach the statistics', async () => {
@@ -62,8 +66,8 @@ describe('ewmNormalize semantics', () => {
     const out = await lastValueFrom(
       from([R('s', 1, 1000), R('s', 2, 500), R('s', 3), R('s', NaN, 2000), R('s', 'x', 2000)]).pipe(ewmNormalize({ halfLifeMs: 100, stats, diagnostics }), toArray()),
     );
-    // The out-of-order value weighs 0 (dt = 0) and the untimed one is not learned: the spread stays zero.
-    expect(out.map((o) => o.flag)).toEqual(['zero-spread', 'zero-spread', 'zero-spread', 'invalid', 'invalid']);
+    // The out-of-order value is learned with the weight of its age (2^-5, issue 10); the untimed one is not learned.
+    expect(out.map((o) => o.flag)).toEqual(['zero-spread', 'zero-spread', 'provisional', 'invalid', 'invalid']);
     const d = diagnostics.report().series.s!;
     expect([d.outOfOrder, d.missingTime, d.invalid.nan, d.invalid['not-a-number']]).toEqual([1, 1, 1, 1]);
     expect(stats.get('s')!.count).toBe(2);

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { ExpMoments } from 'streamnorm';
 import { close, exactEwm, loadFixture, nan } from '../../helpers/fixtures.js';
 
-
 describe('ExpMoments against pandas ewm(alpha, adjust=False) (ewm.json)', () => {
   for (const c of loadFixture('ewm')) {
     const alpha = (c.params as { alpha: number }).alpha;
@@ -37,10 +36,10 @@ describe('ExpMoments against pandas ewm(alpha, adjust=False) (ewm.json)', () => 
       });
     });
 
-    it(`${c.name}: half-life mode with evenly spaced timestamps matches alpha mode`, () => {
+    it(`${c.name}: half-life mode (adjust: false) with evenly spaced timestamps matches alpha mode`, () => {
       const dt = 250; // ms between samples
       const halfLife = -dt / Math.log2(1 - alpha);
-      const byTime = new ExpMoments({ halfLife });
+      const byTime = new ExpMoments({ halfLife, adjust: false });
       const byAlpha = new ExpMoments({ alpha });
       let magnitude = 0;
       values.forEach((x, i) => {
