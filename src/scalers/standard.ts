@@ -45,7 +45,8 @@ export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVar
    * As {@link BaseScaler.transform}, except that while fitting the provisional output is computed
    * inline as `(x − mean) / std`: one division, as scikit-learn's `transform` divides by `scale_`,
    * instead of building a parameters object and multiplying by `1 / std`. It can differ in the last
-   * bit from `applyFrozen(params(), x)`; frozen outputs are exactly `applyFrozen(frozen, x)`.
+   * bit from `applyFrozen(params(), x)`; frozen outputs are exactly `applyFrozen(frozen, x)`. The
+   * `clip` option applies as in `applyFrozen`.
    */
   override transform(x: number): number {
     if (this.frozen) return applyFrozen(this.frozen, x);
@@ -54,7 +55,11 @@ export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVar
     const pre = o.pre;
     const v = pre === 'none' ? x : pre === 'log' ? (x > 0 ? Math.log(x) : NaN) : x > -1 ? Math.log1p(x) : NaN;
     const d = v - (o.withMean ? mean : 0);
-    return o.withStd ? standardizeProvisional(d, mean, this.stats.variance(), o.zeroSpread === 'nan') : d + 0;
+    const y = o.withStd ? standardizeProvisional(d, mean, this.stats.variance(), o.zeroSpread === 'nan') : d + 0;
+    const clip = o.clip as boolean | readonly [number, number] | undefined;
+    if (typeof clip !== 'object') return y; // standard has no range of its own: only [lo, hi]
+    const [lo, hi] = clip;
+    return y < lo ? lo : y > hi ? hi : y;
   }
 
   protected fit(): AffineFit {

@@ -1,8 +1,9 @@
 import type { ExtremaState } from '../stats/extrema.js';
 import type { MeanVarState } from '../stats/mean-var.js';
-import type { QuantilesState } from '../stats/quantiles.js';
 import { createScaler, specOf, type Scaler, type ScalerSpec } from '../scalers/create.js';
 import type { FrozenParams } from '../scalers/frozen.js';
+import type { QuantileStatsState } from '../scalers/quantile.js';
+import { quantileMapOf, type QuantileMap } from '../scalers/quantile-map.js';
 import { INVALID_REASONS, emptyInvalidCounts, type InvalidCountsRecord } from '../values.js';
 import { fail, isRecord } from './validate.js';
 
@@ -22,7 +23,9 @@ export interface ScalerState {
   version: number;
   invalid: InvalidCountsRecord;
   /** Fitting statistics of the current window. */
-  stats: MeanVarState | ExtremaState | QuantilesState;
+  stats: MeanVarState | ExtremaState | QuantileStatsState;
+  /** Mean and variance of the window kept beside statistics that are not moments (`trainMean`); absent when unknown. */
+  moments?: MeanVarState;
   /** The frozen statistics, when frozen. */
   frozen?: FrozenParams;
 }
@@ -50,7 +53,13 @@ export function saveScaler(scaler: Scaler): ScalerState {
     invalid: { ...scaler.invalid },
     stats: scaler.statsState(),
   };
-  if (scaler.frozen) state.frozen = { ...scaler.frozen, clip: scaler.frozen.clip ? [...scaler.frozen.clip] : undefined } as FrozenParams;
+  const moments = scaler.momentsState();
+  if (moments) state.moments = moments;
+  if (scaler.frozen) {
+    const f = scaler.frozen;
+    const map = f.quantileMap ? { quantileMap: { quantiles: f.quantileMap.quantiles.slice(), references: f.quantileMap.references.slice(), output: f.quantileMap.output } } : {};
+    state.frozen = { ...f, clip: f.clip ? [...f.clip] : undefined, ...map } as FrozenParams;
+  }
   return state;
 }
 
@@ -92,6 +101,16 @@ export function restoreScaler(state: unknown, where = 'scaler state'): Scaler {
   } catch (e) {
     fail(`${where}.stats`, (e as Error).message);
   }
+  if (state.moments !== undefined) {
+    if (!isRecord(state.moments)) fail(`${where}.moments`, 'must be an object');
+    try {
+      scaler.restoreMoments(state.moments as unknown as MeanVarState);
+    } catch (e) {
+      fail(`${where}.moments`, (e as Error).message);
+    }
+  } else {
+    scaler.restoreMoments(undefined);
+  }
   if (state.phase === 'frozen') {
     scaler.frozen = readFrozen(state.frozen, scaler, `${where}.frozen`);
   } else if (state.phase !== 'fitting') {
@@ -120,6 +139,17 @@ function readFrozen(value: unknown, scaler: Scaler, where: string): FrozenParams
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${where}.${key}`, `must be a finite number, got ${JSON.stringify(v)}`);
     return v;
   };
+  let quantileMap: QuantileMap | undefined;
+  if (scaler.kind === 'quantile') {
+    const m = value.quantileMap;
+    if (!isRecord(m)) fail(`${where}.quantileMap`, 'is required for the quantile kind');
+    try {
+      quantileMap = quantileMapOf(m.quantiles, m.references, m.output);
+    } catch (e) {
+      fail(`${where}.quantileMap`, (e as Error).message);
+    }
+    if (quantileMap.output !== scaler.options.outputDistribution) fail(`${where}.quantileMap.output`, `must be the spec's outputDistribution ${JSON.stringify(scaler.options.outputDistribution)}`);
+  }
   const scale = num('scale');
   if (!(scale > 0)) fail(`${where}.scale`, `must be > 0, got ${scale}`);
   const count = num('count');
@@ -131,7 +161,7 @@ function readFrozen(value: unknown, scaler: Scaler, where: string): FrozenParams
   return Object.freeze({
     kind: scaler.kind,
     pre: scaler.options.pre,
-    center: num('center'),
+    center: num('center', quantileMap !== undefined),
     scale,
     invScale: num('invScale', true),
     offset: num('offset'),
@@ -139,5 +169,15 @@ function readFrozen(value: unknown, scaler: Scaler, where: string): FrozenParams
     zeroSpread: value.zeroSpread === true,
     count,
     version: scaler.version,
+    trainMean: optionalNumber(value.trainMean, `${where}.trainMean`),
+    trainStd: optionalNumber(value.trainStd, `${where}.trainStd`),
+    ...(quantileMap ? { quantileMap } : {}),
   });
+}
+
+/** A number, or NaN when null or absent (unknown; JSON writes NaN as null). */
+function optionalNumber(v: unknown, where: string): number {
+  if (v === undefined || v === null) return NaN;
+  if (typeof v !== 'number') fail(where, `must be a number or null, got ${JSON.stringify(v)}`);
+  return v;
 }
