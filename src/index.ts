@@ -49,4 +49,7 @@ export type { SklearnAttributes, ScalerOptionsOf } from './state/sklearn.js';
 export { BatchNormStats } from './batchnorm.js';
 export type { BatchNormOptions, BatchNormState } from './batchnorm.js';
 
+export { PerSampleNorm } from './per-sample/layer-norm.js';
+export type { PerSampleNormOptions } from './per-sample/layer-norm.js';
+
 export type { Reading, Normalized, OutputPhase, OutputFlag } from './reading.js';
