@@ -1,5 +1,6 @@
 import type { FrozenParams } from '../../src/scalers/frozen.js';
 import { SCALER_KINDS } from '../../src/scalers/create.js';
+import { quantileMapOf } from '../../src/scalers/quantile-map.js';
 
 /** The format tag of retained frozen-statistics messages. */
 export const FROZEN_STATS_FORMAT = 'streamnorm.frozen/1';
@@ -25,7 +26,8 @@ function unnum(x: unknown): number | undefined {
  * Encodes frozen statistics as the JSON of a retained stats message:
  * `{ format: 'streamnorm.frozen/1', series, params }`. Non-finite numbers (an `invScale` of NaN
  * under the `nan` zero-spread policy) are written as the strings `"NaN"`, `"Infinity"`,
- * `"-Infinity"`; `clip` is `null` when there is none.
+ * `"-Infinity"`; `clip` is `null` when there is none. The training moments (`trainMean`,
+ * `trainStd`) and the quantile kind's `quantileMap` go along.
  *
  * @example
  * ```ts
@@ -51,6 +53,8 @@ export function encodeFrozenStats(series: string, params: FrozenParams): string 
       zeroSpread: params.zeroSpread,
       count: params.count,
       version: params.version,
+      ...(params.trainMean === undefined ? {} : { trainMean: num(params.trainMean), trainStd: num(params.trainStd ?? NaN) }),
+      ...(params.quantileMap === undefined ? {} : { quantileMap: params.quantileMap }),
     },
   });
 }
@@ -92,6 +96,24 @@ export function decodeFrozenStats(text: string): SeriesParams {
     clip = Object.freeze([lo, hi] as const);
   }
   if (typeof p.zeroSpread !== 'boolean') throw new Error('stats message: zeroSpread is not a boolean');
+  // the training moments (absent in messages of older versions) and the quantile kind's map
+  const train: { trainMean?: number; trainStd?: number } = {};
+  for (const f of ['trainMean', 'trainStd'] as const) {
+    if (p[f] === undefined) continue;
+    const v = unnum(p[f]);
+    if (v === undefined) throw new Error(`stats message: ${f} is not a number`);
+    train[f] = v;
+  }
+  let quantileMap: FrozenParams['quantileMap'];
+  if (p.kind === 'quantile') {
+    const m = p.quantileMap as Record<string, unknown> | null | undefined;
+    if (m === null || typeof m !== 'object') throw new Error('stats message: quantileMap is required for the quantile kind');
+    try {
+      quantileMap = quantileMapOf(m.quantiles, m.references, m.output);
+    } catch (e) {
+      throw new Error(`stats message: quantileMap ${(e as Error).message}`);
+    }
+  }
   const params: FrozenParams = Object.freeze({
     kind: p.kind as FrozenParams['kind'],
     pre: p.pre,
@@ -103,6 +125,8 @@ export function decodeFrozenStats(text: string): SeriesParams {
     zeroSpread: p.zeroSpread,
     count: numbers.count as number,
     version: numbers.version as number,
+    ...train,
+    ...(quantileMap === undefined ? {} : { quantileMap }),
   });
   return { series: doc.series, params };
 }
