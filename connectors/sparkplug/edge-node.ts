@@ -40,6 +40,7 @@ export interface SparkplugEdgeNode {
 }
 
 const BAD_ID = /[/+#]/;
+const OPTION_KEYS = new Set(['connect', 'group', 'edge', 'device', 'metric', 'bdSeq']);
 
 /**
  * Publishes normalized values as a Sparkplug B edge node: NBIRTH (with `bdSeq` and a
@@ -63,7 +64,9 @@ const BAD_ID = /[/+#]/;
  * ```
  */
 export function sparkplugEdgeNode(options: SparkplugEdgeNodeOptions): SparkplugEdgeNode {
+  for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw new Error(`sparkplugEdgeNode: unknown option ${JSON.stringify(key)}`);
   const { group, edge } = options;
+  if (options.bdSeq !== undefined && !(Number.isInteger(options.bdSeq) && options.bdSeq >= 0 && options.bdSeq <= 255)) throw new Error(`sparkplugEdgeNode: bdSeq must be an integer in 0..255, got ${String(options.bdSeq)}`);
   for (const [what, id] of [['group', group], ['edge', edge]] as const) if (id === '' || BAD_ID.test(id)) throw new Error(`sparkplugEdgeNode: bad ${what} ${JSON.stringify(id)}`);
   const deviceOf = options.device ?? ((n: Normalized) => n.tags?.device ?? 'normalized');
   const metricOf = options.metric ?? ((n: Normalized) => n.series);

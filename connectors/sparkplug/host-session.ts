@@ -115,6 +115,8 @@ export class SparkplugHostSession {
   constructor(options: SparkplugSessionOptions = {}) {
     this.historical = options.historical ?? 'tag';
     this.rebirthIntervalMs = options.rebirthIntervalMs ?? 5000;
+    if (this.historical !== 'tag' && this.historical !== 'drop') throw new Error(`historical must be 'tag' or 'drop', got ${JSON.stringify(this.historical)}`);
+    if (!(this.rebirthIntervalMs >= 0)) throw new Error(`rebirthIntervalMs must be >= 0, got ${String(this.rebirthIntervalMs)}`);
   }
 
   /** Whether a series is stale: its node or device died and it has had no value since. */

@@ -48,6 +48,8 @@ export interface SparkplugSource {
   readonly counters: { deadLettered: number; publishFailures: number };
 }
 
+const SOURCE_KEYS = new Set(['client', 'connect', 'groups', 'qos', 'requestRebirth', 'deadLetter', 'now', 'historical', 'rebirthIntervalMs']);
+
 /**
  * Reads Sparkplug B (Eclipse Tahu) edge nodes as a host application: subscribes to
  * `spBv1.0/{group}/#`, learns metrics from BIRTH certificates, and emits one {@link Reading} per
@@ -81,6 +83,7 @@ export interface SparkplugSource {
  * ```
  */
 export function sparkplugSource(options: SparkplugSourceOptions): SparkplugSource {
+  for (const key of Object.keys(options)) if (!SOURCE_KEYS.has(key)) throw new Error(`sparkplugSource: unknown option ${JSON.stringify(key)}`);
   if (options.client === undefined && options.connect === undefined) throw new Error('sparkplugSource needs a client or connect options');
   const groups = options.groups ?? [];
   for (const g of groups) if (g === '' || /[/+#]/.test(g)) throw new Error(`sparkplugSource: bad group ${JSON.stringify(g)}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SparkplugHostSession, decodeSparkplugPayload, encodeSparkplugPayload, parseSparkplugTopic } from 'streamnorm/sparkplug';
+import { SparkplugHostSession, decodeSparkplugPayload, encodeSparkplugPayload, parseSparkplugTopic, sparkplugEdgeNode, sparkplugSource } from 'streamnorm/sparkplug';
 import { decodeWire, encodeWire, type WirePayload } from './wire.js';
 
 const D = { Int8: 1, Int32: 3, Int64: 4, UInt32: 7, UInt64: 8, Float: 9, Double: 10, Boolean: 11, String: 12 };
@@ -118,6 +118,15 @@ describe('SparkplugHostSession', () => {
     expect(s.handle('spBv1.0/STATE/host1', Buffer.from('{"online":true}'), 0).readings).toEqual([]);
     expect(s.handle(T('NCMD'), encodeWire({ metrics: [] }), 0).readings).toEqual([]);
     expect([s.counters.malformed, s.counters.ignored]).toEqual([1, 2]);
+  });
+
+  it('options are checked, unknown keys refused with the key named', () => {
+    expect(() => new SparkplugHostSession({ historical: 'keep' as never })).toThrow(/historical must be/);
+    expect(() => sparkplugSource({ connect: { url: 'mqtt://127.0.0.1:1' }, group: ['x'] } as never)).toThrow(/unknown option "group"/);
+    expect(() => sparkplugSource({ connect: { url: 'mqtt://127.0.0.1:1' }, groups: ['a/b'] })).toThrow(/bad group/);
+    expect(() => sparkplugEdgeNode({ connect: { url: 'mqtt://127.0.0.1:1' }, group: 'g', edge: 'e', bdseq: 1 } as never)).toThrow(/unknown option "bdseq"/);
+    expect(() => sparkplugEdgeNode({ connect: { url: 'mqtt://127.0.0.1:1' }, group: 'g', edge: 'e/1' })).toThrow(/bad edge/);
+    expect(() => sparkplugEdgeNode({ connect: { url: 'mqtt://127.0.0.1:1' }, group: 'g', edge: 'e', bdSeq: 256 })).toThrow(/bdSeq must be/);
   });
 
   it('parses topics strictly', () => {
