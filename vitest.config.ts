@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^streamnorm\/core$/, replacement: here('./src/index.ts') },
       { find: /^streamnorm\/mqtt$/, replacement: here('./connectors/mqtt/index.ts') },
       { find: /^streamnorm\/influx$/, replacement: here('./connectors/influx/index.ts') },
+      { find: /^streamnorm\/sparkplug$/, replacement: here('./connectors/sparkplug/index.ts') },
       { find: /^streamnorm$/, replacement: here('./index.ts') },
     ],
   },

@@ -20,7 +20,7 @@ export { Quantiles } from './stats/quantiles.js';
 export type { QuantilesOptions, QuantilesState } from './stats/quantiles.js';
 export { normalPpf } from './stats/normal-ppf.js';
 
-export { applyFrozen, invertFrozen, isZeroSpread } from './scalers/frozen.js';
+export { applyFrozen, invertFrozen, isZeroSpread, wasClipped } from './scalers/frozen.js';
 export type { FrozenParams, ScalerKind, PreTransform, ZeroSpreadPolicy } from './scalers/frozen.js';
 export { BaseScaler } from './scalers/base.js';
 export type { CommonScalerOptions, AffineFit, Phase } from './scalers/base.js';
@@ -32,6 +32,9 @@ export { MaxAbsScaler } from './scalers/maxabs.js';
 export type { MaxAbsOptions } from './scalers/maxabs.js';
 export { RobustScaler } from './scalers/robust.js';
 export type { RobustOptions } from './scalers/robust.js';
+export { QuantileScaler } from './scalers/quantile.js';
+export type { QuantileOptions, QuantileStatsState } from './scalers/quantile.js';
+export type { QuantileMap } from './scalers/quantile-map.js';
 export { createScaler, specOf, SCALER_KINDS } from './scalers/create.js';
 export type { Scaler, ScalerSpec } from './scalers/create.js';
 export { KeyedScalers } from './scalers/keyed.js';
@@ -53,5 +56,8 @@ export { driftStandard } from './drift/standardize.js';
 
 export { BatchNormStats } from './batchnorm.js';
 export type { BatchNormOptions, BatchNormState } from './batchnorm.js';
+
+export { PerSampleNorm } from './per-sample/layer-norm.js';
+export type { PerSampleNormOptions } from './per-sample/layer-norm.js';
 
 export type { Reading, Normalized, OutputPhase, OutputFlag } from './reading.js';

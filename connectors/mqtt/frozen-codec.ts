@@ -10,7 +10,7 @@ export interface SeriesParams {
   params: FrozenParams;
 }
 
-const NUMBER_FIELDS = ['center', 'scale', 'invScale', 'offset', 'count', 'missing', 'version'] as const;
+const NUMBER_FIELDS = ['center', 'scale', 'invScale', 'offset', 'count', 'missing', 'version', 'trainMean', 'trainStd'] as const;
 
 function num(x: number): number | string {
   return Number.isFinite(x) ? x : x !== x ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
@@ -25,7 +25,8 @@ function unnum(x: unknown): number | undefined {
  * Encodes frozen statistics as the JSON of a retained stats message:
  * `{ format: 'streamnorm.frozen/1', series, params }`. Non-finite numbers (an `invScale` of NaN
  * under the `nan` zero-spread policy) are written as the strings `"NaN"`, `"Infinity"`,
- * `"-Infinity"`; `clip` is `null` when there is none.
+ * `"-Infinity"`; `clip` is `null` when there is none. The training moments (`trainMean`,
+ * `trainStd`) and the quantile kind's `quantileMap` go along.
  *
  * @example
  * ```ts
@@ -52,6 +53,8 @@ export function encodeFrozenStats(series: string, params: FrozenParams): string 
       count: params.count,
       missing: params.missing,
       version: params.version,
+      ...(params.trainMean === undefined ? {} : { trainMean: num(params.trainMean), trainStd: num(params.trainStd ?? NaN) }),
+      ...(params.quantileMap === undefined ? {} : { quantileMap: params.quantileMap }),
     },
   });
 }

@@ -1,5 +1,7 @@
+import { MeanVar, type MeanVarState } from '../stats/mean-var.js';
 import { emptyInvalidCounts, invalidReason, type InvalidCountsRecord, type InvalidReason } from '../values.js';
 import { applyFrozen, invertFrozen, isZeroSpread, preTransform, type FrozenParams, type PreTransform, type ScalerKind, type ZeroSpreadPolicy } from './frozen.js';
+import type { QuantileMap } from './quantile-map.js';
 
 /** Options every scaler takes. */
 export interface CommonScalerOptions {
@@ -7,6 +9,12 @@ export interface CommonScalerOptions {
   pre?: PreTransform;
   /** What a zero spread does (default `unit`, as scikit-learn). */
   zeroSpread?: ZeroSpreadPolicy;
+  /**
+   * Clip outputs to [lo, hi] in output units (e.g. [-5, 5]: ±5σ for a standard scaler), for every
+   * kind; `true` clips to the kind's own output range (min-max: the feature range; quantile: [0, 1]
+   * or the normal bound), refused by kinds without one. Default: no clipping. See `wasClipped`.
+   */
+  clip?: boolean | readonly [number, number];
 }
 
 /** Location and spread a scaler derives from its statistics; the base class turns them into {@link FrozenParams}. */
@@ -18,7 +26,10 @@ export interface AffineFit {
   /** Multiplier of 1/spread (min-max feature range width), default 1. */
   gain?: number;
   offset?: number;
+  /** The kind's own output range, used when the `clip` option is `true`. */
   clip?: readonly [number, number];
+  /** A non-affine map (quantile kind): outputs are `map(pre(x))`, center and gain unused. */
+  map?: QuantileMap;
 }
 
 /** What a scaler's statistics must offer: learn a value, merge another, and save themselves. */
@@ -74,11 +85,19 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
   version = 0;
   readonly options: Required<Options>;
 
-  protected constructor(options: Options, defaults: Required<Omit<Options, keyof CommonScalerOptions>>, newStats: (options: Required<Options>) => Stats) {
+  /**
+   * @param hasRange whether the kind has an output range of its own, so that `clip: true` means it.
+   */
+  protected constructor(options: Options, defaults: Required<Omit<Options, keyof CommonScalerOptions>>, newStats: (options: Required<Options>) => Stats, hasRange = false) {
     const pre = options.pre ?? 'none';
     const zeroSpread = options.zeroSpread ?? 'unit';
+    const clip = options.clip ?? false;
     if (pre !== 'none' && pre !== 'log' && pre !== 'log1p') throw new RangeError(`pre must be 'none', 'log' or 'log1p', got ${String(pre)}`);
     if (zeroSpread !== 'unit' && zeroSpread !== 'nan') throw new RangeError(`zeroSpread must be 'unit' or 'nan', got ${String(zeroSpread)}`);
+    if (clip === true && !hasRange) throw new RangeError('clip: true needs an output range of the kind (min-max, quantile); give clip: [lo, hi]');
+    if (typeof clip !== 'boolean' && !(Array.isArray(clip) && clip.length === 2 && Number.isFinite(clip[0]) && Number.isFinite(clip[1]) && (clip[0] as number) < (clip[1] as number))) {
+      throw new RangeError(`clip must be a boolean or [lo, hi] of finite numbers with lo < hi, got ${JSON.stringify(clip)}`);
+    }
     // Frozen options (createScaler's) cannot change, so their resolution is shared.
     let resolved = RESOLVED.get(options) as Required<Options> | undefined;
     if (resolved === undefined) {
@@ -88,7 +107,18 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     this.options = resolved;
     this.makeStats = newStats;
     this.stats = newStats(resolved);
+    this.statsAreMoments = this.stats instanceof MeanVar;
+    this.moments = this.statsAreMoments ? undefined : new MeanVar();
   }
+
+  /** Whether the statistics are a {@link MeanVar} themselves (standard), so no second one is kept. */
+  private readonly statsAreMoments: boolean;
+  /**
+   * Mean and variance of the values learned, kept beside the statistics of kinds whose statistics
+   * are not moments, for `trainMean`/`trainStd`; undefined for the standard kind, and when a
+   * restored state had none (then they are NaN until the next refit).
+   */
+  private moments: MeanVar | undefined;
 
   /** Builds empty statistics (shared by every scaler of a class: no closure per instance). */
   private readonly makeStats: (options: Required<Options>) => Stats;
@@ -128,6 +158,7 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
       return 'out-of-domain';
     }
     this.stats.update(v);
+    this.moments?.update(v);
     return undefined;
   }
 
@@ -165,6 +196,7 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
   refit(): this {
     this.frozen = undefined;
     this.stats = this.makeStats(this.options);
+    this.moments = this.statsAreMoments ? undefined : new MeanVar();
     return this;
   }
 
@@ -189,6 +221,8 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     }
     if (this.frozen) throw new Error(`${this.kind} scaler is frozen; merge into a fitting scaler`);
     this.stats.merge(other.stats);
+    if (this.moments && other.moments) this.moments.merge(other.moments);
+    else if (!this.statsAreMoments) this.moments = undefined; // unknown on one side: unknown
     for (const r of Object.keys(this.invalid) as InvalidReason[]) this.invalid[r] += other.invalid[r];
     return this;
   }
@@ -198,8 +232,11 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     const fit = this.fit();
     const zero = isZeroSpread(fit.spread, fit.location ?? fit.center);
     // A zero spread is replaced by 1 before the gain, as scikit-learn's _handle_zeros_in_scale does.
-    const scale = (zero ? 1 : fit.spread) / (fit.gain ?? 1);
+    const scale = fit.map ? 1 : (zero ? 1 : fit.spread) / (fit.gain ?? 1);
     const invScale = zero && this.options.zeroSpread === 'nan' ? NaN : 1 / scale;
+    const option = this.options.clip;
+    const clip = Array.isArray(option) ? option : option === true ? fit.clip : undefined;
+    const moments = this.statsAreMoments ? (this.stats as unknown as MeanVar) : this.moments;
     const params: FrozenParams = {
       kind: this.kind,
       pre: this.options.pre as PreTransform,
@@ -207,17 +244,31 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
       scale,
       invScale,
       offset: fit.offset ?? 0,
-      clip: fit.clip ? [fit.clip[0], fit.clip[1]] : undefined,
+      clip: clip ? [clip[0], clip[1]] : undefined,
       zeroSpread: zero && this.count > 0,
       count: this.count,
       missing: this.invalid.nan + this.invalid.null,
       version,
+      trainMean: moments ? moments.mean : NaN,
+      trainStd: moments ? Math.sqrt(moments.variance()) : NaN,
+      ...(fit.map ? { quantileMap: fit.map } : {}),
     };
     if (immutable) {
       if (params.clip) Object.freeze(params.clip);
       Object.freeze(params);
     }
     return params;
+  }
+
+  /** The moments kept beside the statistics (see `trainMean`), for a snapshot; undefined when none. */
+  momentsState(): MeanVarState | undefined {
+    return this.moments?.toState();
+  }
+
+  /** Restores {@link BaseScaler.momentsState}'s output; undefined leaves the moments unknown. */
+  restoreMoments(state: MeanVarState | undefined): void {
+    if (this.statsAreMoments) return;
+    this.moments = state === undefined ? undefined : MeanVar.fromState(state);
   }
 
   /** The statistics' state, for a snapshot. */

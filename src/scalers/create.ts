@@ -2,18 +2,20 @@ import { refuseUnknownKeys } from '../options.js';
 import type { ScalerKind } from './frozen.js';
 import { MaxAbsScaler, type MaxAbsOptions } from './maxabs.js';
 import { MinMaxScaler, type MinMaxOptions } from './minmax.js';
+import { QuantileScaler, type QuantileOptions } from './quantile.js';
 import { RobustScaler, type RobustOptions } from './robust.js';
 import { StandardScaler, type StandardOptions } from './standard.js';
 
 /** Any scaler of the core. */
-export type Scaler = StandardScaler | MinMaxScaler | MaxAbsScaler | RobustScaler;
+export type Scaler = StandardScaler | MinMaxScaler | MaxAbsScaler | RobustScaler | QuantileScaler;
 
 /** A scaler kind with its options: the serializable description of how to build a scaler. */
 export type ScalerSpec =
   | ({ kind: 'standard' } & StandardOptions)
   | ({ kind: 'minmax' } & MinMaxOptions)
   | ({ kind: 'maxabs' } & MaxAbsOptions)
-  | ({ kind: 'robust' } & RobustOptions);
+  | ({ kind: 'robust' } & RobustOptions)
+  | ({ kind: 'quantile' } & QuantileOptions);
 
 /** The options part of recent specs, by content, frozen: scalers built from one spec share them. */
 const OPTIONS_OF = new Map<string, object>();
@@ -27,7 +29,7 @@ const SPEC_KEYS: Record<ScalerKind, readonly string[]> = {
 };
 
 /** Every scaler kind. */
-export const SCALER_KINDS: readonly ScalerKind[] = ['standard', 'minmax', 'maxabs', 'robust'];
+export const SCALER_KINDS: readonly ScalerKind[] = ['standard', 'minmax', 'maxabs', 'robust', 'quantile'];
 
 /**
  * Builds a scaler from a {@link ScalerSpec}; throws a `RangeError` naming the kinds for an unknown kind,
@@ -60,6 +62,8 @@ export function createScaler(spec: ScalerSpec): Scaler {
       return new MaxAbsScaler(options as MaxAbsOptions);
     case 'robust':
       return new RobustScaler(options as RobustOptions);
+    case 'quantile':
+      return new QuantileScaler(options as QuantileOptions);
     default:
       throw new RangeError(`unknown scaler kind ${JSON.stringify(kind)}; expected one of ${SCALER_KINDS.join(', ')}`);
   }

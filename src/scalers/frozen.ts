@@ -1,5 +1,7 @@
+import { quantileForward, quantileInverse, type QuantileMap } from './quantile-map.js';
+
 /** The scaler kinds of the core. */
-export type ScalerKind = 'standard' | 'minmax' | 'maxabs' | 'robust';
+export type ScalerKind = 'standard' | 'minmax' | 'maxabs' | 'robust' | 'quantile';
 
 /** A pre-transform applied before learning and transforming: none, natural log, or log(1 + x). */
 export type PreTransform = 'none' | 'log' | 'log1p';
@@ -12,15 +14,19 @@ export type PreTransform = 'none' | 'log' | 'log1p';
 export type ZeroSpreadPolicy = 'unit' | 'nan';
 
 /**
- * Fixed statistics of one series: the immutable affine map a frozen scaler applies.
+ * Fixed statistics of one series: the immutable map a frozen scaler applies.
  *
- * `transform(x) = clip((pre(x) − center) · invScale + offset)` and
+ * Affine kinds: `transform(x) = clip((pre(x) − center) · invScale + offset)` and
  * `inverse(y) = unpre((y − offset) · scale + center)`.
+ * The quantile kind is not affine: `transform(x) = clip(map(pre(x)) · invScale)` with its
+ * {@link FrozenParams.quantileMap}; its `center` is NaN (so code that reads the parameters as an
+ * affine map gets NaN, never a plausible wrong number), `scale` 1, `offset` 0, and `invScale` 1, or
+ * NaN under the `nan` zero-spread policy.
  */
 export interface FrozenParams {
   readonly kind: ScalerKind;
   readonly pre: PreTransform;
-  /** Subtracted first (mean, median, data minimum, or 0). */
+  /** Subtracted first (mean, median, data minimum, or 0); NaN for the quantile kind. */
   readonly center: number;
   /** The spread divided by (1 when zero spread under the `unit` policy). */
   readonly scale: number;
@@ -28,7 +34,7 @@ export interface FrozenParams {
   readonly invScale: number;
   /** Added after scaling (the lower end of a min-max feature range, else 0). */
   readonly offset: number;
-  /** Output bounds when clipping (min-max `clip`), else undefined. */
+  /** Output bounds [lo, hi] in output units (the `clip` option of every kind), else undefined. */
   readonly clip: readonly [number, number] | undefined;
   /** True when the fitted spread was zero (or below the resolution of the values). */
   readonly zeroSpread: boolean;
@@ -50,6 +56,8 @@ export interface FrozenParams {
   readonly trainMean?: number;
   /** See {@link FrozenParams.trainMean}. */
   readonly trainStd?: number;
+  /** The quantile kind's map (scikit-learn's `quantiles_`, `references_`); undefined for affine kinds. */
+  readonly quantileMap?: QuantileMap;
 }
 
 /**
@@ -64,9 +72,40 @@ export interface FrozenParams {
  * ```
  */
 export function applyFrozen(p: FrozenParams, x: number): number {
-  const y = affine(preTransform(p.pre, x), p.center, p.invScale, p.offset);
-  if (p.clip === undefined) return y;
-  return y < p.clip[0] ? p.clip[0] : y > p.clip[1] ? p.clip[1] : y;
+  const y = unclipped(p, x);
+  return p.clip === undefined ? y : clipTo(p.clip, y);
+}
+
+/** `y` limited to `[lo, hi]` (NaN stays NaN): the one place the clip is written. (Internal.) */
+export function clipTo(clip: readonly [number, number], y: number): number {
+  return y < clip[0] ? clip[0] : y > clip[1] ? clip[1] : y;
+}
+
+/** The transform before the clip. */
+function unclipped(p: FrozenParams, x: number): number {
+  const v = preTransform(p.pre, x);
+  if (p.quantileMap !== undefined) return quantileForward(p.quantileMap, v) * p.invScale;
+  return affine(v, p.center, p.invScale, p.offset);
+}
+
+/**
+ * Whether {@link applyFrozen}`(p, x)` was limited by `p.clip`: true when the output before the
+ * clip lay outside [lo, hi] (a value exactly at a bound was not clipped). For counting and flagging
+ * clipped outputs; false when `p.clip` is undefined or the output is NaN.
+ *
+ * @example
+ * ```ts
+ * import { StandardScaler, applyFrozen, wasClipped } from 'streamnorm';
+ * const frozen = new StandardScaler({ clip: [-1, 1] }).learnMany([1, 2, 3, 4, 5]).freeze();
+ * applyFrozen(frozen, 9); // => 1
+ * wasClipped(frozen, 9); // => true
+ * wasClipped(frozen, 3); // => false
+ * ```
+ */
+export function wasClipped(p: FrozenParams, x: number): boolean {
+  if (p.clip === undefined) return false;
+  const y = unclipped(p, x);
+  return y < p.clip[0] || y > p.clip[1];
 }
 
 /**
@@ -88,6 +127,7 @@ export function preTransform(pre: PreTransform, x: number): number {
 
 /**
  * Maps a normalized value back to the raw scale with frozen statistics (a model's output, say).
+ * A clipped output maps back to the raw value of its bound.
  *
  * @example
  * ```ts
@@ -97,7 +137,7 @@ export function preTransform(pre: PreTransform, x: number): number {
  * ```
  */
 export function invertFrozen(p: FrozenParams, y: number): number {
-  const v = (y - p.offset) * p.scale + p.center;
+  const v = p.quantileMap !== undefined ? quantileInverse(p.quantileMap, y) : (y - p.offset) * p.scale + p.center;
   return p.pre === 'none' ? v : p.pre === 'log' ? Math.exp(v) : Math.expm1(v);
 }
 

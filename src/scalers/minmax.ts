@@ -5,8 +5,8 @@ import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js'
 export interface MinMaxOptions extends CommonScalerOptions {
   /** Output range [lo, hi] the training minimum and maximum map to (default [0, 1]). */
   featureRange?: readonly [number, number];
-  /** Clip outputs to the feature range (default false). */
-  clip?: boolean;
+  /** Clip outputs: `true` to the feature range, or to [lo, hi] (default false). */
+  clip?: boolean | readonly [number, number];
 }
 
 /**
@@ -34,7 +34,7 @@ export class MinMaxScaler extends BaseScaler<MinMaxOptions, Extrema, ExtremaStat
   readonly kind = 'minmax' as const;
 
   constructor(options: MinMaxOptions = {}) {
-    super(options, { featureRange: [0, 1], clip: false }, () => new Extrema());
+    super(options, { featureRange: [0, 1] }, () => new Extrema(), true);
     const [lo, hi] = this.options.featureRange;
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
       throw new RangeError(`MinMaxScaler: featureRange must be two finite numbers with lo < hi, got [${String(lo)}, ${String(hi)}]`);
@@ -52,7 +52,7 @@ export class MinMaxScaler extends BaseScaler<MinMaxOptions, Extrema, ExtremaStat
       location: Math.max(Math.abs(this.stats.min), Math.abs(this.stats.max)),
       gain: hi - lo,
       offset: lo,
-      ...(this.options.clip ? { clip: [lo, hi] as const } : {}),
+      clip: [lo, hi] as const,
     };
   }
 

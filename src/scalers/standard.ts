@@ -1,6 +1,6 @@
 import { MeanVar, type MeanVarState } from '../stats/mean-var.js';
 import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
-import { applyFrozen, isZeroSpread, preTransform } from './frozen.js';
+import { applyFrozen, clipTo, isZeroSpread, preTransform } from './frozen.js';
 
 /** Options of {@link StandardScaler}. */
 export interface StandardOptions extends CommonScalerOptions {
@@ -45,14 +45,17 @@ export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVar
    * As {@link BaseScaler.transform}, except that while fitting the provisional output is computed
    * inline as `(x − mean) / std`: one division, as scikit-learn's `transform` divides by `scale_`,
    * instead of building a parameters object and multiplying by `1 / std`. It can differ in the last
-   * bit from `applyFrozen(params(), x)`; frozen outputs are exactly `applyFrozen(frozen, x)`.
+   * bit from `applyFrozen(params(), x)`; frozen outputs are exactly `applyFrozen(frozen, x)`. The
+   * `clip` option applies as in `applyFrozen`.
    */
   override transform(x: number): number {
     if (this.frozen) return applyFrozen(this.frozen, x);
     const o = this.options;
     const mean = this.stats.mean;
     const d = preTransform(o.pre, x) - (o.withMean ? mean : 0);
-    return o.withStd ? standardizeProvisional(d, mean, this.stats.variance(), o.zeroSpread === 'nan') : d + 0;
+    const y = o.withStd ? standardizeProvisional(d, mean, this.stats.variance(), o.zeroSpread === 'nan') : d + 0;
+    const clip = o.clip as boolean | readonly [number, number] | undefined;
+    return typeof clip === 'object' ? clipTo(clip, y) : y; // standard has no range of its own: only [lo, hi]
   }
 
   protected fit(): AffineFit {

@@ -1,5 +1,6 @@
 import { SCALER_KINDS } from '../scalers/create.js';
 import type { FrozenParams, PreTransform, ScalerKind } from '../scalers/frozen.js';
+import { quantileMapOf, type QuantileMap } from '../scalers/quantile-map.js';
 import { fail, isRecord } from './validate.js';
 
 const PRE_TRANSFORMS: readonly PreTransform[] = ['none', 'log', 'log1p'];
@@ -9,15 +10,19 @@ export interface FrozenExpectation {
   kind?: ScalerKind;
   pre?: PreTransform;
   version?: number;
+  /** The quantile kind's output distribution its spec names. */
+  quantileOutput?: 'uniform' | 'normal';
 }
 
 /**
  * The one validator of frozen statistics read from outside (snapshots, the MQTT stats topic): every
  * field present and of its type, `scale > 0` and finite, `invScale` equal to `1 / scale` (or NaN
  * with a zero spread under the `nan` policy), `clip` an ordered pair, counts whole numbers, and
- * kind, pre-transform and version equal to what the series says. Throws an `Error` naming the field
- * (prefixed by `where`); returns deeply frozen parameters. A missing `missing` (0.1 documents) reads 0.
- * JSON writes NaN as `null`: `invScale: null` reads NaN. (Internal: not exported from the package.)
+ * kind, pre-transform and version equal to what the series says; the quantile kind's map (its
+ * `center` is NaN), the training moments (`trainMean`, `trainStd`: a number, or NaN when unknown).
+ * Throws an `Error` naming the field (prefixed by `where`); returns deeply frozen parameters. A
+ * missing `missing` (0.1 documents) reads 0. JSON writes NaN as `null`: null reads NaN where NaN is
+ * allowed. (Internal: not exported from the package.)
  */
 export function readFrozenParams(value: unknown, where: string, expect: FrozenExpectation = {}): FrozenParams {
   if (!isRecord(value)) fail(where, 'must be an object');
@@ -37,7 +42,18 @@ export function readFrozenParams(value: unknown, where: string, expect: FrozenEx
   const pre = value.pre as PreTransform;
   if (!PRE_TRANSFORMS.includes(pre)) fail(`${where}.pre`, `must be one of ${PRE_TRANSFORMS.join(', ')}, got ${JSON.stringify(pre)}`);
   if (expect.pre !== undefined && pre !== expect.pre) fail(`${where}.pre`, `is ${JSON.stringify(pre)} but the series' scaler has ${JSON.stringify(expect.pre)}`);
-  const center = num('center');
+  let quantileMap: QuantileMap | undefined;
+  if (kind === 'quantile') {
+    const m = value.quantileMap;
+    if (!isRecord(m)) fail(`${where}.quantileMap`, 'is required for the quantile kind');
+    try {
+      quantileMap = quantileMapOf(m.quantiles, m.references, m.output);
+    } catch (e) {
+      fail(`${where}.quantileMap`, (e as Error).message);
+    }
+    if (expect.quantileOutput !== undefined && quantileMap.output !== expect.quantileOutput) fail(`${where}.quantileMap.output`, `must be the spec's outputDistribution ${JSON.stringify(expect.quantileOutput)}`);
+  }
+  const center = quantileMap !== undefined && (value.center === null || Number.isNaN(value.center)) ? NaN : num('center');
   const scale = num('scale');
   if (!(scale > 0)) fail(`${where}.scale`, `must be > 0, got ${scale}`);
   const zeroSpread = value.zeroSpread;
@@ -61,5 +77,13 @@ export function readFrozenParams(value: unknown, where: string, expect: FrozenEx
   const missing = whole('missing', 0, 0);
   const version = whole('version', 1);
   if (expect.version !== undefined && version !== expect.version) fail(`${where}.version`, `is ${version} but the series is at version ${expect.version}`);
-  return Object.freeze({ kind, pre, center, scale, invScale, offset, clip: clipPair, zeroSpread, count, missing, version });
+  const moment = (key: 'trainMean' | 'trainStd'): number => {
+    const v = value[key];
+    if (v === undefined || v === null) return NaN;
+    if (typeof v !== 'number') fail(`${where}.${key}`, `must be a number or null, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const trainMean = moment('trainMean');
+  const trainStd = moment('trainStd');
+  return Object.freeze({ kind, pre, center, scale, invScale, offset, clip: clipPair, zeroSpread, count, missing, version, trainMean, trainStd, ...(quantileMap === undefined ? {} : { quantileMap }) });
 }

@@ -1,8 +1,9 @@
 import type { ExtremaState } from '../stats/extrema.js';
 import type { MeanVarState } from '../stats/mean-var.js';
-import type { QuantilesState } from '../stats/quantiles.js';
 import { createScaler, specOf, type Scaler, type ScalerSpec } from '../scalers/create.js';
 import type { FrozenParams } from '../scalers/frozen.js';
+import type { QuantileStatsState } from '../scalers/quantile.js';
+import { quantileMapOf, type QuantileMap } from '../scalers/quantile-map.js';
 import { INVALID_REASONS, emptyInvalidCounts, type InvalidCountsRecord } from '../values.js';
 import { readFrozenParams } from './frozen-params.js';
 import { fail, isRecord } from './validate.js';
@@ -23,7 +24,9 @@ export interface ScalerState {
   version: number;
   invalid: InvalidCountsRecord;
   /** Fitting statistics of the current window. */
-  stats: MeanVarState | ExtremaState | QuantilesState;
+  stats: MeanVarState | ExtremaState | QuantileStatsState;
+  /** Mean and variance of the window kept beside statistics that are not moments (`trainMean`); absent when unknown. */
+  moments?: MeanVarState;
   /** The frozen statistics, when frozen. */
   frozen?: FrozenParams;
 }
@@ -51,7 +54,13 @@ export function saveScaler(scaler: Scaler): ScalerState {
     invalid: { ...scaler.invalid },
     stats: scaler.statsState(),
   };
-  if (scaler.frozen) state.frozen = { ...scaler.frozen, clip: scaler.frozen.clip ? [...scaler.frozen.clip] : undefined } as FrozenParams;
+  const moments = scaler.momentsState();
+  if (moments) state.moments = moments;
+  if (scaler.frozen) {
+    const f = scaler.frozen;
+    const map = f.quantileMap ? { quantileMap: { quantiles: f.quantileMap.quantiles.slice(), references: f.quantileMap.references.slice(), output: f.quantileMap.output } } : {};
+    state.frozen = { ...f, clip: f.clip ? [...f.clip] : undefined, ...map } as FrozenParams;
+  }
   return state;
 }
 
@@ -93,6 +102,16 @@ export function restoreScaler(state: unknown, where = 'scaler state'): Scaler {
   } catch (e) {
     fail(`${where}.stats`, (e as Error).message);
   }
+  if (state.moments !== undefined) {
+    if (!isRecord(state.moments)) fail(`${where}.moments`, 'must be an object');
+    try {
+      scaler.restoreMoments(state.moments as unknown as MeanVarState);
+    } catch (e) {
+      fail(`${where}.moments`, (e as Error).message);
+    }
+  } else {
+    scaler.restoreMoments(undefined);
+  }
   if (state.phase === 'frozen') {
     scaler.frozen = readFrozen(state.frozen, scaler, `${where}.frozen`);
   } else if (state.phase !== 'fitting') {
@@ -115,5 +134,7 @@ function readInvalid(value: unknown, where: string): InvalidCountsRecord {
 
 function readFrozen(value: unknown, scaler: Scaler, where: string): FrozenParams {
   if (value === undefined) fail(where, 'is required when phase is "frozen"');
-  return readFrozenParams(value, where, { kind: scaler.kind, pre: scaler.options.pre, version: scaler.version });
+  const quantileOutput = scaler.kind === 'quantile' ? scaler.options.outputDistribution : undefined;
+  return readFrozenParams(value, where, { kind: scaler.kind, pre: scaler.options.pre, version: scaler.version, ...(quantileOutput === undefined ? {} : { quantileOutput }) });
 }
+

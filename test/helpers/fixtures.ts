@@ -20,7 +20,7 @@ export interface FixtureCase {
   note?: string;
 }
 
-export function loadFixture(name: 'standard' | 'minmax' | 'maxabs' | 'robust' | 'batchnorm' | 'ewm'): FixtureCase[] {
+export function loadFixture(name: 'standard' | 'minmax' | 'maxabs' | 'robust' | 'batchnorm' | 'ewm' | 'ewm-adjusted' | 'ewm-times' | 'quantile' | 'layernorm'): FixtureCase[] {
   const doc = JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8')) as { cases: FixtureCase[] };
   if (!Array.isArray(doc.cases) || doc.cases.length === 0) throw new Error(`fixture ${name} has no cases`);
   return doc.cases;

@@ -44,16 +44,21 @@ describe('ewmNormalize against pandas ewm(alpha, adjust=False), var(bias=True) (
 });
 
 describe('ewmNormalize semantics', () => {
-  it('half-life in event time with even spacing matches alpha mode; irregular gaps weigh by time', async () => {
+  it('half-life in event time with even spacing matches alpha mode (both adjust=True); irregular gaps weigh by time', async () => {
     const xs = [3, 7, 1, 9, 4, 6];
     const alpha = 0.25;
     const halfLifeMs = -1000 / Math.log2(1 - alpha);
-    const byAlpha = await lastValueFrom(from(xs.map((v) => R('s', v))).pipe(ewmNormalize({ alpha }), toArray()));
-    const byTime = await lastValueFrom(from(xs.map((v, i) => R('s', v, i * 1000))).pipe(ewmNormalize({ halfLifeMs }), toArray()));
-    byTime.forEach((o, i) => expect(close(o.value, byAlpha[i]!.value, 1e-12, 1)).toBe(true));
+    const byTimeStore = new SeriesStore();
+    await lastValueFrom(from(xs.map((v, i) => R('s', v, i * 1000))).pipe(ewmNormalize({ halfLifeMs, store: byTimeStore }), toArray()));
+    const byTime = byTimeStore.running('s') as ExpMoments;
+    // half-life mode uses pandas' adjust=True weights (issue 10): the same as alpha with adjust: true
+    const byAlpha = new ExpMoments({ alpha, adjust: true });
+    for (const x of xs) byAlpha.update(x);
+    expect(close(byTime.mean, byAlpha.mean, 1e-12)).toBe(true);
+    expect(close(byTime.variance, byAlpha.variance, 1e-12)).toBe(true);
     const store = new SeriesStore();
     await lastValueFrom(from([R('s', 0, 0), R('s', 10, 1000)]).pipe(ewmNormalize({ halfLifeMs: 1000, store }), toArray()));
-    expect((store.running('s') as ExpMoments).mean).toBeCloseTo(5, 12);
+    expect((store.running('s') as ExpMoments).mean).toBeCloseTo(20 / 3, 12); // weights 1/2 and 1
   });
 
   it('out-of-order and missing times are counted; invalid values never reach the statistics', async () => {
@@ -61,8 +66,8 @@ describe('ewmNormalize semantics', () => {
     const out = await lastValueFrom(
       from([R('s', 1, 1000), R('s', 2, 500), R('s', 3), R('s', NaN, 2000), R('s', 'x', 2000)]).pipe(ewmNormalize({ halfLifeMs: 100, store }), toArray()),
     );
-    // The out-of-order value weighs 0 (dt = 0) and the untimed one is not learned: the spread stays zero.
-    expect(out.map((o) => o.flag)).toEqual(['zero-spread', 'zero-spread', 'zero-spread', 'invalid', 'invalid']);
+    // The out-of-order value is learned with the weight of its age (2^-5, issue 10); the untimed one is not learned.
+    expect(out.map((o) => o.flag)).toEqual(['zero-spread', 'zero-spread', 'provisional', 'invalid', 'invalid']);
     const d = store.diagnostics().series.s!;
     expect([d.outOfOrder, d.missingTime, d.invalid.nan, d.invalid['not-a-number']]).toEqual([1, 1, 1, 1]);
     expect((store.running('s') as ExpMoments).count).toBe(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MinMaxScaler, StandardScaler, type Normalized } from 'streamnorm';
+import { MinMaxScaler, QuantileScaler, StandardScaler, type Normalized } from 'streamnorm';
 import {
   backoffDelay,
   deadLetterMessage,
@@ -54,6 +54,15 @@ describe('encodeFrozenStats / decodeFrozenStats', () => {
     const back = decodeFrozenStats(encodeFrozenStats('a/b', params));
     expect(back).toEqual({ series: 'a/b', params });
     expect(Object.isFrozen(back.params)).toBe(true);
+  });
+
+  it('carries the training moments and the quantile kind\'s map; refuses a quantile message without its map', () => {
+    const params = new QuantileScaler({ outputDistribution: 'normal', clip: [-3, 3] }).learnMany([1, 2, 3, 10]).freeze();
+    const text = encodeFrozenStats('q', params);
+    expect(decodeFrozenStats(text)).toEqual({ series: 'q', params });
+    const doc = JSON.parse(text);
+    delete doc.params.quantileMap;
+    expect(() => decodeFrozenStats(JSON.stringify(doc))).toThrow(/quantileMap is required/);
   });
 
   it('keeps clip bounds and a NaN invScale', () => {

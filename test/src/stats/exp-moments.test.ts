@@ -36,10 +36,10 @@ describe('ExpMoments against pandas ewm(alpha, adjust=False) (ewm.json)', () => 
       });
     });
 
-    it(`${c.name}: half-life mode with evenly spaced timestamps matches alpha mode`, () => {
+    it(`${c.name}: half-life mode (adjust: false) with evenly spaced timestamps matches alpha mode`, () => {
       const dt = 250; // ms between samples
       const halfLife = -dt / Math.log2(1 - alpha);
-      const byTime = new ExpMoments({ halfLife });
+      const byTime = new ExpMoments({ halfLife, adjust: false });
       const byAlpha = new ExpMoments({ alpha });
       let magnitude = 0;
       values.forEach((x, i) => {
@@ -56,21 +56,29 @@ describe('ExpMoments against pandas ewm(alpha, adjust=False) (ewm.json)', () => 
 });
 
 describe('ExpMoments semantics', () => {
-  it('irregular sampling: a gap of one half-life gives the new value weight 1/2', () => {
+  it('irregular sampling: a gap of one half-life gives the new value weight 1/2 of the old', () => {
     const m = new ExpMoments({ halfLife: 1000 });
     m.update(0, 0);
-    m.update(10, 1000);
-    expect(m.mean).toBeCloseTo(5, 12);
-    m.update(10, 1000); // simultaneous: weight 0
-    expect(m.mean).toBeCloseTo(5, 12);
+    m.update(10, 1000); // weights 1/2 (old) and 1 (new), as pandas' adjust=True
+    expect(m.mean).toBeCloseTo(10 / 1.5, 12);
   });
 
-  it('out-of-order timestamps are counted and weighted as simultaneous', () => {
+  it('issue 10: a value with the same timestamp carries the same weight (pandas ewm(halflife, times), adjust=True)', () => {
+    const m = new ExpMoments({ halfLife: 1000 });
+    m.update(0, 1000);
+    m.update(10, 1000);
+    expect(m.count).toBe(2);
+    expect(m.mean).toBe(5);
+    expect(m.variance).toBe(25);
+  });
+
+  it('issue 10: an older timestamp is learned with the weight of its age, and counted', () => {
     const m = new ExpMoments({ halfLife: 1000 });
     m.update(0, 5000);
-    m.update(100, 4000);
+    m.update(90, 4000); // one half-life older than the latest: weight 1/2 against 1
     expect(m.outOfOrder).toBe(1);
-    expect(m.mean).toBe(0);
+    expect(m.count).toBe(2);
+    expect(m.mean).toBeCloseTo(30, 12);
     expect(m.lastTime).toBe(5000);
   });
 
@@ -84,4 +92,20 @@ describe('ExpMoments semantics', () => {
     expect(m.count).toBe(0);
     expect(() => new ExpMoments({ halfLife: 10 }).update(1)).toThrow(/time/);
   });
+});
+
+describe('issue 10: half-life mode against pandas ewm(halflife, times).mean() (ewm-times.json), equal timestamps included', () => {
+  for (const c of loadFixture('ewm-times')) {
+    const halfLife = (c.params as { halflife_ms: number }).halflife_ms;
+    const times = (c as unknown as { times_ms: number[] }).times_ms;
+    const mean = (c.expected as { mean: (number | null)[] }).mean;
+    it(`${c.name}: mean after every value, 1e-12 relative`, () => {
+      const m = new ExpMoments({ halfLife });
+      c.values!.forEach((x, i) => {
+        m.update(nan(x), times[i]);
+        expect(close(m.mean, nan(mean[i]), 1e-12), `mean[${i}] ${m.mean} vs ${mean[i]}`).toBe(true);
+      });
+      expect(m.count).toBe(c.values!.length);
+    });
+  }
 });
