@@ -155,7 +155,7 @@ export class SeriesStore {
    * scikit-learn's fitted attributes of a series (see `toSklearn`): of its frozen statistics when
    * frozen, of its statistics so far while fitting; undefined for an unknown or running series.
    */
-  toSklearn(series: string): Record<string, number | null> | undefined {
+  toSklearn(series: string): Record<string, number | null | number[]> | undefined {
     const slot = this.index.get(series);
     if (slot === undefined || this.table.isRunning(slot)) return undefined;
     if (this.table.isFitting(slot)) return toSklearn(this.table.scalerOf(slot));

@@ -69,7 +69,7 @@ export class SeriesTable extends SlotRecords {
 
   /** The {@link FrozenParams} of a frozen slot (rebuilt from the record when plain). */
   frozen(slot: number): FrozenParams {
-    return this.irregular.get(slot) ?? this.plainParams(slot, (spec) => this.specs.spec(spec).kind);
+    return this.irregular.get(slot) ?? this.plainParams(slot);
   }
 
   /** Makes a slot frozen with `p` (a plain record when `p` is plain); ends any fit. */

@@ -22,7 +22,8 @@ const VERSION_UNIT = COUNT_SPAN * SPEC_SPAN;
  * One 32-byte record per slot in one `Float64Array` (4 doubles). Its last double, the *tag*, says
  * what the slot holds:
  * - `tag ≥ 0`: a *plain* frozen series (no pre-transform, clip or offset, non-zero spread, no
- *   missing values in its window, `invScale = 1/scale`), record `[center, invScale, scale, tag]`
+ *   missing values in its window, `invScale = 1/scale`; a standard series whose training mean and
+ *   standard deviation are its center and scale), record `[center, invScale, scale, tag]`
  *   with `tag = (version · 2^11 + spec) · 2^22 + count`: one cache line per reading. A version from
  *   2^20, a count from 2^22 or a spec index from 2^11 on make a series non-plain instead.
  * - `tag < 0`: `tag = −(state + 64 · spec)`, state bits {@link OTHER}, {@link FITTING},
@@ -124,13 +125,13 @@ export class SlotRecords {
     return Math.floor((this.hot[slot * 4 + 3] as number) / VERSION_UNIT);
   }
 
-  /** The parameters of a plain record (kind from `kindOf` its spec index). */
-  protected plainParams(slot: number, kindOf: (spec: number) => FrozenParams['kind']): FrozenParams {
+  /** The parameters of a plain record (a standard series: its spec index is that of a standard spec). */
+  protected plainParams(slot: number): FrozenParams {
     const b = slot * 4;
     const tag = this.hot[b + 3] as number;
     const hi = Math.floor(tag / COUNT_SPAN);
     return Object.freeze({
-      kind: kindOf(hi % SPEC_SPAN),
+      kind: 'standard',
       pre: 'none',
       center: this.hot[b] as number,
       scale: this.hot[b + 2] as number,
@@ -141,6 +142,8 @@ export class SlotRecords {
       count: tag - hi * COUNT_SPAN,
       missing: 0,
       version: Math.floor(hi / SPEC_SPAN),
+      trainMean: this.hot[b] as number,
+      trainStd: this.hot[b + 2] as number,
     });
   }
 
@@ -148,6 +151,7 @@ export class SlotRecords {
   protected writePlain(slot: number, p: FrozenParams): boolean {
     const spec = this.specId(slot);
     const plain =
+      p.kind === 'standard' && p.trainMean === p.center && p.trainStd === p.scale && p.quantileMap === undefined &&
       p.pre === 'none' && p.clip === undefined && p.offset === 0 && !p.zeroSpread && p.missing === 0 && p.invScale === 1 / p.scale &&
       Number.isFinite(p.center) && p.count < COUNT_SPAN && p.version < VERSION_SPAN && spec < SPEC_SPAN;
     if (!plain) return false;

@@ -22,10 +22,11 @@ const OPTIONS_OF = new Map<string, object>();
 
 /** The option keys of each kind's spec (with `kind`). */
 const SPEC_KEYS: Record<ScalerKind, readonly string[]> = {
-  standard: ['kind', 'pre', 'zeroSpread', 'withMean', 'withStd'],
-  minmax: ['kind', 'pre', 'zeroSpread', 'featureRange', 'clip'],
-  maxabs: ['kind', 'pre', 'zeroSpread'],
-  robust: ['kind', 'pre', 'zeroSpread', 'quantileRange', 'withCentering', 'withScaling', 'unitVariance', 'exactLimit', 'sketchK'],
+  standard: ['kind', 'pre', 'zeroSpread', 'clip', 'withMean', 'withStd'],
+  minmax: ['kind', 'pre', 'zeroSpread', 'clip', 'featureRange'],
+  maxabs: ['kind', 'pre', 'zeroSpread', 'clip'],
+  robust: ['kind', 'pre', 'zeroSpread', 'clip', 'quantileRange', 'withCentering', 'withScaling', 'unitVariance', 'exactLimit', 'sketchK'],
+  quantile: ['kind', 'pre', 'zeroSpread', 'clip', 'nQuantiles', 'outputDistribution', 'exactLimit', 'sketchK'],
 };
 
 /** Every scaler kind. */

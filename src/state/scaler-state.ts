@@ -3,7 +3,6 @@ import type { MeanVarState } from '../stats/mean-var.js';
 import { createScaler, specOf, type Scaler, type ScalerSpec } from '../scalers/create.js';
 import type { FrozenParams } from '../scalers/frozen.js';
 import type { QuantileStatsState } from '../scalers/quantile.js';
-import { quantileMapOf, type QuantileMap } from '../scalers/quantile-map.js';
 import { INVALID_REASONS, emptyInvalidCounts, type InvalidCountsRecord } from '../values.js';
 import { readFrozenParams } from './frozen-params.js';
 import { fail, isRecord } from './validate.js';

@@ -283,42 +283,4 @@ export class ExpMoments {
     return this;
   }
 
-  /** The complete state, for snapshots; {@link ExpMoments.fromState} restores it exactly. */
-  toState(): ExpMomentsState {
-    const weight = this.alpha !== undefined ? { alpha: this.alpha } : { halfLife: this.halfLife as number };
-    return { ...weight, count: this.count, meanHi: this.meanHi, meanLo: this.meanLo, variance: this.variance, lastTime: this.lastTime, outOfOrder: this.outOfOrder };
-  }
-
-  /** Restores {@link ExpMoments.toState}'s output; throws a `RangeError` naming a bad field. */
-  static fromState(state: ExpMomentsState): ExpMoments {
-    const m = new ExpMoments(state.alpha !== undefined ? { alpha: state.alpha } : { halfLife: state.halfLife as number });
-    if (!Number.isInteger(state.count) || state.count < 0) throw new RangeError(`ExpMoments state: count must be a non-negative integer, got ${String(state.count)}`);
-    if (!Number.isInteger(state.outOfOrder) || state.outOfOrder < 0) throw new RangeError(`ExpMoments state: outOfOrder must be a non-negative integer, got ${String(state.outOfOrder)}`);
-    const fields = { meanHi: state.meanHi, meanLo: state.meanLo, variance: state.variance, lastTime: state.lastTime };
-    for (const [name, v] of Object.entries(fields)) {
-      // Before the first value the mean and variance are NaN (JSON: null); after it they are finite.
-      const ok = typeof v === 'number' && (Number.isFinite(v) || (v !== v && (state.count === 0 || name === 'lastTime')));
-      if (!ok && !(v === null && (state.count === 0 || name === 'lastTime'))) throw new RangeError(`ExpMoments state: ${name} must be a finite number, got ${String(v)}`);
-    }
-    if (state.count > 0 && !(state.variance >= 0)) throw new RangeError(`ExpMoments state: variance must be >= 0, got ${state.variance}`);
-    m.count = state.count;
-    m.meanHi = state.meanHi ?? NaN;
-    m.meanLo = state.meanLo ?? 0;
-    m.variance = state.variance ?? NaN;
-    m.lastTime = state.lastTime ?? NaN;
-    m.outOfOrder = state.outOfOrder;
-    return m;
-  }
-}
-
-/** Serializable state of an {@link ExpMoments}. */
-export interface ExpMomentsState {
-  alpha?: number;
-  halfLife?: number;
-  count: number;
-  meanHi: number;
-  meanLo: number;
-  variance: number;
-  lastTime: number;
-  outOfOrder: number;
 }

@@ -1,6 +1,6 @@
 import { Subject, from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { ewmNormalize, SeriesStore, type ExpMoments, type Normalized, type Reading } from 'streamnorm';
+import { ewmNormalize, ExpMoments, SeriesStore, type Normalized, type Reading } from 'streamnorm';
 import { close, exactEwm, loadFixture, nan } from '../helpers/fixtures.js';
 import { R, scheduler } from './helpers.js';
 
