@@ -1,27 +1,12 @@
 import { KeyedScalers, createScaler, saveSnapshot, totalInvalid, type Reading, type ScalerSpec } from '../../src/index.js';
 import { CliError, stringOption, type ParsedArgs } from '../cli/args.js';
 import { readRecordedReadings, type FileReadReport } from '../cli/readings-file.js';
-import { SCALER_OPTIONS_HELP, scalerSpecFromArgs } from '../cli/scaler-args.js';
+import { scalerSpecFromArgs } from '../cli/scaler-args.js';
 import { writeStateFile } from '../cli/state-file.js';
 import { loadConfigFile } from '../cli/config-file.js';
 import { readRunConfig } from '../cli/run-config.js';
 import { observableToAsyncIterable } from '../cli/async-iterable.js';
 import { fluxHistory, influxqlHistory } from '../../connectors/influx/index.js';
-
-export const FIT_HELP = `streamnorm fit: fit statistics from recorded readings and write a frozen snapshot
-
-Usage: streamnorm fit --input FILE --out SNAPSHOT.json [scaler options]
-       streamnorm fit --config FILE --out SNAPSHOT.json
-
-  --input FILE           recorded readings: .csv (series,value[,time][,tags...]) or .ndjson
-                         ({"series","value","time","tags"} per line)
-  --config FILE          a run config: fit on its fit.influx history (InfluxQL or Flux) with its
-                         normalize.scaler
-  --out FILE             where to write the snapshot (JSON; every series frozen)
-${SCALER_OPTIONS_HELP}
-
-Invalid values (NaN, empty, text) are counted per series and reported, never learned.
-Malformed lines are counted and reported, never fatal.`;
 
 /** What {@link fitFromReadings} learned. */
 export interface FitSummary {

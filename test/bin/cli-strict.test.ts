@@ -40,6 +40,11 @@ describe('command-line flags: unknown, missing values, wrong types', () => {
     });
   }
 
+  it('a negative number is a value, not a flag', async () => {
+    const out = join(dir, 'neg.json');
+    expect(await main(['fit', '--input', csv, '--out', out, '--scaler', 'minmax', '--feature-range', '-1,1'], () => undefined)).toBe(0);
+  });
+
   it('as a process: exit 2 and one line on stderr', async () => {
     const r = await runCli(['fit', '--input', csv, '--out', join(dir, 's.json'), '--scalar', 'robust']);
     expect(r.code).toBe(2);
@@ -48,7 +53,7 @@ describe('command-line flags: unknown, missing values, wrong types', () => {
   });
 
   it('--help always works, whatever else is on the line', async () => {
-    for (const argv of [['fit', '--scalar', 'robust', '--help'], ['fit', '--out', '--help'], ['inspect', '-h', '--bogus'], ['--help', 'frobnicate']]) {
+    for (const argv of [['fit', '--scalar', 'robust', '--help'], ['fit', '--out', '--help'], ['inspect', '-h', '--bogus'], ['--help', 'frobnicate'], ['help', 'run']]) {
       const lines: string[] = [];
       expect(await main(argv, (l) => lines.push(l)), argv.join(' ')).toBe(0);
       expect(lines.join('\n')).toMatch(/Usage: streamnorm/);
@@ -64,6 +69,9 @@ describe('run --check validates every section of the config, naming the key', ()
     ['a typo in deadLetter', base('    deadLetter: { topik: "dl/{topic}" }\n'), /config\.input\.mqtt\.deadLetter\.topik: unknown key; expected one of topic, qos, format/],
     ['a bad deadLetter format', base('    deadLetter: { format: json }\n'), /config\.input\.mqtt\.deadLetter\.format: expected one of auto, raw, envelope, got "json"/],
     ['a tag that is not a string', `${base('')}  influx: { url: http://127.0.0.1:1, bucket: b, tags: { site: 3 } }\n`, /config\.output\.influx\.tags\.site: expected a string, got number 3/],
+    ['a key of the other query language', 'input:\n  influx: { query: flux, url: http://127.0.0.1:1, org: o, bucket: b, db: plant, measurement: env, field: temp }\noutput:\n  mqtt: { url: mqtt://127.0.0.1:1 }\n', /config\.input\.influx\.db: unknown key; expected one of query, url, org, bucket, token, measurement, field, where, tail/],
+    ['an output broker missing', 'input:\n  influx: { url: http://127.0.0.1:1, db: plant, measurement: env, field: temp }\noutput:\n  mqtt: { topic: t }\n', /config\.output\.mqtt\.url: required when the input is not MQTT/],
+    ['a time that is not one', `${base('')}fit:\n  influx: { url: http://127.0.0.1:1, db: plant, measurement: env, field: temp, start: yesterday }\n`, /config\.fit\.influx\.start: expected an RFC 3339 time such as 2026-11-01T00:00:00Z, got "yesterday"/],
     ['a typo in a scaler option', base('normalize:\n  scaler: { kind: standard, withMeans: false }\n'), /config\.normalize\.scaler\.withMeans: unknown key; expected one of kind, pre, zeroSpread, withMean, withStd/],
   ];
   for (const [name, yaml, message] of cases) {
