@@ -1,5 +1,6 @@
 import type { FrozenParams } from '../../src/scalers/frozen.js';
 import { SCALER_KINDS } from '../../src/scalers/create.js';
+import { fromJsonNumber, toJsonNumber } from '../../src/json-number.js';
 
 /** The format tag of retained frozen-statistics messages. */
 export const FROZEN_STATS_FORMAT = 'streamnorm.frozen/1';
@@ -12,20 +13,12 @@ export interface SeriesParams {
 
 const NUMBER_FIELDS = ['center', 'scale', 'invScale', 'offset', 'count', 'version'] as const;
 
-function num(x: number): number | string {
-  return Number.isFinite(x) ? x : x !== x ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
-}
-
-function unnum(x: unknown): number | undefined {
-  if (typeof x === 'number') return x;
-  return x === 'NaN' ? NaN : x === 'Infinity' ? Infinity : x === '-Infinity' ? -Infinity : undefined;
-}
-
 /**
  * Encodes frozen statistics as the JSON of a retained stats message:
  * `{ format: 'streamnorm.frozen/1', series, params }`. Non-finite numbers (an `invScale` of NaN
  * under the `nan` zero-spread policy) are written as the strings `"NaN"`, `"Infinity"`,
- * `"-Infinity"`; `clip` is `null` when there is none.
+ * `"-Infinity"`, as everywhere streamnorm writes JSON (see `toJsonNumber`); `clip` is `null` when
+ * there is none.
  *
  * @example
  * ```ts
@@ -43,11 +36,11 @@ export function encodeFrozenStats(series: string, params: FrozenParams): string 
     params: {
       kind: params.kind,
       pre: params.pre,
-      center: num(params.center),
-      scale: num(params.scale),
-      invScale: num(params.invScale),
-      offset: num(params.offset),
-      clip: params.clip === undefined ? null : [num(params.clip[0]), num(params.clip[1])],
+      center: toJsonNumber(params.center),
+      scale: toJsonNumber(params.scale),
+      invScale: toJsonNumber(params.invScale),
+      offset: toJsonNumber(params.offset),
+      clip: params.clip === undefined ? null : [toJsonNumber(params.clip[0]), toJsonNumber(params.clip[1])],
       zeroSpread: params.zeroSpread,
       count: params.count,
       version: params.version,
@@ -79,15 +72,15 @@ export function decodeFrozenStats(text: string): SeriesParams {
   if (p.pre !== 'none' && p.pre !== 'log' && p.pre !== 'log1p') throw new Error(`stats message: unknown pre ${JSON.stringify(p.pre)}`);
   const numbers: Partial<Record<(typeof NUMBER_FIELDS)[number], number>> = {};
   for (const f of NUMBER_FIELDS) {
-    const v = unnum(p[f]);
+    const v = fromJsonNumber(p[f]);
     if (v === undefined) throw new Error(`stats message: ${f} is not a number`);
     numbers[f] = v;
   }
   let clip: readonly [number, number] | undefined;
   if (p.clip !== null && p.clip !== undefined) {
     const c = p.clip as unknown[];
-    const lo = Array.isArray(c) && c.length === 2 ? unnum(c[0]) : undefined;
-    const hi = Array.isArray(c) && c.length === 2 ? unnum(c[1]) : undefined;
+    const lo = Array.isArray(c) && c.length === 2 ? fromJsonNumber(c[0]) : undefined;
+    const hi = Array.isArray(c) && c.length === 2 ? fromJsonNumber(c[1]) : undefined;
     if (lo === undefined || hi === undefined) throw new Error('stats message: clip is not [low, high]');
     clip = Object.freeze([lo, hi] as const);
   }

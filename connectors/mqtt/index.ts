@@ -35,7 +35,7 @@ export type { DeadLetterOptions, DeadLetterEnvelope } from './dead-letter.js';
 export { mqttSource } from './source.js';
 export type { MqttSource, MqttSourceOptions, TopicSubscription } from './source.js';
 export { encodeNormalized, decodeNormalized } from './normalized-codec.js';
-export type { NormalizedMessage, NonFinite } from './normalized-codec.js';
+export type { NormalizedMessage } from './normalized-codec.js';
 export { encodeFrozenStats, decodeFrozenStats, FROZEN_STATS_FORMAT } from './frozen-codec.js';
 export type { SeriesParams } from './frozen-codec.js';
 export { publishEach } from './publish-each.js';

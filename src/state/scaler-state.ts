@@ -4,6 +4,7 @@ import type { QuantilesState } from '../stats/quantiles.js';
 import { createScaler, specOf, type Scaler, type ScalerSpec } from '../scalers/create.js';
 import type { FrozenParams } from '../scalers/frozen.js';
 import { INVALID_REASONS, emptyInvalidCounts, type InvalidCountsRecord } from '../values.js';
+import { fromJsonNumber, toJsonNumber, type JsonNumber } from '../json-number.js';
 import { fail, isRecord } from './validate.js';
 
 /** Schema version of {@link ScalerState}; bumped on incompatible changes. */
@@ -23,8 +24,8 @@ export interface ScalerState {
   invalid: InvalidCountsRecord;
   /** Fitting statistics of the current window. */
   stats: MeanVarState | ExtremaState | QuantilesState;
-  /** The frozen statistics, when frozen. */
-  frozen?: FrozenParams;
+  /** The frozen statistics, when frozen (a NaN `invScale` as "NaN": see {@link toJsonNumber}). */
+  frozen?: Omit<FrozenParams, 'invScale'> & { invScale: JsonNumber };
 }
 
 /**
@@ -50,7 +51,7 @@ export function saveScaler(scaler: Scaler): ScalerState {
     invalid: { ...scaler.invalid },
     stats: scaler.statsState(),
   };
-  if (scaler.frozen) state.frozen = { ...scaler.frozen, clip: scaler.frozen.clip ? [...scaler.frozen.clip] : undefined } as FrozenParams;
+  if (scaler.frozen) state.frozen = { ...scaler.frozen, invScale: toJsonNumber(scaler.frozen.invScale), clip: scaler.frozen.clip ? [...scaler.frozen.clip] : undefined };
   return state;
 }
 
@@ -116,7 +117,7 @@ function readFrozen(value: unknown, scaler: Scaler, where: string): FrozenParams
   if (!isRecord(value)) fail(where, 'is required when phase is "frozen"');
   const num = (key: string, allowNaN = false): number => {
     const v = value[key];
-    if (allowNaN && v === null) return NaN; // JSON writes NaN as null
+    if (allowNaN && (v === null || Number.isNaN(fromJsonNumber(v)))) return NaN; // "NaN"; null in snapshots of 0.1.0
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${where}.${key}`, `must be a finite number, got ${JSON.stringify(v)}`);
     return v;
   };
