@@ -12,6 +12,8 @@ export { replaySpill } from './spill.js';
 export type { ReplayOptions } from './spill.js';
 export type { BatchOptions } from './line-writer.js';
 export type { RetryOptions } from './retry-policy.js';
+export { backoffDelay, backoffPolicy } from '../backoff.js';
+export type { BackoffOptions, BackoffPolicy } from '../backoff.js';
 export type { InfluxWriteTarget } from './write-target.js';
 export type { WriteReport, WriteFailure, FailureReason, DropReason } from './write-report.js';
 export { normalizedToLine } from './normalized-line.js';
