@@ -18,7 +18,7 @@ export type { InfluxWriteTarget } from './write-target.js';
 export type { WriteReport, WriteFailure, FailureReason, DropReason } from './write-report.js';
 export { normalizedToLine } from './normalized-line.js';
 export type { PointOptions, InvalidValuePolicy, LineOutcome } from './normalized-line.js';
-export { formatLine, formatFloat, protocolTime, escapeMeasurement, escapeKey, lineToNanoseconds, WRITE_PRECISIONS } from './line-protocol.js';
+export { formatLine, protocolTime, escapeMeasurement, escapeKey, lineToNanoseconds, WRITE_PRECISIONS } from './line-protocol.js';
 export type { WritePrecision, LinePoint, ProtocolTime } from './line-protocol.js';
 export { influxqlHistory, influxqlTail } from './influxql-source.js';
 export type { InfluxQLHistoryOptions, InfluxQLTailOptions } from './influxql-source.js';
