@@ -9,7 +9,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const section = readme.split(/^## /m).find((s) => s.startsWith('Quick start'));
 const blocks = [...(section ?? '').matchAll(/```ts\n([\s\S]*?)```/g)].map((m, i) => ({ code: m[1] as string, line: i }));
-const outDir = join(root, 'test/docs/.generated');
+// Its own folder: test/docs/examples.test.ts, which may run at the same time, empties .generated/examples.
+const outDir = join(root, 'test/docs/.generated/readme');
 
 describe('README quick start', () => {
   it('has runnable blocks', () => expect(blocks.length).toBeGreaterThanOrEqual(2));

@@ -10,7 +10,7 @@ const perItem = (readings: Reading[], options: NormalizeOptions): Promise<Normal
 async function frozenStore(): Promise<SeriesStore> {
   const store = new SeriesStore();
   const train = [1, 2, 3, 5, 8].flatMap((v) => [R('a', v), R('b', v * 2), R('c', v - 1), R('d', 4)]);
-  await perItem(train, { store, freeze: { afterSamples: 5 }, specFor: undefined } as NormalizeOptions);
+  await perItem(train, { store, freeze: { afterSamples: 5 } });
   return store;
 }
 
