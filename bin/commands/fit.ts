@@ -6,6 +6,7 @@ import { writeStateFile } from '../cli/state-file.js';
 import { loadConfigFile } from '../cli/config-file.js';
 import { readRunConfig } from '../cli/run-config.js';
 import { observableToAsyncIterable } from '../cli/async-iterable.js';
+import { trackProgress } from '../cli/progress.js';
 import { fluxHistory, influxqlHistory } from '../../connectors/influx/index.js';
 
 /** What {@link fitFromReadings} learned. */
@@ -27,7 +28,8 @@ export async function fitCommand(args: ParsedArgs, out: (line: string) => void):
   const spec = scalerSpecFromArgs(args);
   createScaler(spec); // validate options before reading anything
   const file: FileReadReport = { lines: 0, readings: 0, malformed: 0, examples: [] };
-  const { keyed, summary } = await fitFromReadings(readRecordedReadings(input, file), spec);
+  const progress = trackProgress(readRecordedReadings(input, file), { fraction: () => (file.size ? (file.bytes ?? 0) / file.size : undefined) });
+  const { keyed, summary } = await fitFromReadings(progress.readings, spec);
   writeStateFile(target, saveSnapshot(keyed, spec));
   out(`fitted ${summary.series} series from ${summary.readings} readings (${summary.invalid} invalid values not learned, ${file.malformed} malformed lines) -> ${target}`);
   for (const ex of file.examples) out(`  malformed ${ex}`);
@@ -41,7 +43,7 @@ async function fitFromConfig(path: string, target: string, out: (line: string) =
   const source = config.fit.influx;
   const spec = (typeof config.normalize.scaler === 'object' ? config.normalize.scaler : undefined) ?? { kind: 'standard' as const };
   const history$ = source.query === 'flux' ? fluxHistory(source) : influxqlHistory(source);
-  const { keyed, summary } = await fitFromReadings(observableToAsyncIterable(history$), spec);
+  const { keyed, summary } = await fitFromReadings(trackProgress(observableToAsyncIterable(history$)).readings, spec);
   writeStateFile(target, saveSnapshot(keyed, spec));
   out(`fitted ${summary.series} series from ${summary.readings} stored readings (${source.query}; ${summary.invalid} invalid values not learned) -> ${target}`);
   return 0;
