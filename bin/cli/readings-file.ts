@@ -26,15 +26,15 @@ export interface FileReadReport {
 export async function* readRecordedReadings(path: string, report: FileReadReport): AsyncGenerator<Reading> {
   const format = /\.csv$/i.test(path) ? 'csv' : /\.(nd)?jsonl?$|\.ndjson$/i.test(path) ? 'ndjson' : undefined;
   if (!format) throw new CliError(`${path}: unknown format; use a .csv or .ndjson file`);
-  const input = createReadStream(path);
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let header: string[] | undefined;
   const bad = (n: number, why: string): void => {
     report.malformed++;
     if (report.examples.length < 5) report.examples.push(`line ${n}: ${why}`);
   };
   try {
-    report.size = statSync(path).size;
+    report.size = statSync(path).size; // before the stream opens: a missing file throws here, once
+    const input = createReadStream(path);
+    const lines = createInterface({ input, crlfDelay: Infinity });
     for await (const raw of lines) {
       const n = ++report.lines;
       report.bytes = input.bytesRead;
