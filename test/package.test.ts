@@ -1,9 +1,9 @@
 import { execFile, type ExecFileException } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * The package as users get it: built from the sources into a clean folder, packed with `npm pack`,
@@ -56,6 +56,8 @@ beforeAll(async () => {
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   await ok('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'rxjs@^7.8.0'], app, 150_000);
 }, 240_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true })); // ~40 MB of node_modules
 
 describe('the package as users get it (npm pack, installed into an empty project)', () => {
   it('holds only what users need: the built library and CLI with their types, README, CHANGELOG', () => {
