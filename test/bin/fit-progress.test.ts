@@ -1,13 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { progressLine, trackProgress } from '../../bin/cli/progress.js';
 import { inTerminal, runCli } from './cli-process.js';
 
 const cli = fileURLToPath(new URL('../../dist/bin/streamnorm.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'streamnorm-progress-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true })); // a 5 MB CSV
 
 describe('streamnorm fit shows progress on a terminal, and nothing when piped', () => {
   const csv = join(dir, 'big.csv');
