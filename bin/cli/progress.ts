@@ -1,3 +1,5 @@
+import { defer, finalize, isObservable, tap, type Observable } from 'rxjs';
+
 /**
  * A progress line for long work over readings (`streamnorm fit` over a large file or an InfluxDB
  * history): readings so far, distinct series, rate, elapsed time, and a bar when the share done is
@@ -27,45 +29,68 @@ export interface ProgressOptions {
   now?: () => number;
 }
 
-/** The readings, counted as they pass, and what was counted. */
-export interface TrackedReadings<T> {
-  readings: AsyncIterable<T>;
+/** The readings, counted as they pass (an async iterable or an Observable, as given), and what was counted. */
+export interface TrackedReadings<S> {
+  readings: S;
   /** Readings and distinct series so far. */
   counts(): { readings: number; series: number };
 }
 
 /**
- * Wraps an iterable of readings so that they are counted as the consumer takes them, and a
- * progress line is redrawn on a terminal while it runs. When the iteration ends (or fails) the line
- * is drawn one last time and ended with a newline. Off a terminal the readings pass through with
- * only the counting.
+ * Wraps readings (an async iterable, such as a file being read, or an Observable, such as an
+ * InfluxDB history) so that they are counted as the consumer takes them, and a progress line is
+ * redrawn on a terminal while they flow. When they end (complete, fail or are unsubscribed) the
+ * line is drawn one last time and ended with a newline. Off a terminal the readings pass through
+ * with only the counting.
  */
-export function trackProgress<T extends { series: string }>(source: AsyncIterable<T>, options: ProgressOptions = {}): TrackedReadings<T> {
+export function trackProgress<T extends { series: string }>(source: Observable<T>, options?: ProgressOptions): TrackedReadings<Observable<T>>;
+export function trackProgress<T extends { series: string }>(source: AsyncIterable<T>, options?: ProgressOptions): TrackedReadings<AsyncIterable<T>>;
+export function trackProgress<T extends { series: string }>(source: Observable<T> | AsyncIterable<T>, options: ProgressOptions = {}): TrackedReadings<Observable<T> | AsyncIterable<T>> {
   const stream = options.stream ?? process.stderr;
   const now = options.now ?? Date.now;
   const live = stream.isTTY === true;
   const series = new Set<string>();
   let readings = 0;
+  let started = 0;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const draw = (): void => void stream.write(`\r\x1b[K${progressLine(options.label ?? 'fitting', readings, series.size, now() - started, options.fraction?.(), stream.columns)}`);
+  const begin = (): void => {
+    started = now();
+    if (live) (timer = setInterval(draw, options.intervalMs ?? 200)).unref();
+  };
+  const count = (r: T): void => {
+    readings++;
+    series.add(r.series);
+  };
+  const end = (): void => {
+    clearInterval(timer);
+    if (live) {
+      draw();
+      stream.write('\n');
+    }
+  };
+  const counts = (): { readings: number; series: number } => ({ readings, series: series.size });
+  if (isObservable(source)) {
+    return {
+      readings: defer(() => {
+        begin();
+        return source.pipe(tap(count), finalize(end));
+      }),
+      counts,
+    };
+  }
   async function* counted(): AsyncGenerator<T> {
-    const started = now();
-    const draw = (): void => void stream.write(`\r\x1b[K${progressLine(options.label ?? 'fitting', readings, series.size, now() - started, options.fraction?.(), stream.columns)}`);
-    const timer = live ? setInterval(draw, options.intervalMs ?? 200) : undefined;
-    timer?.unref();
+    begin();
     try {
-      for await (const r of source) {
-        readings++;
-        series.add(r.series);
+      for await (const r of source as AsyncIterable<T>) {
+        count(r);
         yield r;
       }
     } finally {
-      clearInterval(timer);
-      if (live) {
-        draw();
-        stream.write('\n');
-      }
+      end();
     }
   }
-  return { readings: counted(), counts: () => ({ readings, series: series.size }) };
+  return { readings: counted(), counts };
 }
 
 /** One progress line, cut to `columns`. */

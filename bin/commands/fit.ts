@@ -43,7 +43,7 @@ async function fitFromConfig(path: string, target: string, out: (line: string) =
   const source = config.fit.influx;
   const spec = (typeof config.normalize.scaler === 'object' ? config.normalize.scaler : undefined) ?? { kind: 'standard' as const };
   const history$ = source.query === 'flux' ? fluxHistory(source) : influxqlHistory(source);
-  const { keyed, summary } = await fitFromReadings(trackProgress(observableToAsyncIterable(history$)).readings, spec);
+  const { keyed, summary } = await fitFromReadings(observableToAsyncIterable(trackProgress(history$).readings), spec);
   writeStateFile(target, saveSnapshot(keyed, spec));
   out(`fitted ${summary.series} series from ${summary.readings} stored readings (${source.query}; ${summary.invalid} invalid values not learned) -> ${target}`);
   return 0;

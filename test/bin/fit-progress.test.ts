@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { progressLine, trackProgress } from '../../bin/cli/progress.js';
 import { inTerminal, runCli } from './cli-process.js';
@@ -65,6 +66,15 @@ describe('trackProgress', () => {
     const written: string[] = [];
     await expect(drain(trackProgress(failing(), { stream: { isTTY: true, write: (s) => written.push(s) } }).readings)).rejects.toThrow(/connection reset/);
     expect(written.join('')).toMatch(/1 readings {2}1 series.*\n$/);
+  });
+
+  it('counts an Observable too (an InfluxDB history), drawing the last line when it completes', async () => {
+    const written: string[] = [];
+    const tracked = trackProgress(from(['a', 'b', 'a'].map((series) => ({ series }))), { stream: { isTTY: true, write: (s) => written.push(s) } });
+    expect(written).toEqual([]); // nothing before subscription
+    expect(await lastValueFrom(tracked.readings.pipe(toArray()))).toHaveLength(3);
+    expect(tracked.counts()).toEqual({ readings: 3, series: 2 });
+    expect(written.join('')).toMatch(/fitting {2}3 readings {2}2 series.*\n$/);
   });
 
   it('cuts the line to the terminal width; a bar only when the share done is known', () => {
