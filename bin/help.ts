@@ -1,3 +1,10 @@
+import type { CommandUsage, FlagOptions } from './cli/args.js';
+
+/**
+ * What each command takes and says about itself. This module imports nothing heavy, so `--help`
+ * works even where the packages a command needs (mqtt, aedes, the InfluxDB client) are missing.
+ */
+
 /** The CLI's commands. */
 export const COMMANDS = ['demo', 'run', 'fit', 'inspect', 'help'] as const;
 
@@ -11,8 +18,126 @@ Usage: streamnorm <command> [options]
 Commands:
   demo      embedded MQTT broker + simulated sensors -> normalize -> publish, with a live view
   run       bridge real brokers and databases from a config file (--config FILE)
-  fit       fit statistics from a recorded CSV/NDJSON file and write a snapshot
+  fit       fit statistics from a recorded CSV/NDJSON file (or InfluxDB history) and write a snapshot
   inspect   print a snapshot as a table
-  help      this text
+  help      this text ('streamnorm help COMMAND' for a command's)
 
-Run 'streamnorm <command> --help' for a command's options.`;
+Run 'streamnorm <command> --help' for a command's options. Unknown options are refused.`;
+
+/** Help text for the scaler options shared by `fit` and `demo`. */
+export const SCALER_OPTIONS_HELP = `  --scaler KIND          standard | minmax | maxabs | robust (default standard)
+  --pre P                none | log | log1p pre-transform (default none)
+  --feature-range LO,HI  minmax output range (default 0,1)
+  --clip                 minmax: clip outputs to the feature range
+  --quantile-range LO,HI robust: percentiles of the scale (default 25,75)
+  --zero-spread P        unit | nan: what a stuck sensor's zero spread does (default unit)`;
+
+const SCALER_FLAGS: FlagOptions = {
+  scaler: { type: 'string' },
+  pre: { type: 'string' },
+  'feature-range': { type: 'string' },
+  clip: { type: 'boolean' },
+  'quantile-range': { type: 'string' },
+  'zero-spread': { type: 'string' },
+};
+
+const HELP_FLAG: FlagOptions = { help: { type: 'boolean', short: 'h' } };
+
+const DEMO: CommandUsage = {
+  flags: {
+    ...HELP_FLAG,
+    ...SCALER_FLAGS,
+    train: { type: 'string' },
+    period: { type: 'string' },
+    sites: { type: 'string' },
+    devices: { type: 'string' },
+    duration: { type: 'string' },
+    port: { type: 'string' },
+    save: { type: 'string' },
+    'no-view': { type: 'boolean' },
+  },
+  help: `streamnorm demo: the whole pipeline on an embedded broker with simulated sensors
+
+Starts an embedded MQTT broker (aedes) on a free port of 127.0.0.1, a simulated fleet publishing
+temperature (°C), pressure (Pa), vibration (mm/s), humidity (%RH) and light (lx) per device with
+noise, outliers, dropouts, garbage values, corrupt payloads and one stuck sensor (simulated time
+runs 20x faster than real time, so the slow cycles show); subscribes to
+sensors/+site/+device, fits each series on its first --train samples (light on a log scale),
+freezes, normalizes, and
+publishes the results to normalized/{site}/{device}/{field} and the frozen statistics (retained)
+to streamnorm/stats/{series}. Shows a live view; Ctrl-C ends it cleanly.
+
+Usage: streamnorm demo [options]
+
+  --train N              valid samples each series learns before it freezes (default 50)
+  --period D             time between simulated ticks (default 200ms)
+  --sites N              simulated sites (default 2)
+  --devices N            devices per site (default 2)
+  --duration D           stop after D (e.g. 30s); default: run until Ctrl-C
+  --port P               broker port (default: a free port)
+  --save FILE            write the final snapshot (statistics of every series) to FILE
+  --no-view              print a status line every 2 s instead of the live view
+${SCALER_OPTIONS_HELP}`,
+};
+
+const RUN: CommandUsage = {
+  flags: { ...HELP_FLAG, config: { type: 'string' }, check: { type: 'boolean' }, duration: { type: 'string' }, 'status-interval': { type: 'string' } },
+  help: `streamnorm run: bridge real brokers and databases from a config file
+
+Usage: streamnorm run --config FILE [--check] [--duration D] [--status-interval D]
+
+  --config FILE          streamnorm.config.json or .yaml (see the README for every key)
+  --check                check the config (every section, unknown keys refused) and that the
+                         brokers answer, then exit
+  --duration D           stop after D (default: run until SIGINT/SIGTERM)
+  --status-interval D    print a status line every D (default 10s; 0 for none)
+
+The config names an input (MQTT topics or an InfluxDB tail), optionally an InfluxDB history to fit
+on before live data, the scaler and freeze policy, the outputs (an MQTT topic template, InfluxDB),
+and a state file. Values like \${MQTT_PASSWORD} or \${VAR:-default} come from the environment.
+With a state file, statistics are checkpointed on an interval and on SIGINT/SIGTERM, and a start
+resumes from it; a corrupt state file is refused (exit 3) and left untouched.
+Exit codes: 0 done, 1 failed while running, 2 bad usage or config, 3 bad state file,
+4 broker unreachable.`,
+};
+
+const FIT: CommandUsage = {
+  flags: { ...HELP_FLAG, ...SCALER_FLAGS, input: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' } },
+  help: `streamnorm fit: fit statistics from recorded readings and write a frozen snapshot
+
+Usage: streamnorm fit --input FILE --out SNAPSHOT.json [scaler options]
+       streamnorm fit --config FILE --out SNAPSHOT.json
+
+  --input FILE           recorded readings: .csv (series,value[,time][,tags...]) or .ndjson
+                         ({"series","value","time","tags"} per line)
+  --config FILE          a run config: fit on its fit.influx history (InfluxQL or Flux) with its
+                         normalize.scaler
+  --out FILE             where to write the snapshot (JSON; every series frozen)
+${SCALER_OPTIONS_HELP}
+
+Invalid values (NaN, empty, text) are counted per series and reported, never learned.
+Malformed lines are counted and reported, never fatal. On a terminal, a progress line shows
+readings, series and rate; piped, fit prints only its summary.`,
+};
+
+const INSPECT: CommandUsage = {
+  flags: { ...HELP_FLAG, json: { type: 'boolean' } },
+  positionals: { min: 1, max: 1, name: 'the snapshot file' },
+  help: `streamnorm inspect: print a snapshot (state file) as a table
+
+Usage: streamnorm inspect SNAPSHOT.json [--json]
+
+  --json   print the statistics as JSON (one object per series) instead of a table
+
+Columns: series, kind, phase, version, n (valid values fitted), center, scale,
+zero (spread was zero: stuck sensor), invalid (values refused, all reasons).`,
+};
+
+/** Each command's usage, by name (`help` takes an optional command name). */
+export const USAGE: Readonly<Record<(typeof COMMANDS)[number], CommandUsage>> = {
+  demo: DEMO,
+  run: RUN,
+  fit: FIT,
+  inspect: INSPECT,
+  help: { flags: HELP_FLAG, positionals: { min: 0, max: 1 }, help: HELP },
+};

@@ -29,3 +29,6 @@ export { chunkToNormalized } from './output/chunk-rows.js';
 export type { NormalizedChunk } from './output/chunk-rows.js';
 export type { OutputColumns } from './output/output-rows.js';
 export { PHASE_CODES, FLAG_CODES } from './output/codes.js';
+
+export { perSampleNormalize, PerSampleDiagnostics } from './per-sample-normalize.js';
+export type { MultiFieldReading, PerSampleNormalized, PerSampleNormalizeOptions, MissingFieldPolicy } from './per-sample-normalize.js';

@@ -1,5 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import { PerSampleNorm, type PerSampleNormOptions } from '../src/per-sample/layer-norm.js';
+import { refuseUnknownKeys } from '../src/options.js';
 import { emptyInvalidCounts, invalidReason, type InvalidCountsRecord, type InvalidReason } from '../src/values.js';
 import { operate } from './internal/operate.js';
 
@@ -50,7 +51,7 @@ export interface PerSampleNormalizeOptions extends PerSampleNormOptions {
  *
  * @example
  * ```ts
- * import { PerSampleDiagnostics } from '../../../operators/per-sample-normalize.js';
+ * import { PerSampleDiagnostics } from 'streamnorm';
  * const d = new PerSampleDiagnostics();
  * d.countField('temp', 'nan');
  * d.fields.temp?.nan; // => 1
@@ -76,7 +77,7 @@ export class PerSampleDiagnostics {
   }
 }
 
-const OPTION_KEYS = new Set(['kind', 'eps', 'weight', 'bias', 'fields', 'missing', 'diagnostics']);
+const OPTION_KEYS = ['kind', 'eps', 'weight', 'bias', 'fields', 'missing', 'diagnostics'] as const;
 
 /**
  * Normalizes each multi-field reading across its fields (LayerNorm or RMSNorm): no statistics
@@ -104,7 +105,7 @@ const OPTION_KEYS = new Set(['kind', 'eps', 'weight', 'bias', 'fields', 'missing
  * @example
  * ```ts
  * import { from, lastValueFrom, toArray } from 'rxjs';
- * import { perSampleNormalize } from '../../../operators/per-sample-normalize.js';
+ * import { perSampleNormalize } from 'streamnorm';
  * const rows = [{ series: 'dev1', fields: { a: 1, b: 3 } }, { series: 'dev1', fields: { a: 2 } }];
  * const out = await lastValueFrom(from(rows).pipe(perSampleNormalize({ kind: 'layernorm', eps: 0, fields: ['a', 'b'] }), toArray()));
  * out.map((r) => r.fields); // => [{ a: -1, b: 1 }]
@@ -116,7 +117,7 @@ const OPTION_KEYS = new Set(['kind', 'eps', 'weight', 'bias', 'fields', 'missing
  * @returns An operator from {@link MultiFieldReading} to {@link PerSampleNormalized}.
  */
 export function perSampleNormalize(options: PerSampleNormalizeOptions): OperatorFunction<MultiFieldReading, PerSampleNormalized> {
-  for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw new RangeError(`perSampleNormalize: unknown option ${JSON.stringify(key)}`);
+  refuseUnknownKeys(options, OPTION_KEYS, 'perSampleNormalize');
   const { fields, missing = 'drop', diagnostics, kind, eps, weight, bias } = options;
   if (!Array.isArray(fields) || fields.length === 0 || fields.some((f) => typeof f !== 'string') || new Set(fields).size !== fields.length) {
     throw new RangeError('perSampleNormalize: fields must be a non-empty array of distinct names');

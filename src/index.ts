@@ -6,6 +6,8 @@
  */
 export { invalidReason, emptyInvalidCounts, totalInvalid, addInvalidCounts, INVALID_REASONS } from './values.js';
 export type { InvalidReason, InvalidCountsRecord } from './values.js';
+export { toJsonNumber, fromJsonNumber } from './json-number.js';
+export type { JsonNumber } from './json-number.js';
 
 export { MeanVar } from './stats/mean-var.js';
 export type { MeanVarState } from './stats/mean-var.js';

@@ -9,7 +9,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const section = readme.split(/^## /m).find((s) => s.startsWith('Quick start'));
 const blocks = [...(section ?? '').matchAll(/```ts\n([\s\S]*?)```/g)].map((m, i) => ({ code: m[1] as string, line: i }));
-const outDir = join(root, 'test/docs/.generated');
+// Its own folder: test/docs/examples.test.ts, which may run at the same time, empties .generated/examples.
+const outDir = join(root, 'test/docs/.generated/readme');
 
 describe('README quick start', () => {
   it('has runnable blocks', () => expect(blocks.length).toBeGreaterThanOrEqual(2));
@@ -26,5 +27,23 @@ describe('README quick start', () => {
       });
       expect(checks).toBeGreaterThan(0);
     });
+  });
+});
+
+/** The README's `run` config is a real one: the schema the CLI uses accepts it. */
+describe('README run config', () => {
+  it('parses as YAML and passes the run config schema', async () => {
+    const { parse } = await import('yaml');
+    const { substituteEnv } = await import('../bin/cli/env-substitution.js');
+    const { readRunConfig } = await import('../bin/cli/run-config.js');
+    const cli = readme.split(/^## /m).find((s) => s.startsWith('The CLI')) ?? '';
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(cli)?.[1];
+    expect(yaml).toBeDefined();
+    const doc = substituteEnv(parse(yaml as string), { MQTT_USER: 'u', MQTT_PASSWORD: 'p', INFLUX_TOKEN: 'secret,with{braces}' });
+    const config = readRunConfig(doc);
+    expect('mqtt' in config.input && config.input.mqtt.connect).toMatchObject({ url: 'mqtt://broker.local:1883', username: 'u', password: 'p', clean: false });
+    expect(config.output.influx).toMatchObject({ token: 'secret,with{braces}', bucket: 'normalized', tags: { plant: 'north' } });
+    expect(config.fit?.influx).toMatchObject({ query: 'influxql', start: '2026-11-01T00:00:00Z' });
+    expect(config.state).toEqual({ file: './streamnorm.state.json', checkpointIntervalMs: 30_000 });
   });
 });

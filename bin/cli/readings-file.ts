@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Reading } from '../../src/index.js';
 import { CliError } from './args.js';
@@ -10,6 +10,9 @@ export interface FileReadReport {
   /** Lines that could not be parsed, with the first few line numbers and reasons. */
   malformed: number;
   examples: string[];
+  /** Size of the file and bytes read of it so far (for a progress bar). */
+  size?: number;
+  bytes?: number;
 }
 
 /**
@@ -23,15 +26,18 @@ export interface FileReadReport {
 export async function* readRecordedReadings(path: string, report: FileReadReport): AsyncGenerator<Reading> {
   const format = /\.csv$/i.test(path) ? 'csv' : /\.(nd)?jsonl?$|\.ndjson$/i.test(path) ? 'ndjson' : undefined;
   if (!format) throw new CliError(`${path}: unknown format; use a .csv or .ndjson file`);
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let header: string[] | undefined;
   const bad = (n: number, why: string): void => {
     report.malformed++;
     if (report.examples.length < 5) report.examples.push(`line ${n}: ${why}`);
   };
   try {
+    report.size = statSync(path).size; // before the stream opens: a missing file throws here, once
+    const input = createReadStream(path);
+    const lines = createInterface({ input, crlfDelay: Infinity });
     for await (const raw of lines) {
       const n = ++report.lines;
+      report.bytes = input.bytesRead;
       const line = raw.trim();
       if (!line) continue;
       if (format === 'ndjson') {

@@ -1,15 +1,7 @@
 import { SCALER_KINDS, type ScalerSpec } from '../../src/index.js';
-import { CliError, stringOption, type ParsedArgs } from './args.js';
+import { CliError, flag, stringOption, type ParsedArgs } from './args.js';
 
-/** Help text for the scaler options shared by `fit` and `demo`. */
-export const SCALER_OPTIONS_HELP = `  --scaler KIND          standard | minmax | maxabs | robust (default standard)
-  --pre P                none | log | log1p pre-transform (default none)
-  --feature-range LO,HI  minmax output range (default 0,1)
-  --clip                 minmax: clip outputs to the feature range
-  --quantile-range LO,HI robust: percentiles of the scale (default 25,75)
-  --zero-spread P        unit | nan: what a stuck sensor's zero spread does (default unit)`;
-
-/** Builds a {@link ScalerSpec} from `--scaler` and its options. */
+/** Builds a {@link ScalerSpec} from `--scaler` and its options (see `SCALER_OPTIONS_HELP`). */
 export function scalerSpecFromArgs(args: ParsedArgs): ScalerSpec {
   const kind = stringOption(args, 'scaler', 'standard') as string;
   if (!(SCALER_KINDS as readonly string[]).includes(kind)) throw new CliError(`--scaler: expected one of ${SCALER_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
@@ -27,7 +19,7 @@ export function scalerSpecFromArgs(args: ParsedArgs): ScalerSpec {
   };
   const fr = pair('feature-range');
   if (fr) spec.featureRange = fr;
-  if (args.options.get('clip') === true) spec.clip = true;
+  if (flag(args, 'clip')) spec.clip = true;
   const qr = pair('quantile-range');
   if (qr) spec.quantileRange = qr;
   return spec as unknown as ScalerSpec;

@@ -3,8 +3,8 @@ import { Subject, defaultIfEmpty, lastValueFrom, takeUntil, tap } from 'rxjs';
 import type { Normalized, ScalerSpec } from '../../src/index.js';
 import { SeriesStore, normalize } from '../../operators/index.js';
 import { mqttSource, publishFrozenStats, publishNormalized } from '../../connectors/mqtt/index.js';
-import { durationOption, intOption, stringOption, type ParsedArgs } from '../cli/args.js';
-import { SCALER_OPTIONS_HELP, scalerSpecFromArgs } from '../cli/scaler-args.js';
+import { durationOption, flag, intOption, stringOption, type ParsedArgs } from '../cli/args.js';
+import { scalerSpecFromArgs } from '../cli/scaler-args.js';
 import { writeStateFile } from '../cli/state-file.js';
 import { startEmbeddedBroker } from '../demo/embedded-broker.js';
 import { FIELD_UNITS } from '../demo/fleet.js';
@@ -12,30 +12,7 @@ import { renderView } from '../demo/live-view.js';
 import { runSimulator } from '../demo/simulator.js';
 import { ViewState } from '../demo/view-state.js';
 
-export const DEMO_HELP = `streamnorm demo: the whole pipeline on an embedded broker with simulated sensors
-
-Starts an embedded MQTT broker (aedes) on a free port of 127.0.0.1, a simulated fleet publishing
-temperature (°C), pressure (Pa), vibration (mm/s), humidity (%RH) and light (lx) per device with
-noise, outliers, dropouts, garbage values, corrupt payloads and one stuck sensor (simulated time
-runs 20x faster than real time, so the slow cycles show); subscribes to
-sensors/+site/+device, fits each series on its first --train samples (light on a log scale),
-freezes, normalizes, and
-publishes the results to normalized/{site}/{device}/{field} and the frozen statistics (retained)
-to streamnorm/stats/{series}. Shows a live view; Ctrl-C ends it cleanly.
-
-Usage: streamnorm demo [options]
-
-  --train N              valid samples each series learns before it freezes (default 50)
-  --period D             time between simulated ticks (default 200ms)
-  --sites N              simulated sites (default 2)
-  --devices N            devices per site (default 2)
-  --duration D           stop after D (e.g. 30s); default: run until Ctrl-C
-  --port P               broker port (default: a free port)
-  --save FILE            write the final snapshot (statistics of every series) to FILE
-  --no-view              print a status line every 2 s instead of the live view
-${SCALER_OPTIONS_HELP}`;
-
-/** `streamnorm demo`. Resolves to the exit code once everything is closed. */
+/** `streamnorm demo` (options in bin/help.ts). Resolves to the exit code once everything is closed. */
 export async function demoCommand(args: ParsedArgs, out: (line: string) => void): Promise<number> {
   const train = intOption(args, 'train', 50, 1);
   const periodMs = durationOption(args, 'period', 200) as number;
@@ -46,8 +23,8 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
   const save = stringOption(args, 'save');
   const spec = scalerSpecFromArgs(args);
   // Light spans orders of magnitude: it is learned on a log scale (unless --pre says otherwise).
-  const scaler = (series: string): ScalerSpec => (series.endsWith('/light') && args.options.get('pre') === undefined ? { ...spec, pre: 'log' } : spec);
-  const live = args.options.get('no-view') !== true && process.stdout.isTTY === true;
+  const scaler = (series: string): ScalerSpec => (series.endsWith('/light') && args.values.pre === undefined ? { ...spec, pre: 'log' } : spec);
+  const live = !flag(args, 'no-view') && process.stdout.isTTY === true;
 
   const broker = await startEmbeddedBroker(port);
   const started = Date.now();

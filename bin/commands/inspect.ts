@@ -1,25 +1,15 @@
 import { BatchNormStats, totalInvalid, type InvalidCountsRecord, type RestoredSeries } from '../../src/index.js';
-import { CliError, type ParsedArgs } from '../cli/args.js';
+import { CliError, flag, type ParsedArgs } from '../cli/args.js';
 import { readStateFile } from '../cli/state-file.js';
 import { formatTable } from '../cli/table.js';
 
-export const INSPECT_HELP = `streamnorm inspect: print a snapshot (state file) as a table
-
-Usage: streamnorm inspect SNAPSHOT.json [--json]
-
-  --json   print the statistics as JSON (one object per series) instead of a table
-
-Columns: series, kind, phase, version, n (valid values fitted), center, scale,
-zero (spread was zero: stuck sensor), invalid (values refused, all reasons).`;
-
-/** `streamnorm inspect`: prints every series of a snapshot. */
+/** `streamnorm inspect SNAPSHOT.json [--json]`: prints every series of a snapshot. */
 export function inspectCommand(args: ParsedArgs, out: (line: string) => void): number {
-  const path = args.positional[0];
-  if (!path) throw new CliError('inspect: give the snapshot file (see streamnorm inspect --help)');
+  const path = args.positionals[0] as string;
   const state = readStateFile(path);
   if (!state) throw new CliError(`inspect: ${path}: no such file`);
   const rows = [...state.read.series].map(([series, entry]) => row(series, entry));
-  if (args.options.get('json') === true) {
+  if (flag(args, 'json')) {
     out(JSON.stringify(rows, null, 1));
     return 0;
   }

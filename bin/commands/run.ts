@@ -3,34 +3,19 @@ import type { Reading } from '../../src/index.js';
 import { SeriesStore, normalize } from '../../operators/index.js';
 import { mqttSource, publishFrozenStats, publishNormalized } from '../../connectors/mqtt/index.js';
 import { fluxHistory, fluxTail, influxSink, influxqlHistory, influxqlTail, toInflux, type InfluxSink, type TimeInput } from '../../connectors/influx/index.js';
-import { CliError, durationOption, stringOption, type ParsedArgs } from '../cli/args.js';
+import { CliError, durationOption, flag, stringOption, type ParsedArgs } from '../cli/args.js';
 import { checkBroker } from '../cli/broker-check.js';
 import { loadConfigFile } from '../cli/config-file.js';
 import { readRunConfig, type InfluxReadConfig, type RunConfig } from '../cli/run-config.js';
 import { readStateFile, writeStateFile } from '../cli/state-file.js';
 import { fitWindow } from '../cli/fit-window.js';
 
-export const RUN_HELP = `streamnorm run: bridge real brokers and databases from a config file
-
-Usage: streamnorm run --config FILE [--check] [--duration D] [--status-interval D]
-
-  --config FILE          streamnorm.config.json or .yaml (see the README for every key)
-  --check                check the config (and that the brokers answer), then exit
-  --duration D           stop after D (default: run until SIGINT/SIGTERM)
-  --status-interval D    print a status line every D (default 10s; 0 for none)
-
-The config names an input (MQTT topics or an InfluxDB tail), optionally an InfluxDB history to fit
-on before live data, the scaler and freeze policy, the outputs (an MQTT topic template, InfluxDB),
-and a state file. Values like \${MQTT_PASSWORD} or \${VAR:-default} come from the environment.
-With a state file, statistics are checkpointed on an interval and on SIGINT/SIGTERM, and a start
-resumes from it; a corrupt state file is refused (exit 3) and left untouched.
-Exit codes: 0 done, 1 failed while running, 2 bad usage or config, 3 bad state file,
-4 broker unreachable.`;
-
-/** `streamnorm run`. */
+/** `streamnorm run --config FILE` (options in bin/help.ts). */
 export async function runCommand(args: ParsedArgs, out: (line: string) => void): Promise<number> {
   const path = stringOption(args, 'config');
   if (!path) throw new CliError('run: --config FILE is required (see streamnorm run --help)');
+  const durationMs = durationOption(args, 'duration');
+  const statusMs = durationOption(args, 'status-interval', 10_000) as number;
   const config = readRunConfig(loadConfigFile(path));
   // Eviction is the store's: take it out of the normalize options.
   const { idleEvictMs, ...normalizeOptions } = config.normalize;
@@ -38,7 +23,7 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
   const store = new SeriesStore(idleEvictMs === undefined ? {} : { idleEvictMs });
   const resumed = config.state ? readStateFile(config.state.file) : undefined;
   for (const connect of brokers(config)) await checkBroker(connect);
-  if (args.options.get('check') === true) {
+  if (flag(args, 'check')) {
     out(`config ${path} is valid${resumed ? `; state file holds ${resumed.read.series.size} series` : ''}`);
     return 0;
   }
@@ -47,7 +32,7 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
     out(`resumed ${resumed.read.series.size} series from ${config.state?.file}`);
   }
   if (config.fit) await fitFromHistory(config.fit.influx, config, store, out);
-  return bridge(config, store, out, durationOption(args, 'duration'), durationOption(args, 'status-interval', 10_000) as number);
+  return bridge(config, store, out, durationMs, statusMs);
 }
 
 function brokers(config: RunConfig) {

@@ -1,3 +1,14 @@
+import { escape, Point } from '@influxdata/influxdb-client';
+
+/**
+ * Line protocol as the InfluxDB client writes it: its `escape` and its `Point` make every line,
+ * byte for byte what `WriteApi.writePoint` would send. Hand-written here only what the client does
+ * not do exactly: timestamps from fractional milliseconds to an integer at any precision (the
+ * client floors a number to whole units and goes through `Date` for ns), a refusal of NaN and
+ * ±Infinity with a `RangeError` before a point is built, and rewriting a line's timestamp to
+ * nanoseconds for the spill file.
+ */
+
 /**
  * Write precision of line protocol timestamps: nanoseconds, microseconds, milliseconds or seconds.
  * `Reading.time` is in milliseconds (possibly fractional); `ms` keeps whole milliseconds, `us` and
@@ -10,23 +21,9 @@ export const WRITE_PRECISIONS: readonly WritePrecision[] = ['ns', 'us', 'ms', 's
 
 const NS_PER_UNIT: Record<WritePrecision, bigint> = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n };
 
-function escaper(chars: string, replacements: readonly string[]): (s: string) => string {
-  return (s) => {
-    let out = '';
-    let from = 0;
-    for (let i = 0; i < s.length; i++) {
-      const k = chars.indexOf(s.charAt(i));
-      if (k < 0) continue;
-      out += s.slice(from, i) + replacements[k];
-      from = i + 1;
-    }
-    return from === 0 ? s : out + s.slice(from);
-  };
-}
-
 /**
  * Escapes a measurement name for line protocol (comma, space; line breaks and tabs become `\n`,
- * `\r`, `\t` so that one point stays one line).
+ * `\r`, `\t` so that one point stays one line): the InfluxDB client's `escape.measurement`.
  *
  * @example
  * ```ts
@@ -34,11 +31,11 @@ function escaper(chars: string, replacements: readonly string[]): (s: string) =>
  * escapeMeasurement('room temp,C'); // => 'room\\ temp\\,C'
  * ```
  */
-export const escapeMeasurement = escaper(', \n\r\t', ['\\,', '\\ ', '\\n', '\\r', '\\t']);
+export const escapeMeasurement = (name: string): string => escape.measurement(name);
 
 /**
  * Escapes a tag key, tag value or field key for line protocol (comma, equals sign, space; line
- * breaks and tabs as in {@link escapeMeasurement}).
+ * breaks and tabs as in {@link escapeMeasurement}): the InfluxDB client's `escape.tag`.
  *
  * @example
  * ```ts
@@ -46,7 +43,7 @@ export const escapeMeasurement = escaper(', \n\r\t', ['\\,', '\\ ', '\\n', '\\r'
  * escapeKey('a=b c'); // => 'a\\=b\\ c'
  * ```
  */
-export const escapeKey = escaper(', =\n\r\t', ['\\,', '\\ ', '\\=', '\\n', '\\r', '\\t']);
+export const escapeKey = (key: string): string => escape.tag(key);
 
 /** The spacing of doubles around `x`, in nanoseconds when `x` is in milliseconds (at least 1). */
 function ulpNs(ms: number): number {
@@ -97,30 +94,12 @@ export function protocolTime(ms: number, precision: WritePrecision): ProtocolTim
   return { text: q.toString(), truncated: r > BigInt(ulpNs(ms)) };
 }
 
-/**
- * Formats a finite number as a line protocol float field value (shortest round-trip text; an
- * integral value gets no `i` suffix, so it stays a float). Throws on NaN or ±Infinity, which line
- * protocol cannot carry; callers check first.
- *
- * @example
- * ```ts
- * import { formatFloat } from 'streamnorm/influx';
- * formatFloat(-0.25); // => '-0.25'
- * formatFloat(3); // => '3'
- * formatFloat(1e-7); // => '1e-7'
- * ```
- */
-export function formatFloat(x: number): string {
-  if (!Number.isFinite(x)) throw new RangeError(`line protocol cannot carry the float ${x}`);
-  return Object.is(x, -0) ? '0' : String(x);
-}
-
 /** One point to format: names, tags, float fields and a timestamp already at the write precision. */
 export interface LinePoint {
   measurement: string;
   /** Tags; empty values are left out (InfluxDB refuses them). Keys are written sorted. */
   tags?: Readonly<Record<string, string>>;
-  /** Float fields, finite numbers only; at least one. */
+  /** Float fields, finite numbers only (written in the shortest text that reads back the same double); at least one. */
   fields: Readonly<Record<string, number>>;
   /** Timestamp text at the write precision (see {@link protocolTime}); omitted: server time. */
   timestamp?: string;
@@ -138,22 +117,17 @@ export interface LinePoint {
  * ```
  */
 export function formatLine(p: LinePoint): string {
-  let line = escapeMeasurement(p.measurement);
+  const point = new Point(p.measurement);
   if (p.tags) {
-    for (const key of Object.keys(p.tags).sort()) {
-      const raw = p.tags[key];
-      const value = raw === undefined || raw === null ? '' : String(raw);
-      if (value === '' || key === '') continue;
-      line += `,${escapeKey(key)}=${escapeKey(value)}`;
-    }
+    for (const [key, value] of Object.entries(p.tags)) point.tag(key, value === undefined || value === null ? '' : String(value));
   }
-  let fields = '';
-  for (const key of Object.keys(p.fields).sort()) {
-    fields += `${fields === '' ? '' : ','}${escapeKey(key)}=${formatFloat(p.fields[key] as number)}`;
+  for (const [key, value] of Object.entries(p.fields)) {
+    if (!Number.isFinite(value)) throw new RangeError(`line protocol cannot carry the float ${value}`);
+    point.floatField(key, value);
   }
-  if (fields === '') throw new RangeError('a line protocol point needs at least one field');
-  line += ` ${fields}`;
-  return p.timestamp === undefined ? line : `${line} ${p.timestamp}`;
+  const line = point.timestamp(p.timestamp ?? '').toLineProtocol();
+  if (line === undefined) throw new RangeError('a line protocol point needs a measurement and at least one field');
+  return line;
 }
 
 /**

@@ -1,46 +1,39 @@
+import { backoffDelay, backoffPolicy, type BackoffOptions, type BackoffPolicy } from '../backoff.js';
+
 /**
- * When to retry a write after a 429, 5xx or network error, and how long to wait: exponential
- * backoff `minDelay · factor^(attempt−1)`, capped at `maxDelay`, with random jitter added, and a
- * server's `Retry-After` honoured (capped at `maxDelay`).
+ * When to retry a write after a 429, 5xx or network error, and how long to wait: the backoff of
+ * every streamnorm retry ({@link backoffDelay}), a server's `Retry-After` honoured (never retried
+ * sooner, capped at `maxMs`), and a budget of retries and time.
  */
-export interface RetryOptions {
+export interface RetryOptions extends BackoffOptions {
   /** Retries of one batch before its lines count as `retries-exhausted` (default 10). */
   maxRetries?: number;
   /** Also give up once this many ms have passed since the first attempt (default 180 000). */
   maxRetryTime?: number;
-  /** First delay in ms (default 250). */
-  minDelay?: number;
-  /** Largest delay in ms (default 15 000). */
-  maxDelay?: number;
-  /** Growth per attempt (default 2). */
-  factor?: number;
-  /** Random extra delay, up to this fraction of the delay (default 0.2). */
-  jitter?: number;
 }
 
 /** {@link RetryOptions} with every default filled in. */
-export type RetryPolicy = Required<RetryOptions>;
+export type RetryPolicy = BackoffPolicy & { maxRetries: number; maxRetryTime: number };
 
-/** Fills the defaults of {@link RetryOptions} and checks them. */
+/** The names 0.1.0 used for what the backoff now calls `initialMs` and `maxMs`. */
+const RENAMED: Record<string, string> = { minDelay: 'initialMs', maxDelay: 'maxMs' };
+const KNOWN = new Set(['maxRetries', 'maxRetryTime', 'initialMs', 'maxMs', 'factor', 'jitter', 'random']);
+
+/** Fills the defaults of {@link RetryOptions} and checks them; refuses unknown option names. */
 export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
-  const p: RetryPolicy = {
-    maxRetries: options.maxRetries ?? 10,
-    maxRetryTime: options.maxRetryTime ?? 180_000,
-    minDelay: options.minDelay ?? 250,
-    maxDelay: options.maxDelay ?? 15_000,
-    factor: options.factor ?? 2,
-    jitter: options.jitter ?? 0.2,
-  };
-  for (const [k, v] of Object.entries(p)) {
-    if (!(v >= 0)) throw new RangeError(`retry option ${k} must be a number >= 0, got ${v}`);
+  for (const key of Object.keys(options)) {
+    if (RENAMED[key]) throw new RangeError(`retry option ${key} is now called ${RENAMED[key]} (the backoff options are shared with MQTT reconnects)`);
+    if (!KNOWN.has(key)) throw new RangeError(`unknown retry option ${key}; expected one of ${[...KNOWN].join(', ')}`);
   }
-  if (p.factor < 1) throw new RangeError(`retry option factor must be >= 1, got ${p.factor}`);
+  const p: RetryPolicy = { ...backoffPolicy(options), maxRetries: options.maxRetries ?? 10, maxRetryTime: options.maxRetryTime ?? 180_000 };
+  for (const k of ['maxRetries', 'maxRetryTime'] as const) {
+    if (!(p[k] >= 0)) throw new RangeError(`retry option ${k} must be a number >= 0, got ${p[k]}`);
+  }
   return p;
 }
 
 /** The delay in ms before retry number `attempt` (1 for the first retry). */
 export function retryDelay(p: RetryPolicy, attempt: number, retryAfter?: number): number {
-  const base = retryAfter ?? p.minDelay * p.factor ** (attempt - 1);
-  const capped = Math.min(base, p.maxDelay);
-  return capped + Math.random() * p.jitter * capped;
+  const backoff = backoffDelay(attempt - 1, p);
+  return retryAfter === undefined ? backoff : Math.max(Math.min(retryAfter, p.maxMs), backoff);
 }

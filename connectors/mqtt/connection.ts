@@ -1,6 +1,6 @@
 import { connect as mqttConnect, type IClientOptions, type MqttClient } from 'mqtt';
 import { Subject, type Observable } from 'rxjs';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay, type BackoffOptions } from '../backoff.js';
 import type { MqttEvent } from './events.js';
 
 /** How to build a client: the broker URL, identity, session and reconnect policy. */

@@ -1,5 +1,5 @@
 import type { FrozenParams } from '../../src/scalers/frozen.js';
-import { readFrozenParams } from '../../src/state/frozen-params.js';
+import { frozenParamsToJson, readFrozenParams } from '../../src/state/frozen-params.js';
 
 /** The format tag of retained frozen-statistics messages. */
 export const FROZEN_STATS_FORMAT = 'streamnorm.frozen/1';
@@ -10,23 +10,12 @@ export interface SeriesParams {
   params: FrozenParams;
 }
 
-const NUMBER_FIELDS = ['center', 'scale', 'invScale', 'offset', 'count', 'missing', 'version', 'trainMean', 'trainStd'] as const;
-
-function num(x: number): number | string {
-  return Number.isFinite(x) ? x : x !== x ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
-}
-
-function unnum(x: unknown): number | undefined {
-  if (typeof x === 'number') return x;
-  return x === 'NaN' ? NaN : x === 'Infinity' ? Infinity : x === '-Infinity' ? -Infinity : undefined;
-}
-
 /**
  * Encodes frozen statistics as the JSON of a retained stats message:
- * `{ format: 'streamnorm.frozen/1', series, params }`. Non-finite numbers (an `invScale` of NaN
- * under the `nan` zero-spread policy) are written as the strings `"NaN"`, `"Infinity"`,
- * `"-Infinity"`; `clip` is `null` when there is none. The training moments (`trainMean`,
- * `trainStd`) and the quantile kind's `quantileMap` go along.
+ * `{ format: 'streamnorm.frozen/1', series, params }`, the params written as snapshots write them:
+ * non-finite numbers (an `invScale` of NaN under the `nan` zero-spread policy) as the strings
+ * `"NaN"`, `"Infinity"`, `"-Infinity"` (see `toJsonNumber`), no `clip` when there is none, the
+ * training moments (`trainMean`, `trainStd`) and the quantile kind's `quantileMap` along.
  *
  * @example
  * ```ts
@@ -38,30 +27,15 @@ function unnum(x: unknown): number | undefined {
  * ```
  */
 export function encodeFrozenStats(series: string, params: FrozenParams): string {
-  return JSON.stringify({
-    format: FROZEN_STATS_FORMAT,
-    series,
-    params: {
-      kind: params.kind,
-      pre: params.pre,
-      center: num(params.center),
-      scale: num(params.scale),
-      invScale: num(params.invScale),
-      offset: num(params.offset),
-      clip: params.clip === undefined ? null : [num(params.clip[0]), num(params.clip[1])],
-      zeroSpread: params.zeroSpread,
-      count: params.count,
-      missing: params.missing,
-      version: params.version,
-      ...(params.trainMean === undefined ? {} : { trainMean: num(params.trainMean), trainStd: num(params.trainStd ?? NaN) }),
-      ...(params.quantileMap === undefined ? {} : { quantileMap: params.quantileMap }),
-    },
-  });
+  return JSON.stringify({ format: FROZEN_STATS_FORMAT, series, params: frozenParamsToJson(params) });
 }
 
 /**
- * Decodes a retained stats message into frozen (immutable) statistics. Throws an Error naming
- * the first bad field, so a reader can count it instead of serving wrong numbers.
+ * Decodes a retained stats message into frozen (immutable) statistics, checked by the same
+ * validator as snapshots (a scale ≤ 0, an `invScale` that is not `1 / scale`, a quantile kind
+ * without its map are refused). Throws an Error naming the first bad field, so a reader can count
+ * it instead of serving wrong numbers. Messages of streamnorm 0.1 (no `missing`, `clip: null`)
+ * are read as they are.
  *
  * @example
  * ```ts
@@ -77,10 +51,6 @@ export function decodeFrozenStats(text: string): SeriesParams {
     throw new Error(`not a ${FROZEN_STATS_FORMAT} message`);
   }
   if (typeof doc.series !== 'string') throw new Error('stats message: series is not a string');
-  const p = doc.params;
-  if (p === null || typeof p !== 'object' || Array.isArray(p)) throw new Error('stats message: params missing');
-  const decoded: Record<string, unknown> = { ...(p as Record<string, unknown>) };
-  for (const f of NUMBER_FIELDS) decoded[f] = unnum(decoded[f]) ?? decoded[f];
-  if (Array.isArray(decoded.clip)) decoded.clip = decoded.clip.map((c: unknown) => unnum(c) ?? c);
-  return { series: doc.series, params: readFrozenParams(decoded, 'stats message: params') };
+  if (doc.params === undefined || doc.params === null) throw new Error('stats message: params missing');
+  return { series: doc.series, params: readFrozenParams(doc.params, 'stats message: params') };
 }

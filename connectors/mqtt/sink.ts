@@ -21,7 +21,7 @@ export interface NormalizedSinkOptions extends PublisherOptions {
 
 /**
  * Publishes normalized readings as JSON ({@link NormalizedMessage}: value, raw, phase, version,
- * time, flag; NaN as `null` with `nonFinite`) to a topic made from a template, and emits one
+ * time, flag; NaN as "NaN") to a topic made from a template, and emits one
  * {@link PublishAck} per reading once the broker acknowledged it. Completes after the source
  * completes and every publish in flight is acknowledged, so `await lastValueFrom(...)` is a
  * flush. A reading whose topic cannot be made (a placeholder without a tag, a wildcard in a

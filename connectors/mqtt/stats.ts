@@ -24,9 +24,10 @@ export interface StatsSinkOptions extends PublisherOptions {
 /**
  * Publishes each series' frozen statistics as a retained message (see
  * {@link encodeFrozenStats}), so dashboards and other workers read the current statistics of
- * every series the moment they subscribe. Takes the `{ series, params }` stream a series store
- * emits when a series freezes or refits (e.g. `store.frozen$`), emits one ack per message, and
- * completes after its source once all are acknowledged.
+ * every series the moment they subscribe. Takes a stream of `{ series, params }` such as a series
+ * store's `frozen$` (every series frozen when it is subscribed, then each series as it freezes or
+ * is restored frozen), emits one ack per message, and completes after its source once all are
+ * acknowledged.
  *
  * @example
  * ```ts

@@ -1,9 +1,35 @@
 import { SCALER_KINDS } from '../scalers/create.js';
 import type { FrozenParams, PreTransform, ScalerKind } from '../scalers/frozen.js';
 import { quantileMapOf, type QuantileMap } from '../scalers/quantile-map.js';
+import { fromJsonNumber, toJsonNumber, type JsonNumber } from '../json-number.js';
 import { fail, isRecord } from './validate.js';
 
 const PRE_TRANSFORMS: readonly PreTransform[] = ['none', 'log', 'log1p'];
+
+/** {@link FrozenParams} as JSON carries them: the numbers that may not be finite as {@link JsonNumber}s. */
+export type FrozenParamsJson = Omit<FrozenParams, 'center' | 'invScale' | 'clip' | 'trainMean' | 'trainStd' | 'quantileMap'> & {
+  center: JsonNumber;
+  invScale: JsonNumber;
+  clip?: [number, number];
+  trainMean?: JsonNumber;
+  trainStd?: JsonNumber;
+  quantileMap?: { quantiles: number[]; references: number[]; output: 'uniform' | 'normal' };
+};
+
+/**
+ * The one writer of frozen statistics as JSON (snapshots, the stats topic): plain data, NaN and
+ * ±Infinity as {@link JsonNumber} strings, `clip` absent when there is none. {@link readFrozenParams}
+ * reads it back exactly. (Internal: not exported from the package.)
+ */
+export function frozenParamsToJson(p: FrozenParams): FrozenParamsJson {
+  const { clip, quantileMap, trainMean, trainStd, center, invScale, ...rest } = p;
+  const out: FrozenParamsJson = { ...rest, center: toJsonNumber(center), invScale: toJsonNumber(invScale) };
+  if (clip !== undefined) out.clip = [clip[0], clip[1]];
+  if (trainMean !== undefined) out.trainMean = toJsonNumber(trainMean);
+  if (trainStd !== undefined) out.trainStd = toJsonNumber(trainStd);
+  if (quantileMap !== undefined) out.quantileMap = { quantiles: quantileMap.quantiles.slice(), references: quantileMap.references.slice(), output: quantileMap.output };
+  return out;
+}
 
 /** What a frozen-statistics document must agree with: the series' scaler kind, pre-transform and version. */
 export interface FrozenExpectation {
@@ -21,8 +47,8 @@ export interface FrozenExpectation {
  * kind, pre-transform and version equal to what the series says; the quantile kind's map (its
  * `center` is NaN), the training moments (`trainMean`, `trainStd`: a number, or NaN when unknown).
  * Throws an `Error` naming the field (prefixed by `where`); returns deeply frozen parameters. A
- * missing `missing` (0.1 documents) reads 0. JSON writes NaN as `null`: null reads NaN where NaN is
- * allowed. (Internal: not exported from the package.)
+ * missing `missing` (0.1 documents) reads 0. Numbers that may be NaN are {@link JsonNumber}s ("NaN");
+ * `null`, as 0.1 wrote NaN, reads NaN there too. (Internal: not exported from the package.)
  */
 export function readFrozenParams(value: unknown, where: string, expect: FrozenExpectation = {}): FrozenParams {
   if (!isRecord(value)) fail(where, 'must be an object');
@@ -53,14 +79,14 @@ export function readFrozenParams(value: unknown, where: string, expect: FrozenEx
     }
     if (expect.quantileOutput !== undefined && quantileMap.output !== expect.quantileOutput) fail(`${where}.quantileMap.output`, `must be the spec's outputDistribution ${JSON.stringify(expect.quantileOutput)}`);
   }
-  const center = quantileMap !== undefined && (value.center === null || Number.isNaN(value.center)) ? NaN : num('center');
+  const center = quantileMap !== undefined && (value.center === null || Number.isNaN(fromJsonNumber(value.center))) ? NaN : num('center');
   const scale = num('scale');
   if (!(scale > 0)) fail(`${where}.scale`, `must be > 0, got ${scale}`);
   const zeroSpread = value.zeroSpread;
   if (typeof zeroSpread !== 'boolean') fail(`${where}.zeroSpread`, `must be true or false, got ${JSON.stringify(zeroSpread)}`);
   const rawInv = value.invScale;
-  const invScale = rawInv === null ? NaN : rawInv;
-  if (typeof invScale !== 'number') fail(`${where}.invScale`, `must be a number, got ${JSON.stringify(rawInv)}`);
+  const invScale = rawInv === null ? NaN : fromJsonNumber(rawInv);
+  if (invScale === undefined) fail(`${where}.invScale`, `must be a number, got ${JSON.stringify(rawInv)}`);
   if (invScale !== invScale ? !zeroSpread : invScale !== 1 / scale) {
     fail(`${where}.invScale`, `must be 1 / scale (${1 / scale})${zeroSpread ? ' or NaN' : ''}, got ${String(invScale)}`);
   }
@@ -80,8 +106,9 @@ export function readFrozenParams(value: unknown, where: string, expect: FrozenEx
   const moment = (key: 'trainMean' | 'trainStd'): number => {
     const v = value[key];
     if (v === undefined || v === null) return NaN;
-    if (typeof v !== 'number') fail(`${where}.${key}`, `must be a number or null, got ${JSON.stringify(v)}`);
-    return v;
+    const x = fromJsonNumber(v);
+    if (x === undefined) fail(`${where}.${key}`, `must be a number, "NaN" or null, got ${JSON.stringify(v)}`);
+    return x;
   };
   const trainMean = moment('trainMean');
   const trainStd = moment('trainStd');

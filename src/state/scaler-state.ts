@@ -4,7 +4,7 @@ import { createScaler, specOf, type Scaler, type ScalerSpec } from '../scalers/c
 import type { FrozenParams } from '../scalers/frozen.js';
 import type { QuantileStatsState } from '../scalers/quantile.js';
 import { INVALID_REASONS, emptyInvalidCounts, type InvalidCountsRecord } from '../values.js';
-import { readFrozenParams } from './frozen-params.js';
+import { frozenParamsToJson, readFrozenParams, type FrozenParamsJson } from './frozen-params.js';
 import { fail, isRecord } from './validate.js';
 
 /** Schema version of {@link ScalerState}; bumped on incompatible changes. */
@@ -26,8 +26,8 @@ export interface ScalerState {
   stats: MeanVarState | ExtremaState | QuantileStatsState;
   /** Mean and variance of the window kept beside statistics that are not moments (`trainMean`); absent when unknown. */
   moments?: MeanVarState;
-  /** The frozen statistics, when frozen. */
-  frozen?: FrozenParams;
+  /** The frozen statistics, when frozen (numbers that may not be finite as {@link JsonNumber}s). */
+  frozen?: FrozenParamsJson;
 }
 
 /**
@@ -55,11 +55,7 @@ export function saveScaler(scaler: Scaler): ScalerState {
   };
   const moments = scaler.momentsState();
   if (moments) state.moments = moments;
-  if (scaler.frozen) {
-    const f = scaler.frozen;
-    const map = f.quantileMap ? { quantileMap: { quantiles: f.quantileMap.quantiles.slice(), references: f.quantileMap.references.slice(), output: f.quantileMap.output } } : {};
-    state.frozen = { ...f, clip: f.clip ? [...f.clip] : undefined, ...map } as FrozenParams;
-  }
+  if (scaler.frozen) state.frozen = frozenParamsToJson(scaler.frozen);
   return state;
 }
 

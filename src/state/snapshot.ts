@@ -3,7 +3,8 @@ import type { Scaler, ScalerSpec } from '../scalers/create.js';
 import type { FrozenParams } from '../scalers/frozen.js';
 import { restoreRunning, saveRunning, type RunningState, type RunningStats } from './running-state.js';
 import { restoreScaler, saveScaler, type ScalerState } from './scaler-state.js';
-import { readFrozenParams } from './frozen-params.js';
+import { fromJsonNumber, toJsonNumber, type JsonNumber } from '../json-number.js';
+import { frozenParamsToJson, readFrozenParams, type FrozenParamsJson } from './frozen-params.js';
 import { fail, isRecord } from './validate.js';
 
 /** Schema version of {@link Snapshot} (1 was streamnorm 0.1's; it is migrated on restore). */
@@ -21,14 +22,14 @@ export interface FitWindow {
 
 /** What a frozen series keeps of its lifecycle after the freeze, as saved. */
 export interface SavedLifecycle {
-  /** The drift alarms' state (the store's row; NaN as null). */
-  drift?: (number | null)[];
+  /** The drift alarms' state (the store's row; NaN as "NaN", see {@link JsonNumber}). */
+  drift?: JsonNumber[];
   /** A refit window under way: its scaler's state and where the window stands. */
   refit?: { state: ScalerState; window: FitWindow };
   /** Statistics of a finished refit waiting for approval. */
-  waiting?: FrozenParams;
+  waiting?: FrozenParamsJson;
   /** Versions served before the current one, oldest first. */
-  history?: FrozenParams[];
+  history?: FrozenParamsJson[];
 }
 
 /** A frozen series' lifecycle as the writer takes it and the reader gives it back. */
@@ -211,10 +212,10 @@ function readWindow(value: unknown, where: string, fitting: boolean): FitWindow 
 
 function saveLifecycle(l: SeriesLifecycleState): SavedLifecycle {
   const out: SavedLifecycle = {};
-  if (l.drift !== undefined) out.drift = l.drift.map((x) => (Number.isFinite(x) ? x : null));
+  if (l.drift !== undefined) out.drift = l.drift.map(toJsonNumber);
   if (l.refit !== undefined) out.refit = { state: saveScaler(l.refit.scaler), window: l.refit.window };
-  if (l.waiting !== undefined) out.waiting = l.waiting;
-  if (l.history !== undefined && l.history.length > 0) out.history = [...l.history];
+  if (l.waiting !== undefined) out.waiting = frozenParamsToJson(l.waiting);
+  if (l.history !== undefined && l.history.length > 0) out.history = l.history.map(frozenParamsToJson);
   return out;
 }
 
@@ -224,8 +225,9 @@ function readLifecycle(value: unknown, where: string, scaler: Scaler): SeriesLif
   const expect = { kind: scaler.kind, pre: scaler.options.pre };
   const out: SeriesLifecycleState = {};
   if (value.drift !== undefined) {
-    if (!Array.isArray(value.drift) || !value.drift.every((x) => x === null || typeof x === 'number')) fail(`${where}.drift`, 'must be an array of numbers (NaN as null)');
-    out.drift = value.drift.map((x: number | null) => (x === null ? NaN : x));
+    const drift = Array.isArray(value.drift) ? value.drift.map(fromJsonNumber) : undefined;
+    if (drift === undefined || drift.some((x) => x === undefined)) fail(`${where}.drift`, 'must be an array of numbers ("NaN" for NaN)');
+    out.drift = drift as number[];
   }
   if (value.refit !== undefined) {
     if (!isRecord(value.refit)) fail(`${where}.refit`, 'must be an object');

@@ -1,3 +1,5 @@
+import { fromJsonNumber, toJsonNumber, type JsonNumber } from '../json-number.js';
+
 /**
  * Minimum, maximum and maximum absolute value of a stream; mergeable.
  *
@@ -50,24 +52,20 @@ export class Extrema {
     return this;
   }
 
-  /** A copy. */
-  clone(): Extrema {
-    return Extrema.fromState(this.toState());
-  }
-
-  /** Serializable state; empty extrema are written with `min`/`max` null (JSON has no Infinity). */
+  /** Serializable state; the bounds of empty extrema (±Infinity) as "Infinity" / "-Infinity" ({@link toJsonNumber}). */
   toState(): ExtremaState {
-    return this.count === 0 ? { count: 0, min: null, max: null } : { count: this.count, min: this.min, max: this.max };
+    return { count: this.count, min: toJsonNumber(this.min), max: toJsonNumber(this.max) };
   }
 
-  /** Restores a state from {@link Extrema.toState}; refuses min > max or non-finite bounds. */
+  /** Restores a state from {@link Extrema.toState}; refuses min > max or non-finite bounds of non-empty extrema. */
   static fromState(state: ExtremaState): Extrema {
     const e = new Extrema();
     if (!Number.isInteger(state.count) || state.count < 0) throw new RangeError(`Extrema state: count must be a non-negative integer, got ${String(state.count)}`);
-    if (state.count === 0) return e;
-    const { min, max } = state;
+    if (state.count === 0) return e; // bounds "Infinity" / "-Infinity" (null in states of 0.1.0)
+    const min = fromJsonNumber(state.min);
+    const max = fromJsonNumber(state.max);
     if (typeof min !== 'number' || typeof max !== 'number' || !Number.isFinite(min) || !Number.isFinite(max) || min > max) {
-      throw new RangeError(`Extrema state: need finite min <= max, got min=${String(min)} max=${String(max)}`);
+      throw new RangeError(`Extrema state: need finite min <= max, got min=${JSON.stringify(state.min)} max=${JSON.stringify(state.max)}`);
     }
     e.count = state.count;
     e.min = min;
@@ -79,6 +77,8 @@ export class Extrema {
 /** Serializable state of an {@link Extrema}. */
 export interface ExtremaState {
   count: number;
-  min: number | null;
-  max: number | null;
+  /** The smallest value ("Infinity" when empty; null in states written by 0.1.0). */
+  min: JsonNumber | null;
+  /** The largest value ("-Infinity" when empty; null in states written by 0.1.0). */
+  max: JsonNumber | null;
 }

@@ -35,11 +35,6 @@ export class MeanVar {
     return this.row[COUNT] as number;
   }
 
-  /** The reference value subtracted before accumulating (the first value seen). */
-  get shift(): number {
-    return this.row[SHIFT] as number;
-  }
-
   /** Adds one finite value. */
   update(x: number): this {
     if (x - x !== 0) throw new RangeError(`MeanVar.update requires a finite number, got ${String(x)}`);
@@ -56,11 +51,6 @@ export class MeanVar {
   /** The mean, NaN when empty. */
   get mean(): number {
     return meanVarRowMean(this.row, 0);
-  }
-
-  /** Sum of squared deviations from the mean (M2). */
-  get sumSquaredDeviations(): number {
-    return this.row[M2] as number;
   }
 
   /** Variance with `ddof` delta degrees of freedom (0: population, 1: sample); NaN when `count <= ddof`. */
@@ -88,13 +78,6 @@ export class MeanVar {
     meanVarRowAddToSum(a, 0, b[SUM_LO] as number);
     a[COUNT] = n;
     return this;
-  }
-
-  /** A deep copy. */
-  clone(): MeanVar {
-    const c = new MeanVar();
-    c.row.set(this.row);
-    return c;
   }
 
   /** The complete internal state, for snapshots; {@link MeanVar.fromState} restores it exactly. */

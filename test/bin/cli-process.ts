@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 const cli = fileURLToPath(new URL('../../dist/bin/streamnorm.js', import.meta.url));
 
@@ -46,4 +47,10 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
   const p = startCli(args, env);
   const code = await p.exit;
   return { code, stdout: p.stdout(), stderr: p.stderr() };
+}
+
+/** Runs a shell command in a pseudo-terminal (util-linux `script`), as on a user's terminal; resolves to what the terminal got. */
+export async function inTerminal(command: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], { maxBuffer: 1 << 24 });
+  return stdout;
 }

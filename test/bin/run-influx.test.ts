@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restoreSnapshot } from 'streamnorm';
 import { startAedes, type AedesBroker } from '../helpers/aedes.js';
 import { hasInfluxd, startInfluxd, type Influxd } from '../helpers/influxd.js';
-import { runCli, startCli } from './cli-process.js';
+import { fileURLToPath } from 'node:url';
+import { inTerminal, runCli, startCli } from './cli-process.js';
+
+const cli = fileURLToPath(new URL('../../dist/bin/streamnorm.js', import.meta.url));
 
 /**
  * InfluxDB as the CLI's input and history source: Debian's InfluxDB 1.x (InfluxQL). Flux has no
@@ -86,6 +89,13 @@ output:
     const s1 = keyed.get(ids.find((k) => k.includes('s1'))!)!.params();
     expect(s1.center).toBe(49.5);
     expect(s1.scale).toBeCloseTo(Math.sqrt((100 * 100 - 1) / 12), 12);
+  });
+
+  it('fit --config on a terminal shows its progress (readings, series, rate; no bar: the total is not known)', async () => {
+    const out = join(dir, 'snap-tty.json');
+    const screen = await inTerminal(`${process.execPath} ${cli} fit --config ${config()} --out ${out}`);
+    expect(screen.split('\r\x1b[K').at(-1)).toMatch(/^fitting {2}200 readings {2}2 series {2}[\d.]+k? readings\/s {2}[\d.]+ s\r\n/);
+    expect(screen).toMatch(/fitted 2 series from 200 stored readings/);
   });
 
   it('run fits on history, freezes, then tails new points and normalizes them with the frozen statistics', async () => {

@@ -11,7 +11,8 @@ import { exampleBlocks, toModule, tsFiles } from './doc-blocks.js';
  * when its binary is not installed).
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const outDir = join(root, 'test/docs/.generated');
+// Its own folder: readme.test.ts, which may run at the same time, writes into .generated/readme.
+const outDir = join(root, 'test/docs/.generated/examples');
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 

@@ -58,7 +58,7 @@ describe.skipIf(!haveVm)('examples/mqtt-to-influx: aedes -> normalize -> Victori
 
   it('a sink it cannot reach: every line is counted as failed, none silently lost', async () => {
     const dead = `http://127.0.0.1:${await freePort()}`;
-    const s = await main({ brokerUrl: broker.url, influxUrl: dead, bucket: 'plant', devices: 1, messages: 4, train: 2, retry: { maxRetries: 2, minDelay: 20 } });
+    const s = await main({ brokerUrl: broker.url, influxUrl: dead, bucket: 'plant', devices: 1, messages: 4, train: 2, retry: { maxRetries: 2, initialMs: 20 } });
     expect(s.report.accepted).toBe(8);
     expect(s.report.written).toBe(0);
     expect(s.report.failed + s.report.pending).toBe(s.report.lines);

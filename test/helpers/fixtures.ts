@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Reference outputs of scikit-learn, PyTorch and pandas (../shared/fixtures/reference, read only).
- * JSON has no NaN: the fixtures write NaN as null, and `nan()` turns it back.
+ * Reference outputs of scikit-learn, PyTorch and pandas, and of exact arithmetic: the files
+ * test/fixtures/generate.py writes into test/fixtures/reference (committed; see
+ * test/fixtures/README.md). JSON has no NaN: the files write NaN as null, and `nan()` turns it back.
  */
-const dir = fileURLToPath(new URL('../../../shared/fixtures/reference/', import.meta.url));
+const dir = fileURLToPath(new URL('../fixtures/reference/', import.meta.url));
+
+/** The reference files, one per kind of statistic. */
+export type FixtureKind = 'standard' | 'minmax' | 'maxabs' | 'robust' | 'batchnorm' | 'ewm' | 'quantile' | 'layernorm' | 'ewm-adjusted' | 'ewm-times';
 
 export interface FixtureCase {
   name: string;
@@ -14,13 +18,17 @@ export interface FixtureCase {
   fit_chunks?: (number | null)[][];
   train_batches?: (number | null)[][];
   values?: (number | null)[];
+  /** ewm-times: event times in ms, one per value. */
+  times_ms?: number[];
+  /** layernorm: the fields of one reading per row. */
+  rows?: number[][];
   test?: (number | null)[];
   exact?: { n: number; mean: number; var: number; std: number };
   expected: Record<string, unknown>;
   note?: string;
 }
 
-export function loadFixture(name: 'standard' | 'minmax' | 'maxabs' | 'robust' | 'batchnorm' | 'ewm' | 'ewm-adjusted' | 'ewm-times' | 'quantile' | 'layernorm'): FixtureCase[] {
+export function loadFixture(name: FixtureKind): FixtureCase[] {
   const doc = JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8')) as { cases: FixtureCase[] };
   if (!Array.isArray(doc.cases) || doc.cases.length === 0) throw new Error(`fixture ${name} has no cases`);
   return doc.cases;

@@ -124,7 +124,7 @@ describe('perSampleNormalize', () => {
     expect(() => perSampleNormalize({ kind: 'layernorm', fields: ['a', 'a'] })).toThrow(/distinct/);
     expect(() => perSampleNormalize({ kind: 'layernorm', fields: ['a'], missing: 'skip' as never })).toThrow(/missing must be/);
     expect(() => perSampleNormalize({ kind: 'layernorm', fields: ['a', 'b'], weight: [1] })).toThrow(/1 entries for 2 fields/);
-    expect(() => perSampleNormalize({ kind: 'layernorm', fields: ['a'], feilds: 1 } as never)).toThrow(/unknown option "feilds"/);
+    expect(() => perSampleNormalize({ kind: 'layernorm', fields: ['a'], feilds: 1 } as never)).toThrow(/unknown option 'feilds'/);
     expect(() => perSampleNormalize({ kind: 'zscore' as never, fields: ['a'] })).toThrow(/kind must be/);
   });
 });

@@ -37,7 +37,7 @@ describe.skipIf(!haveVm)('the client WriteApi loses lines silently where the sin
 
     // The sink in the same situation: close() waits, and the lines are written once the server is back.
     await vm.pause();
-    const sink = influxSink({ url: vm.url, bucket: 'b', measurement: 'wa2', batchSize: 5, retry: { minDelay: 50, maxDelay: 50, maxRetries: 100 } });
+    const sink = influxSink({ url: vm.url, bucket: 'b', measurement: 'wa2', batchSize: 5, retry: { initialMs: 50, maxMs: 50, maxRetries: 100 } });
     for (let i = 0; i < 10; i++) sink.write({ series: 's', raw: i, value: i, time: t0 + i, phase: 'frozen', version: 1 });
     const closing = sink.close();
     await new Promise((r) => setTimeout(r, 200));

@@ -115,7 +115,7 @@ describe.skipIf(!haveInfluxd)('InfluxQL sources against a real InfluxDB 1.x (inf
   it('sink with a v1 database target: the server refuses conflicting lines (400 partial write), only those fail', async () => {
     await db.write('plant', `conflict,series=old value="text" ${t0}`); // field `value` of `conflict` is a string
     const measurement = (n: { series: string }): string => (n.series === 'bad' ? 'conflict' : 'norm');
-    const sink = influxSink({ url: db.url, db: 'plant', measurement, batchSize: 16, retry: { minDelay: 10 } });
+    const sink = influxSink({ url: db.url, db: 'plant', measurement, batchSize: 16, retry: { initialMs: 10 } });
     for (let i = 0; i < 16; i++) {
       sink.write({ series: i % 5 === 0 ? 'bad' : 'good', raw: i, value: i / 16, time: t0 + 1 + i, phase: 'frozen', version: 1 });
     }

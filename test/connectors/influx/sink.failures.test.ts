@@ -15,7 +15,7 @@ function out(series: string, value: number, time: number): Normalized {
   return { series, raw: value, value, time, phase: 'frozen', version: 1 };
 }
 
-const fast = { minDelay: 20, maxDelay: 100, jitter: 0 };
+const fast = { initialMs: 20, maxMs: 100, jitter: 0 };
 
 describe.skipIf(!haveVm)('influxSink failures: retries, rejections, a server that goes away, spill and replay', () => {
   let vm: VictoriaMetrics;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { influxSink } from 'streamnorm/influx';
 import { classifyError, writePath } from '../../../connectors/influx/write-target.js';
 import { retryDelay, retryPolicy } from '../../../connectors/influx/retry-policy.js';
+import { backoffDelay } from 'streamnorm/influx';
 
 describe('write target, error classification, retry policy', () => {
   it('builds v2 and v1 write paths with the precision each API names', () => {
@@ -23,16 +24,21 @@ describe('write target, error classification, retry policy', () => {
     expect(classifyError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }))).toEqual({ retry: true, message: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1' });
   });
 
-  it('backs off exponentially up to maxDelay, honours Retry-After, checks its options', () => {
-    const p = retryPolicy({ minDelay: 100, maxDelay: 1000, factor: 3, jitter: 0 });
+  it('backs off as MQTT reconnects do (one backoff), honours Retry-After, checks its options', () => {
+    const p = retryPolicy({ initialMs: 100, maxMs: 1000, factor: 3, jitter: 0 });
+    expect([1, 2, 3, 4].map((a) => retryDelay(p, a))).toEqual([0, 1, 2, 3].map((a) => backoffDelay(a, { initialMs: 100, maxMs: 1000, factor: 3, jitter: 0 })));
     expect([1, 2, 3, 4].map((a) => retryDelay(p, a))).toEqual([100, 300, 900, 1000]);
-    expect(retryDelay(p, 1, 500)).toBe(500);
-    expect(retryDelay(p, 1, 60_000)).toBe(1000);
-    const jittered = retryDelay(retryPolicy({ minDelay: 100, jitter: 0.5 }), 1);
-    expect(jittered).toBeGreaterThanOrEqual(100);
-    expect(jittered).toBeLessThanOrEqual(150);
+    expect(retryDelay(p, 1, 500)).toBe(500); // never sooner than the server asked
+    expect(retryDelay(p, 3, 500)).toBe(900); // nor sooner than the backoff
+    expect(retryDelay(p, 1, 60_000)).toBe(1000); // capped at maxMs
+    const jittered = retryDelay(retryPolicy({ initialMs: 100, jitter: 0.5 }), 1);
+    expect(jittered).toBeGreaterThan(50);
+    expect(jittered).toBeLessThanOrEqual(100);
+    expect(retryDelay(retryPolicy({ initialMs: 100, jitter: 0.5, random: () => 0.5 }), 1)).toBe(75);
     expect(() => retryPolicy({ maxRetries: -1 })).toThrow(RangeError);
     expect(() => retryPolicy({ factor: 0.5 })).toThrow(RangeError);
+    expect(() => retryPolicy({ minDelay: 20 } as never)).toThrow(/retry option minDelay is now called initialMs/);
+    expect(() => influxSink({ url: 'http://127.0.0.1:1', bucket: 'b', retry: { maxDelay: 20 } as never })).toThrow(/maxDelay is now called maxMs/);
     expect(() => influxSink({ url: 'http://127.0.0.1:1', bucket: 'b', batchSize: 0 })).toThrow(/batchSize/);
   });
 });

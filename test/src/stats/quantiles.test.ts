@@ -55,6 +55,12 @@ describe('KllSketch', () => {
       }
       expect(s.retained).toBeLessThan(3 * s.k + 20);
       expect(s.count).toBe(200_000);
+      // rank(x), the estimated CDF a quantile transform needs: within 1% of the exact fraction <= x.
+      for (const q of [0.01, 0.25, 0.5, 0.75, 0.99]) {
+        const x = sorted[Math.floor(q * (sorted.length - 1))]!;
+        const [, atOrBelow] = rankInterval(sorted, x);
+        expect(Math.abs(s.rank(x) - atOrBelow), `rank at q=${q}`).toBeLessThan(0.01);
+      }
     });
   }
 
@@ -84,6 +90,7 @@ describe('KllSketch', () => {
   it('empty, invalid input and bad parameters', () => {
     const s = new KllSketch();
     expect(s.quantile(0.5)).toBeNaN();
+    expect(s.rank(1)).toBeNaN();
     expect(() => s.update(NaN)).toThrow(RangeError);
     expect(() => new KllSketch(3)).toThrow(/k must be/);
   });

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { createScaler, type ScalerSpec } from '../../src/index.js';
+import type { FreezePoint, NormalizeOptions } from '../../operators/index.js';
+import { defined, duration, integer, section, text, time } from './schema-kit.js';
+
+/**
+ * The `normalize` section of the run config:
+ *
+ * ```yaml
+ * normalize:
+ *   scaler: { kind: robust, quantileRange: [10, 90] }   # standard | minmax | maxabs | robust, with their options
+ *   freeze: { afterSamples: 500 }       # or { afterSpan: 1h }, { atTime: 2026-01-01T00:00:00Z }, never, or a list
+ *   whileFitting: drop                  # drop | raw | provisional | hold
+ *   holdLimit: 10000
+ *   holdOverflow: provisional           # provisional | raw | drop
+ *   invalid: flag                       # drop | flag | error
+ *   unknownSeries: fit                  # fit | raw | drop | { fallback: series-id }
+ *   idleEvict: 1d
+ * ```
+ */
+
+const common = { pre: z.enum(['none', 'log', 'log1p']).optional(), zeroSpread: z.enum(['unit', 'nan']).optional() };
+const pair = z.tuple([z.number(), z.number()], { error: 'expected two numbers [low, high]' });
+
+/**
+ * A scaler spec: its kind and that kind's options, unknown options refused; then built once, so
+ * the scaler's own rules (e.g. a feature range with low < high) speak at --check, with their
+ * message, rather than at the first reading.
+ */
+export const scalerSchema = z
+  .discriminatedUnion('kind', [
+    section({ kind: z.literal('standard'), ...common, withMean: z.boolean().optional(), withStd: z.boolean().optional() }),
+    section({ kind: z.literal('minmax'), ...common, featureRange: pair.optional(), clip: z.boolean().optional() }),
+    section({ kind: z.literal('maxabs'), ...common }),
+    section({
+      kind: z.literal('robust'),
+      ...common,
+      quantileRange: pair.optional(),
+      withCentering: z.boolean().optional(),
+      withScaling: z.boolean().optional(),
+      unitVariance: z.boolean().optional(),
+      exactLimit: integer(1).optional(),
+      sketchK: integer(1).optional(),
+    }),
+  ])
+  .transform((spec, ctx): ScalerSpec => {
+    const s = defined(spec) as ScalerSpec;
+    try {
+      createScaler(s);
+    } catch (e) {
+      ctx.issues.push({ code: 'custom', message: (e as Error).message, input: spec });
+      return z.NEVER;
+    }
+    return s;
+  });
+
+const freezePoint = section({ afterSamples: integer(1).optional(), afterSpan: duration.optional(), atTime: time.optional() }).transform((p, ctx): FreezePoint => {
+  const given = Object.entries(p).filter(([, v]) => v !== undefined);
+  if (given.length !== 1) {
+    ctx.issues.push({ code: 'custom', message: 'give exactly one of afterSamples, afterSpan, atTime (or "never")', input: p });
+    return z.NEVER;
+  }
+  if (p.afterSamples !== undefined) return { afterSamples: p.afterSamples };
+  if (p.afterSpan !== undefined) return { afterSpanMs: p.afterSpan };
+  return { atTime: typeof p.atTime === 'number' ? p.atTime : Date.parse(p.atTime as string) };
+});
+const freezeOne = z.union([z.literal('never'), freezePoint]);
+
+/** The `normalize` section, as the options of `normalize()`. */
+export const normalizeSchema = section({
+  scaler: scalerSchema.optional(),
+  freeze: z.union([freezeOne, z.array(freezeOne).min(1)]).optional(),
+  whileFitting: z.enum(['drop', 'raw', 'provisional', 'hold']).optional(),
+  holdLimit: integer(1).optional(),
+  holdOverflow: z.enum(['provisional', 'raw', 'drop']).optional(),
+  invalid: z.enum(['drop', 'flag', 'error']).optional(),
+  unknownSeries: z
+    .union([z.enum(['fit', 'raw', 'drop']), section({ fallback: text })], { error: (iss) => (typeof iss.input === 'object' && iss.input !== null ? undefined : 'expected fit, raw, drop or { fallback: SERIES }') })
+    .optional(),
+  idleEvict: duration.optional(),
+}).transform(({ idleEvict, ...rest }): NormalizeOptions => defined({ ...rest, idleEvictMs: idleEvict }));
