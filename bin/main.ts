@@ -5,7 +5,7 @@ import { COMMANDS, HELP } from './help.js';
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  const args = parseArgs(argv, new Set(['help', 'json', 'clip', 'once', 'no-view']));
+  const args = parseArgs(argv, new Set(['help', 'json', 'clip', 'once', 'no-view', 'no-http']));
   const [command, ...rest] = args.positional;
   const wantsHelp = args.options.get('help') === true;
   const sub = { ...args, positional: rest };

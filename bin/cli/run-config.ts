@@ -5,6 +5,7 @@ import type { InfluxQLConnection, InfluxSinkOptions, SeriesSelector, TailOptions
 import { CliError } from './args.js';
 import { ConfigReader } from './config-check.js';
 import { readNormalizeConfig } from './normalize-config.js';
+import { readHttpConfig, type HttpConfig } from '../http/cli.js';
 
 /** Where InfluxDB readings come from: InfluxQL (1.x, 3.x) or Flux (2.x, Cloud). */
 export type InfluxReadConfig =
@@ -22,6 +23,8 @@ export interface RunConfig {
     influx?: InfluxSinkOptions;
   };
   state?: { file: string; checkpointIntervalMs: number };
+  /** The dashboard and /metrics (`http: { listen: HOST:PORT, allowedHosts, token }`). */
+  http?: HttpConfig;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface RunConfig {
  * path and what was expected; unknown keys are refused.
  */
 export function readRunConfig(doc: Record<string, unknown>): RunConfig {
-  const root = new ConfigReader(doc, 'config').only(['input', 'fit', 'normalize', 'output', 'state']);
+  const root = new ConfigReader(doc, 'config').only(['input', 'fit', 'normalize', 'output', 'state', 'http']);
   const input = root.object('input');
   if (!input) throw new CliError('config.input: required (input.mqtt or input.influx)');
   input.only(['mqtt', 'influx']);
@@ -81,6 +84,8 @@ export function readRunConfig(doc: Record<string, unknown>): RunConfig {
     state.only(['file', 'checkpointInterval']);
     config.state = { file: state.requiredString('file'), checkpointIntervalMs: state.duration('checkpointInterval') ?? 30_000 };
   }
+  const http = root.object('http');
+  if (http) config.http = readHttpConfig(http);
   return config;
 }
 

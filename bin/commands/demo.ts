@@ -11,6 +11,7 @@ import { FIELD_UNITS } from '../demo/fleet.js';
 import { renderView } from '../demo/live-view.js';
 import { runSimulator } from '../demo/simulator.js';
 import { ViewState } from '../demo/view-state.js';
+import { DEMO_HTTP, HTTP_OPTIONS_HELP, connectionState, httpFromArgs, startCliDashboard } from '../http/cli.js';
 
 export const DEMO_HELP = `streamnorm demo: the whole pipeline on an embedded broker with simulated sensors
 
@@ -21,7 +22,8 @@ runs 20x faster than real time, so the slow cycles show); subscribes to
 sensors/+site/+device, fits each series on its first --train samples (light on a log scale),
 freezes, normalizes, and
 publishes the results to normalized/{site}/{device}/{field} and the frozen statistics (retained)
-to streamnorm/stats/{series}. Shows a live view; Ctrl-C ends it cleanly.
+to streamnorm/stats/{series}. Serves a live dashboard and /metrics on a free loopback port (the
+address is printed); with --no-http, shows a live view in the terminal. Ctrl-C ends it cleanly.
 
 Usage: streamnorm demo [options]
 
@@ -33,6 +35,7 @@ Usage: streamnorm demo [options]
   --port P               broker port (default: a free port)
   --save FILE            write the final snapshot (statistics of every series) to FILE
   --no-view              print a status line every 2 s instead of the live view
+${HTTP_OPTIONS_HELP}
 ${SCALER_OPTIONS_HELP}`;
 
 /** `streamnorm demo`. Resolves to the exit code once everything is closed. */
@@ -47,7 +50,8 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
   const spec = scalerSpecFromArgs(args);
   // Light spans orders of magnitude: it is learned on a log scale (unless --pre says otherwise).
   const scaler = (series: string): ScalerSpec => (series.endsWith('/light') && args.options.get('pre') === undefined ? { ...spec, pre: 'log' } : spec);
-  const live = args.options.get('no-view') !== true && process.stdout.isTTY === true;
+  const http = httpFromArgs(args, DEMO_HTTP);
+  const live = args.options.get('no-view') !== true && process.stdout.isTTY === true && http === undefined;
 
   const broker = await startEmbeddedBroker(port);
   const started = Date.now();
@@ -65,12 +69,23 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
     timeUnit: 'ms',
     qos: 0,
   });
+  const [inState, outState] = [connectionState(), connectionState()];
+  source.diagnostics.events$.subscribe(inState.onEvent);
+  const counters = () => ({ received, malformed: source.diagnostics.counters.malformed, deadLettered: source.diagnostics.counters.deadLettered, published, publishFailures });
+  const readiness = { 'mqtt-in': inState.connected, 'mqtt-out': outState.connected };
+  const dash = http ? await startCliDashboard(http, { title: 'streamnorm demo', store, control: { freeze: (ids) => store.freeze(ids) }, counters, readiness }, out).catch(async (e: unknown) => {
+    await broker.close();
+    throw e;
+  }) : undefined;
   const pipeline = source.readings$.pipe(
     takeUntil(stop$),
     tap(() => received++),
     normalize({ scaler, freeze: { afterSamples: train }, whileFitting: 'provisional', invalid: 'flag', store }),
-    tap((n: Normalized) => view.update(n)),
-    publishNormalized({ connect: { url: broker.url, clientId: 'streamnorm-demo-out', protocolVersion: 4 }, topic: 'normalized/{site}/{device}/{field}', qos: 0 }),
+    tap((n: Normalized) => {
+      view.update(n);
+      dash?.tap(n);
+    }),
+    publishNormalized({ connect: { url: broker.url, clientId: 'streamnorm-demo-out', protocolVersion: 4 }, topic: 'normalized/{site}/{device}/{field}', qos: 0, onEvent: outState.onEvent }),
     tap((ack) => (ack.ok ? published++ : publishFailures++)),
   );
   const stats = store.frozen$.pipe(takeUntil(stop$), publishFrozenStats({ connect: { url: broker.url, clientId: 'streamnorm-demo-stats', protocolVersion: 4 } }));
@@ -112,6 +127,7 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
       stop$.next();
       stop$.complete();
       await done;
+      await dash?.close();
       await broker.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -137,6 +153,7 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
     clearInterval(timer);
     sim.stop();
     await simClient.endAsync(true);
+    await dash?.close();
     await broker.close();
     settle.reject(e as Error);
   });

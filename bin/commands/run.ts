@@ -1,22 +1,25 @@
 import { EMPTY, Subject, defaultIfEmpty, lastValueFrom, merge, share, takeUntil, tap, type Observable } from 'rxjs';
 import type { Reading } from '../../src/index.js';
 import { SeriesStore, normalize } from '../../operators/index.js';
-import { mqttSource, publishFrozenStats, publishNormalized } from '../../connectors/mqtt/index.js';
+import { mqttSource, publishFrozenStats, publishNormalized, type SourceDiagnostics } from '../../connectors/mqtt/index.js';
 import { fluxHistory, fluxTail, influxSink, influxqlHistory, influxqlTail, toInflux, type InfluxSink, type TimeInput } from '../../connectors/influx/index.js';
 import { CliError, durationOption, stringOption, type ParsedArgs } from '../cli/args.js';
 import { checkBroker } from '../cli/broker-check.js';
 import { loadConfigFile } from '../cli/config-file.js';
 import { readRunConfig, type InfluxReadConfig, type RunConfig } from '../cli/run-config.js';
 import { readStateFile, writeStateFile } from '../cli/state-file.js';
+import { HTTP_OPTIONS_HELP, connectionState, httpFromArgs, influxReady, startCliDashboard, type HttpConfig } from '../http/cli.js';
+import type { PipelineCounters } from '../http/source.js';
 
 export const RUN_HELP = `streamnorm run: bridge real brokers and databases from a config file
 
-Usage: streamnorm run --config FILE [--check] [--duration D] [--status-interval D]
+Usage: streamnorm run --config FILE [--check] [--duration D] [--status-interval D] [--http HOST:PORT]
 
   --config FILE          streamnorm.config.json or .yaml (see the README for every key)
   --check                check the config (and that the brokers answer), then exit
   --duration D           stop after D (default: run until SIGINT/SIGTERM)
   --status-interval D    print a status line every D (default 10s; 0 for none)
+${HTTP_OPTIONS_HELP} (default: the config's http.listen, else none)
 
 The config names an input (MQTT topics or an InfluxDB tail), optionally an InfluxDB history to fit
 on before live data, the scaler and freeze policy, the outputs (an MQTT topic template, InfluxDB),
@@ -31,6 +34,7 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
   const path = stringOption(args, 'config');
   if (!path) throw new CliError('run: --config FILE is required (see streamnorm run --help)');
   const config = readRunConfig(loadConfigFile(path));
+  const http = httpFromArgs(args, config.http);
   const store = new SeriesStore();
   const resumed = config.state ? readStateFile(config.state.file) : undefined;
   for (const connect of brokers(config)) await checkBroker(connect);
@@ -43,7 +47,7 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
     out(`resumed ${resumed.keyed.size} series from ${config.state?.file}`);
   }
   if (config.fit) await fitFromHistory(config.fit.influx, config, store, out);
-  return bridge(config, store, out, durationOption(args, 'duration'), durationOption(args, 'status-interval', 10_000) as number);
+  return bridge(config, store, out, durationOption(args, 'duration'), durationOption(args, 'status-interval', 10_000) as number, http);
 }
 
 function brokers(config: RunConfig) {
@@ -68,34 +72,47 @@ async function fitFromHistory(source: InfluxReadConfig & { start: TimeInput; sto
   out(`fitted ${frozen.length} series on ${count} stored readings (${source.query}, from ${String(source.start)}) and froze them`);
 }
 
-function liveReadings(config: RunConfig): { readings$: Observable<Reading>; malformed: () => number } {
+function liveReadings(config: RunConfig): { readings$: Observable<Reading>; malformed: () => number; diagnostics?: SourceDiagnostics } {
   if ('mqtt' in config.input) {
     const source = mqttSource(config.input.mqtt);
-    return { readings$: source.readings$, malformed: () => source.diagnostics.counters.malformed };
+    return { readings$: source.readings$, malformed: () => source.diagnostics.counters.malformed, diagnostics: source.diagnostics };
   }
   const influx = config.input.influx;
   const readings$ = influx.query === 'flux' ? fluxTail({ ...influx, ...influx.tail }) : influxqlTail({ ...influx, ...influx.tail });
   return { readings$, malformed: () => 0 };
 }
 
-async function bridge(config: RunConfig, store: SeriesStore, out: (l: string) => void, durationMs: number | undefined, statusMs: number): Promise<number> {
+async function bridge(config: RunConfig, store: SeriesStore, out: (l: string) => void, durationMs: number | undefined, statusMs: number, http: HttpConfig | undefined): Promise<number> {
   const started = Date.now();
   const stop$ = new Subject<void>();
-  const { readings$, malformed } = liveReadings(config);
+  const { readings$, malformed, diagnostics } = liveReadings(config);
   let received = 0;
   let published = 0;
   let publishFailed = 0;
   const sink: InfluxSink | undefined = config.output.influx ? influxSink(config.output.influx) : undefined;
+  const [inState, outState] = [connectionState(), connectionState()];
+  diagnostics?.events$.subscribe(inState.onEvent);
+  // The dashboard reads these counters and probes (nothing is counted twice).
+  const counters = (): PipelineCounters => ({
+    received,
+    malformed: malformed(),
+    ...(diagnostics ? { deadLettered: diagnostics.counters.deadLettered } : {}),
+    ...(config.output.mqtt ? { published, publishFailures: publishFailed } : {}),
+    ...(sink ? { written: sink.report().written, writeFailures: sink.report().failed } : {}),
+  });
+  const readiness = { ...(diagnostics ? { 'mqtt-in': inState.connected } : {}), ...(config.output.mqtt ? { 'mqtt-out': outState.connected } : {}), ...(sink ? { influx: influxReady(sink) } : {}) };
+  const dash = http ? await startCliDashboard(http, { title: 'streamnorm run', store, control: { freeze: (ids) => store.freeze(ids) }, counters, readiness }, out) : undefined;
   const normalized$ = readings$.pipe(
     takeUntil(stop$),
     tap(() => received++),
     normalize({ ...config.normalize, store }),
+    tap((n) => dash?.tap(n)),
     share(),
   );
   const mqttOut = config.output.mqtt;
   const toMqtt$ = mqttOut
     ? normalized$.pipe(
-        publishNormalized({ connect: mqttOut.connect, topic: mqttOut.topic, qos: mqttOut.qos }),
+        publishNormalized({ connect: mqttOut.connect, topic: mqttOut.topic, qos: mqttOut.qos, onEvent: outState.onEvent }),
         tap((ack) => (ack.ok ? published++ : publishFailed++)),
       )
     : EMPTY;
@@ -129,6 +146,7 @@ async function bridge(config: RunConfig, store: SeriesStore, out: (l: string) =>
     stop$.complete();
     await done.catch(() => undefined);
     const report = sink ? await sink.close() : undefined;
+    await dash?.close();
     checkpoint();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
