@@ -82,7 +82,8 @@ export class TimeChart {
       height: 220,
       cursor: { sync: { key: 'series-view' } },
       legend: { live: true },
-      scales: { x: { time: true } },
+      // One point (or none) would stretch the time axis over years: show the last minute instead.
+      scales: { x: { time: true, range: (_u, min, max) => (min === max || min === null || max === null ? [(max ?? Date.now() / 1000) - 60, (max ?? Date.now() / 1000) + 1] : [min, max]) } },
       series: [{}, { label, stroke: color, width: 1.5, spanGaps: false, points: { show: false } }],
       axes: [{}, { size: 70 }],
       hooks: {

@@ -173,7 +173,11 @@ export class SeriesListView {
       const index = first + i;
       const row = index < last ? this.model.rows.get(/** @type {string} */ (this.ids[index])) : undefined;
       if (row === undefined) {
-        slot.el.hidden = true;
+        if (!slot.el.hidden) {
+          slot.el.hidden = true;
+          slot.id = '';
+          delete slot.el.dataset.series;
+        }
         continue;
       }
       slot.el.hidden = false;
