@@ -78,3 +78,25 @@ export function outputDir(): string {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   return OUTPUT_DIR;
 }
+
+/** `text` as an anchored regular expression (a locator's `hasText` otherwise matches substrings). */
+export function exactly(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
+/**
+ * Waits until the element `selector` shows exactly `text` (or matches the pattern). The page's
+ * DOM is typed only in the page's own program, so tests wait through locators, not page functions.
+ */
+export async function waitText(page: Page, selector: string, text: string | RegExp, timeout?: number): Promise<void> {
+  await page
+    .locator(selector)
+    .filter({ hasText: typeof text === 'string' ? exactly(text) : text })
+    .first()
+    .waitFor(timeout === undefined ? {} : { timeout });
+}
+
+/** Evaluates an expression in the page (a string: the Node program has no DOM types). */
+export async function inPage<T>(page: Page, expression: string): Promise<T> {
+  return (await page.evaluate(expression)) as T;
+}

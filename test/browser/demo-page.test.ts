@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliProcess } from '../bin/cli-process.js';
 import { parsePrometheusText, valueOf } from '../http/prom-text.js';
-import { hasChromium, launchChromium, outputDir, watchPage, type PageWatch, type TestBrowser } from './chromium.js';
+import { hasChromium, inPage, launchChromium, outputDir, waitText, watchPage, type PageWatch, type TestBrowser } from './chromium.js';
 
 /** The README's screenshot; rewritten when STREAMNORM_UPDATE_SCREENSHOT=1 (or when missing). */
 const README_SHOT = fileURLToPath(new URL('../../docs/dashboard.png', import.meta.url));
@@ -20,12 +20,12 @@ if (!hasChromium()) console.warn('browser tests skipped: /usr/bin/chromium is no
 async function refitAndSeeVersionChange(page: Page, actions: readonly string[]): Promise<void> {
   const before = Number((await page.locator('#series-version').textContent())?.replace(/^v/, ''));
   await page.locator('[data-action="refit"]').click();
-  await page.waitForFunction(() => document.querySelector('#action-message')?.textContent === 'refit: done');
+  await waitText(page, '#action-message', 'refit: done');
   if (actions.includes('approve')) {
     await page.locator('[data-action="approve"]:not([disabled])').click({ timeout: 20_000 });
-    await page.waitForFunction(() => document.querySelector('#action-message')?.textContent === 'approve: done');
+    await waitText(page, '#action-message', 'approve: done');
   }
-  await page.waitForFunction((v) => document.querySelector('#series-version')?.textContent === `v${v}`, before + 1, { timeout: 20_000 });
+  await waitText(page, '#series-version', `v${before + 1}`, 20_000);
   await page.locator(`#series-versions tr[data-version="${before + 1}"]`).waitFor();
 }
 
@@ -63,10 +63,11 @@ describe.skipIf(!hasChromium())('the demo dashboard in headless Chromium (demo s
   it('the overview shows the series appear and the readings flow', async () => {
     await page.goto(url);
     await page.locator('#conn[data-state="live"]').waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-metric="series-total"]')?.textContent === '20');
-    actions = await page.evaluate(async () => (await (await fetch('/api/meta', { headers: { 'X-Streamnorm-Token': new URLSearchParams(location.search).get('token') ?? '' } })).json()).actions);
+    await waitText(page, '[data-metric="series-total"]', '20');
+    const meta = await fetch(`${origin}/api/meta`, { headers: { 'X-Streamnorm-Token': new URL(url).searchParams.get('token') as string } });
+    actions = ((await meta.json()) as { actions: string[] }).actions;
     expect(actions).toContain('freeze');
-    await page.waitForFunction(() => Number(document.querySelector('[data-metric="readings-rate"]')?.textContent) > 0);
+    await waitText(page, '[data-metric="readings-rate"]', /^[1-9]/);
     expect(await page.locator('[data-metric="series-fitting"]').textContent()).toBe('20');
     expect(await page.locator('[data-metric="alarms"]').textContent()).toContain('drift detection is not enabled');
     await page.screenshot({ path: join(outputDir(), 'demo-overview.png') });
@@ -74,13 +75,13 @@ describe.skipIf(!hasChromium())('the demo dashboard in headless Chromium (demo s
 
   it('the series list: every series, values updating, filter by pattern', async () => {
     await page.locator('[data-nav="series"]').click();
-    await page.waitForFunction(() => document.querySelector('#series-count')?.textContent === '20 of 20 series');
+    await waitText(page, '#series-count', '20 of 20 series');
     const raw = page.locator(`.rows .row[data-series="${SERIES}"] .c-raw`);
-    const first = await raw.textContent();
-    await page.waitForFunction(([s, v]) => document.querySelector(`.rows .row[data-series="${s}"] .c-raw`)?.textContent !== v, [SERIES, first] as const);
+    const first = (await raw.textContent()) as string;
+    await expect.poll(() => raw.textContent(), { timeout: 10_000 }).not.toBe(first); // values update
     await page.locator('#series-filter').fill('site1/*/temperature');
-    await page.waitForFunction(() => document.querySelector('#series-count')?.textContent === '2 of 20 series');
-    expect(await page.locator('.rows .row:not([hidden])').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.series))).toEqual(['site1/dev1/temperature', 'site1/dev2/temperature']);
+    await waitText(page, '#series-count', '2 of 20 series');
+    expect(await page.locator('.rows .row:not([hidden])').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-series')))).toEqual(['site1/dev1/temperature', 'site1/dev2/temperature']);
     await page.screenshot({ path: join(outputDir(), 'demo-list.png') });
   });
 
@@ -89,13 +90,13 @@ describe.skipIf(!hasChromium())('the demo dashboard in headless Chromium (demo s
     await page.locator('#series-title').waitFor();
     expect(await page.locator('#series-title').textContent()).toBe(SERIES);
     expect(await page.locator('#series-phase-badge').textContent()).toBe('fitting');
-    await page.waitForFunction(() => (window as unknown as { streamnormStats: { events: number } }).streamnormStats.events > 0);
+    expect(await inPage<number>(page, 'window.streamnormStats.events')).toBeGreaterThan(0);
     const freeze = page.locator('[data-action="freeze"]');
     expect(await freeze.isEnabled()).toBe(true);
     expect(await page.locator('[data-action="refit"]').count()).toBe(actions.includes('refit') ? 1 : 0); // not offered: not shown
     await freeze.click();
-    await page.waitForFunction(() => document.querySelector('#action-message')?.textContent === 'freeze: done');
-    await page.waitForFunction(() => document.querySelector('#series-phase-badge')?.textContent === 'frozen');
+    await waitText(page, '#action-message', 'freeze: done');
+    await waitText(page, '#series-phase-badge', 'frozen');
     expect(await page.locator('#series-version').textContent()).toBe('v1');
     expect(await freeze.isDisabled()).toBe(true);
     await page.locator('#series-versions tr[data-version="1"]').waitFor();
@@ -104,7 +105,7 @@ describe.skipIf(!hasChromium())('the demo dashboard in headless Chromium (demo s
     expect(fitted).toBeLessThan(400); // frozen by the button, before its training window was full
     // Frozen outputs keep coming: the normalized value updates with the frozen statistics.
     const value = await page.locator('#series-value').textContent();
-    await page.waitForFunction((v) => document.querySelector('#series-value')?.textContent !== v, value);
+    await expect.poll(() => page.locator('#series-value').textContent(), { timeout: 10_000 }).not.toBe(value);
     await page.waitForTimeout(2500); // a few frozen points on the chart after the freeze line
     await page.screenshot({ path: join(outputDir(), 'demo-series.png'), fullPage: true });
     if (process.env.STREAMNORM_UPDATE_SCREENSHOT === '1' || !existsSync(README_SHOT)) copyFileSync(join(outputDir(), 'demo-series.png'), README_SHOT);

@@ -60,10 +60,11 @@ describe.skipIf(!hasChromium())('another page in the same browser cannot act or 
     // with the token header a CORS preflight is needed, which is never granted; reads need CORS too.
     expect(results).toEqual({ noCors: 'failed: TypeError', noCorsJson: 'failed: TypeError', withToken: 'failed: TypeError', read: 'failed: TypeError' });
     // A form post (navigates to the answer).
-    await page.evaluate(({ origin, token }) => {
+    // (a string: the Node program has no DOM types)
+    await page.evaluate(`{
       const form = document.createElement('form');
       form.method = 'POST';
-      form.action = `${origin}/api/actions/freeze?token=${token}`;
+      form.action = ${JSON.stringify(`${origin}/api/actions/freeze?token=${token}`)};
       form.enctype = 'text/plain';
       const input = document.createElement('input');
       input.name = '{"series":["victim"],"x":"';
@@ -71,7 +72,7 @@ describe.skipIf(!hasChromium())('another page in the same browser cannot act or 
       form.append(input);
       document.body.append(form);
       form.submit();
-    }, { origin, token });
+    }`);
     await page.waitForURL(/api\/actions\/freeze/);
     expect(await page.textContent('body')).toContain('missing or wrong token');
     expect(p.store.phase('victim')).toBe('fitting');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPipeline, type TestPipeline } from '../http/helpers.js';
-import { hasChromium, launchChromium, outputDir, watchPage, type PageWatch, type TestBrowser } from './chromium.js';
+import { hasChromium, launchChromium, outputDir, waitText, watchPage, type PageWatch, type TestBrowser } from './chromium.js';
 
 const N = 10_000;
 const FITTING = 1_000;
@@ -21,8 +21,8 @@ async function feed(p: TestPipeline): Promise<void> {
 }
 
 const count = (page: Page) => page.locator('#series-count').textContent();
-const visibleIds = (page: Page) => page.locator('.rows .row:not([hidden])').evaluateAll((rows) => rows.map((r) => ({ id: (r as HTMLElement).dataset.series as string, top: r.getBoundingClientRect().top })).sort((a, b) => a.top - b.top).map((r) => r.id));
-const waitCount = (page: Page, text: string) => page.waitForFunction((t) => document.querySelector('#series-count')?.textContent === t, text);
+const visibleIds = (page: Page) => page.locator('.rows .row:not([hidden])').evaluateAll((rows) => rows.map((r) => ({ id: r.getAttribute('data-series') as string, top: r.getBoundingClientRect().top as number })).sort((a, b) => a.top - b.top).map((r) => r.id));
+const waitCount = (page: Page, text: string) => waitText(page, '#series-count', text);
 
 describe.skipIf(!hasChromium())('series list with 10 000 series in headless Chromium', () => {
   let browser: TestBrowser;
@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium())('series list with 10 000 series in headless Chro
     await filter.fill('/dev1\\d{3}\\//');
     await waitCount(page, '1,000 of 10,000 series');
     await filter.fill('/dev(/');
-    await page.waitForFunction(() => document.querySelector('#series-filter')?.classList.contains('invalid'));
+    await page.locator('#series-filter.invalid').waitFor();
     await filter.fill('');
     await page.locator('#series-phase').selectOption('fitting');
     await waitCount(page, '1,000 of 10,000 series');
@@ -81,15 +81,15 @@ describe.skipIf(!hasChromium())('series list with 10 000 series in headless Chro
     const rows = plain.dashboard.board.rows().map((r) => ({ s: r[0], v: r[4] }));
     const by = (dir: number) => [...rows].sort((a, b) => (a.v === b.v ? collator.compare(a.s, b.s) : a.v === null ? 1 : b.v === null ? -1 : dir * (a.v - b.v))).map((r) => r.s);
     await page.locator('[data-sort="value"]').click();
-    await page.waitForFunction(() => document.querySelector('[data-sort="value"]')?.getAttribute('aria-sort') === 'descending');
+    await page.locator('[data-sort="value"][aria-sort="descending"]').waitFor();
     expect((await visibleIds(page)).slice(0, 10)).toEqual(by(-1).slice(0, 10));
     await page.locator('[data-sort="value"]').click();
-    await page.waitForFunction(() => document.querySelector('[data-sort="value"]')?.getAttribute('aria-sort') === 'ascending');
+    await page.locator('[data-sort="value"][aria-sort="ascending"]').waitFor();
     const ascending = by(1);
     expect((await visibleIds(page)).slice(0, 10)).toEqual(ascending.slice(0, 10));
     // Scrolled to the end: the last rows of the sorted list.
     await page.locator('#series-viewport').evaluate((el) => (el.scrollTop = el.scrollHeight));
-    await page.waitForFunction((last) => [...document.querySelectorAll('.rows .row:not([hidden])')].some((r) => (r as HTMLElement).dataset.series === last), ascending[N - 1]);
+    await page.locator(`.rows .row:not([hidden])[data-series="${ascending[N - 1]}"]`).waitFor();
     expect((await visibleIds(page)).slice(-5)).toEqual(ascending.slice(-5));
     await page.screenshot({ path: join(outputDir(), 'list-10k.png') });
     await page.locator('#series-viewport').evaluate((el) => (el.scrollTop = 0));
@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium())('series list with 10 000 series in headless Chro
     await page.goto(`${withDrift.dashboard.url}#/series`);
     await waitCount(page, '10,000 of 10,000 series');
     await page.locator('[data-sort="drift"]').click(); // descending first: the worst drift on top
-    await page.waitForFunction(() => document.querySelector('[data-sort="drift"]')?.getAttribute('aria-sort') === 'descending');
+    await page.locator('[data-sort="drift"][aria-sort="descending"]').waitFor();
     const top = await visibleIds(page);
     const scores = top.slice(0, 5).map((s) => drift(s));
     expect(scores).toEqual([...scores].sort((a, b) => (b as number) - (a as number)));

@@ -51,7 +51,7 @@ ${extra}`,
     const url = /dashboard: (http:\S+)/.exec(run.stdout())?.[1] as string;
     const { origin } = new URL(url);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}$/);
-    const ready = await until(async () => (await fetch(`${origin}/readyz`)).json(), (r: { ready: boolean }) => r.ready, 'readyz');
+    const ready = await until(async () => (await (await fetch(`${origin}/readyz`)).json()) as { ready: boolean }, (r) => r.ready, 'readyz');
     expect(ready).toEqual({ ready: true, probes: { 'mqtt-in': true, 'mqtt-out': true } });
 
     const pub = await connectAsync(broker.url);

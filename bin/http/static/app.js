@@ -13,6 +13,18 @@ import { SeriesView } from './series-view.js';
 
 /** @typedef {{ destroy(): void, resize?(): void }} View */
 
+/**
+ * A URL-decoded fragment part, or the text as is when it is not valid percent-encoding.
+ * @param {string} text
+ */
+function safeDecode(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 async function boot() {
   const root = /** @type {HTMLElement} */ (document.getElementById('view'));
   const conn = /** @type {HTMLElement} */ (document.getElementById('conn'));
@@ -41,7 +53,7 @@ async function boot() {
     const section = m ? 'series' : hash.startsWith('/series') ? 'series' : 'overview';
     for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('on', /** @type {HTMLElement} */ (a).dataset.nav === section);
     root.dataset.view = m ? 'series-view' : section === 'series' ? 'series-list' : 'overview';
-    if (m) view = new SeriesView(root, model, meta, api, decodeURIComponent(/** @type {string} */ (m[1])));
+    if (m) view = new SeriesView(root, model, meta, api, safeDecode(/** @type {string} */ (m[1])));
     else if (section === 'series') view = new SeriesListView(root, model);
     else view = new OverviewView(root, model, meta);
   };
