@@ -3,6 +3,7 @@ import type { FrozenParams, Normalized } from '../../src/index.js';
 import { HistoryRing } from './history-ring.js';
 import type { DashboardSource, DriftAlarm } from './source.js';
 import type { WireHistory, WireOverview, WireRow, WireVersion } from './wire.js';
+import { finiteOrNull, wireRaw, wireVersion } from './wire-values.js';
 
 /** Options of {@link SeriesBoard}. */
 export interface BoardOptions {
@@ -40,21 +41,6 @@ interface Entry {
   /** Whether the ring came from the automatic budget (else: opened by the page). */
   autoRing: boolean;
 }
-
-/** A raw value as the wire carries it: a finite number, a short text, or null. */
-export function wireRaw(raw: unknown): number | string | null {
-  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : String(raw);
-  if (raw === null || raw === undefined) return null;
-  const text = typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? String(raw));
-  return text.length > 64 ? `${text.slice(0, 63)}…` : text;
-}
-
-/** Frozen statistics as the wire carries them. */
-export function wireVersion(p: FrozenParams, at: number | null): WireVersion {
-  return { version: p.version, kind: p.kind, pre: p.pre, center: p.center, scale: p.scale, offset: p.offset, count: p.count, zeroSpread: p.zeroSpread, at };
-}
-
-const finiteOrNull = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
 
 /**
  * The dashboard's model of the pipeline: the latest output of every series (from the output tap),

@@ -2,7 +2,8 @@ import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { SeriesStore, StandardScaler, type Normalized } from 'streamnorm';
 import { HistoryRing } from '../../bin/http/history-ring.js';
-import { SeriesBoard, wireRaw } from '../../bin/http/series-board.js';
+import { SeriesBoard } from '../../bin/http/series-board.js';
+import { wireRaw } from '../../bin/http/wire-values.js';
 import type { DriftAlarm } from '../../bin/http/source.js';
 
 const out = (series: string, value: number, extra: Partial<Normalized> = {}): Normalized => ({ series, raw: value, value, phase: 'passthrough', version: 0, ...extra });
