@@ -19,7 +19,8 @@ Usage: streamnorm run --config FILE [--check] [--duration D] [--status-interval 
   --check                check the config (and that the brokers answer), then exit
   --duration D           stop after D (default: run until SIGINT/SIGTERM)
   --status-interval D    print a status line every D (default 10s; 0 for none)
-${HTTP_OPTIONS_HELP} (default: the config's http.listen, else none)
+${HTTP_OPTIONS_HELP}
+                         (default: the config's http.listen, else no dashboard)
 
 The config names an input (MQTT topics or an InfluxDB tail), optionally an InfluxDB history to fit
 on before live data, the scaler and freeze policy, the outputs (an MQTT topic template, InfluxDB),
