@@ -14,8 +14,13 @@ export const COUNTER_METRICS: Readonly<Record<keyof PipelineCounters, readonly [
   writeFailures: ['streamnorm_write_failures_total', 'Lines that could not be written to InfluxDB.'],
 };
 
-/** Store counters other than the invalid ones, exposed as `streamnorm_diagnostic_events_total{event}`. */
-const EVENTS = ['outOfOrder', 'missingTime', 'holdOverflows', 'holdOverflowValues', 'flushedOnComplete', 'flushedOnEvict', 'discardedOnUnsubscribe', 'droppedUnknown', 'passedRaw'] as const;
+/** Store totals that have metrics of their own; every other numeric total is an `event` of `streamnorm_diagnostic_events_total`. */
+const OWN_METRIC = new Set(['readings', 'evicted', 'frozen', 'droppedInvalid']);
+
+/** The store's other counters (outOfOrder, missingTime, holdOverflows, passedRaw, ...), whatever the store reports. */
+function events(totals: object): [MetricLabels, number][] {
+  return Object.entries(totals).flatMap(([event, n]): [MetricLabels, number][] => (typeof n === 'number' && !OWN_METRIC.has(event) ? [[{ event }, n]] : []));
+}
 
 const labelled = <K extends string>(label: string, values: Readonly<Record<K, number>>): [MetricLabels, number][] => Object.entries<number>(values).map(([k, v]) => [{ [label]: k }, v]);
 
@@ -34,10 +39,10 @@ export function registerPipelineMetrics(metrics: DashboardMetrics, source: Dashb
     { name: 'streamnorm_invalid_dropped_total', help: 'Invalid values not emitted (invalid: drop).', type: 'counter', read: () => totals().droppedInvalid },
     {
       name: 'streamnorm_diagnostic_events_total',
-      help: 'Other counted events of the store: outOfOrder, missingTime, holdOverflows, holdOverflowValues, flushedOnComplete, flushedOnEvict, discardedOnUnsubscribe, droppedUnknown, passedRaw.',
+      help: 'Other counters of the store diagnostics, by name (outOfOrder, missingTime, holdOverflows, passedRaw, ...).',
       type: 'counter',
       labelNames: ['event'],
-      read: () => EVENTS.map((e) => [{ event: e }, totals()[e]] as const),
+      read: () => events(totals()),
     },
     { name: 'streamnorm_evictions_total', help: 'Series evicted as idle.', type: 'counter', read: () => totals().evicted },
     { name: 'streamnorm_freezes_total', help: 'Series frozen, including restored ones.', type: 'counter', read: () => totals().frozen },
