@@ -5,7 +5,7 @@ import type { InfluxSink } from '../../connectors/influx/index.js';
 import { CliError, stringOption, type ParsedArgs } from '../cli/args.js';
 import type { ConfigReader } from '../cli/config-check.js';
 import { startDashboard, type Dashboard } from './dashboard.js';
-import type { ControlPlane, DashboardStore, PipelineCounters, ReadinessProbes } from './source.js';
+import type { ControlPlane, DashboardSource, DashboardStore, PipelineCounters, ReadinessProbes } from './source.js';
 
 /**
  * Where the dashboard listens, from `--http HOST:PORT` or the run config's `http:` section
@@ -87,16 +87,20 @@ export interface CliDashboard {
   close(): Promise<void>;
 }
 
+/** The lifecycle's parts of a dashboard source (drift alarms and scores, pending promotions). */
+export type LifecycleParts = Pick<DashboardSource, 'alarms$' | 'driftScore' | 'pendingVersion'>;
+
 /** Starts the dashboard of a command and prints where it is. */
 export async function startCliDashboard(
   http: HttpConfig,
-  parts: { title: string; store: DashboardStore; control: ControlPlane; counters: () => PipelineCounters; readiness: ReadinessProbes },
+  parts: { title: string; store: DashboardStore; control: ControlPlane; counters: () => PipelineCounters; readiness: ReadinessProbes; lifecycle?: LifecycleParts },
   out: (line: string) => void,
 ): Promise<CliDashboard> {
   const outputs = new Subject<Normalized>();
   let dashboard: Dashboard;
   try {
-    dashboard = await startDashboard({ ...http, title: parts.title, readiness: parts.readiness, source: { store: parts.store, normalized$: outputs, control: parts.control, counters: parts.counters } });
+    const source: DashboardSource = { ...parts.lifecycle, store: parts.store, normalized$: outputs, control: parts.control, counters: parts.counters };
+    dashboard = await startDashboard({ ...http, title: parts.title, readiness: parts.readiness, source });
   } catch (e) {
     throw new CliError(`cannot serve the dashboard on ${http.host}:${http.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
