@@ -43,6 +43,12 @@ const SCALER_FLAGS: FlagOptions = {
 
 const HELP_FLAG: FlagOptions = { help: { type: 'boolean', short: 'h' } };
 
+const HTTP_FLAGS: FlagOptions = { http: { type: 'string' }, 'no-http': { type: 'boolean' } };
+
+/** Help lines of the dashboard flags of `demo` and `run`. */
+const HTTP_OPTIONS_HELP = `  --http HOST:PORT       serve the dashboard and /metrics there (e.g. 127.0.0.1:9464; port 0: a free one)
+  --no-http              no dashboard and no /metrics`;
+
 const DEMO: CommandUsage = {
   flags: {
     ...HELP_FLAG,
@@ -55,6 +61,7 @@ const DEMO: CommandUsage = {
     port: { type: 'string' },
     save: { type: 'string' },
     'no-view': { type: 'boolean' },
+    ...HTTP_FLAGS,
   },
   help: `streamnorm demo: the whole pipeline on an embedded broker with simulated sensors
 
@@ -65,7 +72,8 @@ runs 20x faster than real time, so the slow cycles show); subscribes to
 sensors/+site/+device, fits each series on its first --train samples (light on a log scale),
 freezes, normalizes, and
 publishes the results to normalized/{site}/{device}/{field} and the frozen statistics (retained)
-to streamnorm/stats/{series}. Shows a live view; Ctrl-C ends it cleanly.
+to streamnorm/stats/{series}. Serves a live dashboard and /metrics on a free loopback port (the
+address is printed); with --no-http, shows a live view in the terminal. Ctrl-C ends it cleanly.
 
 Usage: streamnorm demo [options]
 
@@ -77,20 +85,23 @@ Usage: streamnorm demo [options]
   --port P               broker port (default: a free port)
   --save FILE            write the final snapshot (statistics of every series) to FILE
   --no-view              print a status line every 2 s instead of the live view
+${HTTP_OPTIONS_HELP}
 ${SCALER_OPTIONS_HELP}`,
 };
 
 const RUN: CommandUsage = {
-  flags: { ...HELP_FLAG, config: { type: 'string' }, check: { type: 'boolean' }, duration: { type: 'string' }, 'status-interval': { type: 'string' } },
+  flags: { ...HELP_FLAG, config: { type: 'string' }, check: { type: 'boolean' }, duration: { type: 'string' }, 'status-interval': { type: 'string' }, ...HTTP_FLAGS },
   help: `streamnorm run: bridge real brokers and databases from a config file
 
-Usage: streamnorm run --config FILE [--check] [--duration D] [--status-interval D]
+Usage: streamnorm run --config FILE [--check] [--duration D] [--status-interval D] [--http HOST:PORT]
 
   --config FILE          streamnorm.config.json or .yaml (see the README for every key)
   --check                check the config (every section, unknown keys refused) and that the
                          brokers answer, then exit
   --duration D           stop after D (default: run until SIGINT/SIGTERM)
   --status-interval D    print a status line every D (default 10s; 0 for none)
+${HTTP_OPTIONS_HELP}
+                         (default: the config's http.listen, else no dashboard)
 
 The config names an input (MQTT topics or an InfluxDB tail), optionally an InfluxDB history to fit
 on before live data, the scaler and freeze policy, the outputs (an MQTT topic template, InfluxDB),

@@ -3,6 +3,7 @@ import type { MqttConnectOptions, MqttSourceOptions } from '../../connectors/mqt
 import type { FluxConnection } from '../../connectors/influx/flux.js';
 import type { InfluxQLConnection, InfluxSinkOptions, SeriesSelector, TailOptions, TimeInput } from '../../connectors/influx/index.js';
 import { normalizeSchema } from './config-normalize.js';
+import { httpSchema } from './config-http.js';
 import { defined, duration, integer, optionalText, qos, section, stringList, text, time } from './schema-kit.js';
 
 /**
@@ -133,6 +134,8 @@ const ROOT = {
   normalize: normalizeSchema.optional(),
   output,
   state: state.optional(),
+  /** The dashboard and /metrics. */
+  http: httpSchema.optional(),
 };
 
 /** The run config schema: parses a config document into a {@link RunConfig}. */
@@ -148,7 +151,7 @@ export const runConfigSchema = section(ROOT).transform((c, ctx) => {
     }
     mqtt = defined({ connect: connectOptions({ ...fields, url }, 'streamnorm-out'), topic, statsTopic, qos: q });
   }
-  return defined({ input: c.input, fit: c.fit, normalize: c.normalize ?? {}, output: defined({ mqtt, influx: c.output.influx }), state: c.state });
+  return defined({ input: c.input, fit: c.fit, normalize: c.normalize ?? {}, output: defined({ mqtt, influx: c.output.influx }), state: c.state, http: c.http });
 });
 
 interface RunOutputs {

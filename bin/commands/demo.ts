@@ -11,6 +11,7 @@ import { FIELD_UNITS } from '../demo/fleet.js';
 import { renderView } from '../demo/live-view.js';
 import { runSimulator } from '../demo/simulator.js';
 import { ViewState } from '../demo/view-state.js';
+import { DEMO_HTTP, connectionState, httpFromArgs, startCliDashboard } from '../http/cli.js';
 
 /** `streamnorm demo` (options in bin/help.ts). Resolves to the exit code once everything is closed. */
 export async function demoCommand(args: ParsedArgs, out: (line: string) => void): Promise<number> {
@@ -24,7 +25,8 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
   const spec = scalerSpecFromArgs(args);
   // Light spans orders of magnitude: it is learned on a log scale (unless --pre says otherwise).
   const scaler = (series: string): ScalerSpec => (series.endsWith('/light') && args.values.pre === undefined ? { ...spec, pre: 'log' } : spec);
-  const live = !flag(args, 'no-view') && process.stdout.isTTY === true;
+  const http = httpFromArgs(args, DEMO_HTTP);
+  const live = !flag(args, 'no-view') && process.stdout.isTTY === true && http === undefined;
 
   const broker = await startEmbeddedBroker(port);
   const started = Date.now();
@@ -42,12 +44,23 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
     timeUnit: 'ms',
     qos: 0,
   });
+  const [inState, outState] = [connectionState(), connectionState()];
+  source.diagnostics.events$.subscribe(inState.onEvent);
+  const counters = () => ({ received, malformed: source.diagnostics.counters.malformed, deadLettered: source.diagnostics.counters.deadLettered, published, publishFailures });
+  const readiness = { 'mqtt-in': inState.connected, 'mqtt-out': outState.connected };
+  const dash = http ? await startCliDashboard(http, { title: 'streamnorm demo', store, control: { freeze: (ids) => store.freeze(ids) }, counters, readiness }, out).catch(async (e: unknown) => {
+    await broker.close();
+    throw e;
+  }) : undefined;
   const pipeline = source.readings$.pipe(
     takeUntil(stop$),
     tap(() => received++),
     normalize({ scaler, freeze: { afterSamples: train }, whileFitting: 'provisional', invalid: 'flag', store }),
-    tap((n: Normalized) => view.update(n)),
-    publishNormalized({ connect: { url: broker.url, clientId: 'streamnorm-demo-out', protocolVersion: 4 }, topic: 'normalized/{site}/{device}/{field}', qos: 0 }),
+    tap((n: Normalized) => {
+      view.update(n);
+      dash?.tap(n);
+    }),
+    publishNormalized({ connect: { url: broker.url, clientId: 'streamnorm-demo-out', protocolVersion: 4 }, topic: 'normalized/{site}/{device}/{field}', qos: 0, onEvent: outState.onEvent }),
     tap((ack) => (ack.ok ? published++ : publishFailures++)),
   );
   const stats = store.frozen$.pipe(takeUntil(stop$), publishFrozenStats({ connect: { url: broker.url, clientId: 'streamnorm-demo-stats', protocolVersion: 4 } }));
@@ -89,6 +102,7 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
       stop$.next();
       stop$.complete();
       await done;
+      await dash?.close();
       await broker.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -114,6 +128,7 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
     clearInterval(timer);
     sim.stop();
     await simClient.endAsync(true);
+    await dash?.close();
     await broker.close();
     settle.reject(e as Error);
   });

@@ -1,7 +1,7 @@
 import { EMPTY, Subject, defaultIfEmpty, lastValueFrom, merge, share, takeUntil, tap, type Observable } from 'rxjs';
 import type { Reading } from '../../src/index.js';
 import { SeriesStore, normalize } from '../../operators/index.js';
-import { mqttSource, publishFrozenStats, publishNormalized } from '../../connectors/mqtt/index.js';
+import { mqttSource, publishFrozenStats, publishNormalized, type SourceDiagnostics } from '../../connectors/mqtt/index.js';
 import { fluxHistory, fluxTail, influxSink, influxqlHistory, influxqlTail, toInflux, type InfluxSink, type TimeInput } from '../../connectors/influx/index.js';
 import { CliError, durationOption, flag, stringOption, type ParsedArgs } from '../cli/args.js';
 import { checkBroker } from '../cli/broker-check.js';
@@ -9,6 +9,8 @@ import { loadConfigFile } from '../cli/config-file.js';
 import { readRunConfig, type InfluxReadConfig, type RunConfig } from '../cli/run-config.js';
 import { readStateFile, writeStateFile } from '../cli/state-file.js';
 import { fitWindow } from '../cli/fit-window.js';
+import { connectionState, httpFromArgs, influxReady, startCliDashboard, type HttpConfig } from '../http/cli.js';
+import type { PipelineCounters } from '../http/source.js';
 
 /** `streamnorm run --config FILE` (options in bin/help.ts). */
 export async function runCommand(args: ParsedArgs, out: (line: string) => void): Promise<number> {
@@ -17,6 +19,7 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
   const durationMs = durationOption(args, 'duration');
   const statusMs = durationOption(args, 'status-interval', 10_000) as number;
   const config = readRunConfig(loadConfigFile(path));
+  const http = httpFromArgs(args, config.http);
   // Eviction is the store's: take it out of the normalize options.
   const { idleEvictMs, ...normalizeOptions } = config.normalize;
   config.normalize = normalizeOptions;
@@ -32,7 +35,7 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
     out(`resumed ${resumed.read.series.size} series from ${config.state?.file}`);
   }
   if (config.fit) await fitFromHistory(config.fit.influx, config, store, out);
-  return bridge(config, store, out, durationMs, statusMs);
+  return bridge(config, store, out, durationMs, statusMs, http);
 }
 
 function brokers(config: RunConfig) {
@@ -49,34 +52,47 @@ async function fitFromHistory(source: InfluxReadConfig & { start: TimeInput; sto
   out(`fitted ${summary.series} series on ${summary.readings} stored readings (${source.query}, from ${String(source.start)}) and froze them`);
 }
 
-function liveReadings(config: RunConfig): { readings$: Observable<Reading>; malformed: () => number } {
+function liveReadings(config: RunConfig): { readings$: Observable<Reading>; malformed: () => number; diagnostics?: SourceDiagnostics } {
   if ('mqtt' in config.input) {
     const source = mqttSource(config.input.mqtt);
-    return { readings$: source.readings$, malformed: () => source.diagnostics.counters.malformed };
+    return { readings$: source.readings$, malformed: () => source.diagnostics.counters.malformed, diagnostics: source.diagnostics };
   }
   const influx = config.input.influx;
   const readings$ = influx.query === 'flux' ? fluxTail({ ...influx, ...influx.tail }) : influxqlTail({ ...influx, ...influx.tail });
   return { readings$, malformed: () => 0 };
 }
 
-async function bridge(config: RunConfig, store: SeriesStore, out: (l: string) => void, durationMs: number | undefined, statusMs: number): Promise<number> {
+async function bridge(config: RunConfig, store: SeriesStore, out: (l: string) => void, durationMs: number | undefined, statusMs: number, http: HttpConfig | undefined): Promise<number> {
   const started = Date.now();
   const stop$ = new Subject<void>();
-  const { readings$, malformed } = liveReadings(config);
+  const { readings$, malformed, diagnostics } = liveReadings(config);
   let received = 0;
   let published = 0;
   let publishFailed = 0;
   const sink: InfluxSink | undefined = config.output.influx ? influxSink(config.output.influx) : undefined;
+  const [inState, outState] = [connectionState(), connectionState()];
+  diagnostics?.events$.subscribe(inState.onEvent);
+  // The dashboard reads these counters and probes (nothing is counted twice).
+  const counters = (): PipelineCounters => ({
+    received,
+    malformed: malformed(),
+    ...(diagnostics ? { deadLettered: diagnostics.counters.deadLettered } : {}),
+    ...(config.output.mqtt ? { published, publishFailures: publishFailed } : {}),
+    ...(sink ? { written: sink.report().written, writeFailures: sink.report().failed } : {}),
+  });
+  const readiness = { ...(diagnostics ? { 'mqtt-in': inState.connected } : {}), ...(config.output.mqtt ? { 'mqtt-out': outState.connected } : {}), ...(sink ? { influx: influxReady(sink) } : {}) };
+  const dash = http ? await startCliDashboard(http, { title: 'streamnorm run', store, control: { freeze: (ids) => store.freeze(ids) }, counters, readiness }, out) : undefined;
   const normalized$ = readings$.pipe(
     takeUntil(stop$),
     tap(() => received++),
     normalize({ ...config.normalize, store }),
+    tap((n) => dash?.tap(n)),
     share(),
   );
   const mqttOut = config.output.mqtt;
   const toMqtt$ = mqttOut
     ? normalized$.pipe(
-        publishNormalized({ connect: mqttOut.connect, topic: mqttOut.topic, qos: mqttOut.qos }),
+        publishNormalized({ connect: mqttOut.connect, topic: mqttOut.topic, qos: mqttOut.qos, onEvent: outState.onEvent }),
         tap((ack) => (ack.ok ? published++ : publishFailed++)),
       )
     : EMPTY;
@@ -110,6 +126,7 @@ async function bridge(config: RunConfig, store: SeriesStore, out: (l: string) =>
     stop$.complete();
     await done.catch(() => undefined);
     const report = sink ? await sink.close() : undefined;
+    await dash?.close();
     checkpoint();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
