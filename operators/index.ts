@@ -32,3 +32,5 @@ export { PHASE_CODES, FLAG_CODES } from './output/codes.js';
 
 export { perSampleNormalize, PerSampleDiagnostics } from './per-sample-normalize.js';
 export type { MultiFieldReading, PerSampleNormalized, PerSampleNormalizeOptions, MissingFieldPolicy } from './per-sample-normalize.js';
+export { Y2K_MS } from './engine/time-guard.js';
+export type { PlausibleTime } from './engine/time-guard.js';

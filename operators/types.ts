@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { Reading } from '../src/reading.js';
 import type { EvictionOptions } from './store/eviction.js';
+import type { PlausibleTime } from './engine/time-guard.js';
 import type { Scaler, ScalerSpec } from '../src/scalers/create.js';
 import type { Snapshot } from '../src/state/snapshot.js';
 import type { SeriesStore } from './store/series-store.js';
@@ -91,6 +92,20 @@ export interface NormalizeOptions extends EvictionOptions {
   freeze?: FreezePolicy;
   /** When frozen series refit (default: only by hand, `store.refit(ids)`). */
   refit?: RefitPolicy;
+  /**
+   * A reading of a fitting series whose time is at or before the latest time its window learned:
+   * `learn` it (default; counted as `outOfOrder` when older), or `skip` learning it (counted as
+   * `skippedLate`; it is still emitted as `whileFitting` says). `skip` keeps a redelivered duplicate
+   * (at-least-once delivery after a broker restart) from being learned twice.
+   */
+  late?: 'learn' | 'skip';
+  /**
+   * Event times that may be learned (default: up to a day ahead of the wall clock; `false`: any;
+   * `{ min: Y2K_MS }` also refuses times before 2000, as `streamnorm run` does, which catches
+   * seconds given where milliseconds are meant). A reading with another time is counted
+   * (`implausibleTime`) and not learned: it cannot move a window's time freeze points.
+   */
+  plausibleTime?: PlausibleTime | false;
   /** Put each frozen output's current drift score (the CUSUM's larger sum, in σ) in its `drift` field (default false). */
   driftScore?: boolean;
   /** What fitting series emit (default `provisional`). */

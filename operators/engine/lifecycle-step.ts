@@ -53,7 +53,7 @@ function alarm(engine: NormalizeEngine, id: string, slot: number, kind: DriftKin
 export function refitBefore(engine: NormalizeEngine, id: string, slot: number, r: Reading): FrozenParams | undefined {
   const t = r.time;
   const rule = engine.o.rule;
-  if (!rule.timeBased || typeof t !== 'number' || t !== t) return undefined;
+  if (!rule.timeBased || typeof t !== 'number' || t !== t || engine.badTime) return undefined;
   const table = engine.store.table;
   if (!rule.dueAt(table.firstTime(slot), t)) return undefined;
   return engine.store.lifecycle.freezeRefit(engine.store, id, slot, !rule.waitsForApproval);
@@ -65,6 +65,11 @@ export function refitAfter(engine: NormalizeEngine, id: string, slot: number, r:
   const table = store.table;
   const rule = engine.o.rule;
   const t = r.time;
+  if (engine.badTime) return;
+  if (engine.o.skipLate && typeof t === 'number' && t <= table.lastTime(slot)) {
+    store.diag.count(id, 'skippedLate');
+    return;
+  }
   if (typeof t === 'number' && t === t && !table.recordTime(slot, t)) store.diag.count(id, 'outOfOrder');
   const x = r.value;
   const reason = invalidReason(x);

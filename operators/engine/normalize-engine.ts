@@ -35,6 +35,8 @@ export class NormalizeEngine {
   /** Whether frozen outputs carry the drift score. */
   readonly scoreOut: boolean;
   private attachment: Attachment | undefined;
+  /** Whether the reading being handled has an implausible time (it is not learned). */
+  badTime = false;
   private busy = false;
   private readonly waiting: Reading[] = [];
 
@@ -77,7 +79,10 @@ export class NormalizeEngine {
     const store = this.store;
     const id = this.o.key === undefined ? r.series : this.o.key(r);
     store.diag.totals.readings++;
-    if (this.evict) this.observe(r);
+    const t = r.time;
+    this.badTime = typeof t === 'number' && t === t && !this.o.time.plausible(t);
+    if (this.badTime) store.diag.count(id, 'implausibleTime');
+    if (this.evict) this.observe(this.badTime ? undefined : t);
     let slot = store.index.get(id);
     if (slot === undefined) {
       slot = unknownSeries(this, id, r);
@@ -105,10 +110,10 @@ export class NormalizeEngine {
     else this.frozenSlow(id, slot, r, undefined);
   }
 
-  /** Advances the eviction clock for a reading, and sweeps when a sweep is due. */
-  private observe(r: Reading): void {
+  /** Advances the eviction clock for a reading at event time `t`, and sweeps when a sweep is due. */
+  private observe(t: number | undefined): void {
     const clock = this.store.eviction;
-    clock.observe(r.time);
+    clock.observe(t);
     if (clock.sweepDue()) this.store.sweep();
   }
 
@@ -143,6 +148,7 @@ export class NormalizeEngine {
     const rule = this.o.rule;
     if (typeof t !== 'number' || t !== t) return !rule.timeBased;
     const table = this.store.table;
+    if (!this.o.time.plausible(t) || (this.o.skipLate && t <= table.lastTime(slot))) return false;
     if (rule.timeBased && rule.dueAt(table.firstTime(slot), t)) return false;
     if (!table.recordTime(slot, t)) this.store.diag.count(id, 'outOfOrder');
     return true;
@@ -201,13 +207,16 @@ export class NormalizeEngine {
     const table = store.table;
     const rule = this.o.rule;
     const x = r.value;
-    if (!this.o.learn) {
+    const t = r.time;
+    const late = this.o.skipLate && typeof t === 'number' && t <= table.lastTime(slot);
+    if (late) store.diag.count(id, 'skippedLate');
+    if (!this.o.learn || this.badTime || late) {
+      // Not learned: emitted as while fitting, with the statistics so far.
       const reason = invalidReason(x);
       if (reason !== undefined) this.invalid(id, r, reason, 'fitting', 0);
       else this.emitFitting(id, slot, r, x as number);
       return;
     }
-    const t = r.time;
     if (typeof t === 'number' && t === t) {
       if (rule.timeBased && rule.dueAt(table.firstTime(slot), t)) {
         const params = this.freezeNow(id, slot);

@@ -4,6 +4,7 @@ import { refuseUnknownKeys } from '../../src/options.js';
 import type { EvictionOptions } from '../store/eviction.js';
 import type { HoldOverflow, InvalidPolicy, NormalizeOptions, UnknownSeriesPolicy, WhileFitting } from '../types.js';
 import { LifecycleRule } from './lifecycle-rule.js';
+import { TimeGuard } from './time-guard.js';
 
 /** {@link NormalizeOptions} checked, with defaults filled in. */
 export interface ResolvedNormalizeOptions {
@@ -21,10 +22,14 @@ export interface ResolvedNormalizeOptions {
   eviction: EvictionOptions;
   /** Whether frozen outputs carry the drift score. */
   driftScore: boolean;
+  /** Whether readings at or before a window's latest time are skipped (not learned). */
+  skipLate: boolean;
+  /** Plausible event times. */
+  time: TimeGuard;
 }
 
 /** Every key of {@link NormalizeOptions}. */
-export const NORMALIZE_KEYS = ['scaler', 'freeze', 'refit', 'driftScore', 'whileFitting', 'holdLimit', 'holdOverflow', 'invalid', 'key', 'store', 'initial', 'unknownSeries', 'idleEvictMs', 'maxSeries', 'evictBy', 'learn'] as const;
+export const NORMALIZE_KEYS = ['scaler', 'freeze', 'refit', 'driftScore', 'late', 'plausibleTime', 'whileFitting', 'holdLimit', 'holdOverflow', 'invalid', 'key', 'store', 'initial', 'unknownSeries', 'idleEvictMs', 'maxSeries', 'evictBy', 'learn'] as const;
 const EVICTION_KEYS = ['idleEvictMs', 'maxSeries', 'evictBy'] as const;
 
 function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
@@ -65,6 +70,8 @@ export function resolveNormalizeOptions(options: NormalizeOptions = {}, where = 
     learn,
     eviction,
     driftScore: options.driftScore === true,
+    skipLate: oneOf('late', options.late, ['learn', 'skip'], 'learn') === 'skip',
+    time: new TimeGuard(options.plausibleTime),
   };
   if (!resolved.rule.freezes && learn && resolved.whileFitting === 'hold') throw new RangeError(`${where}: whileFitting 'hold' needs a freeze point; with freeze 'never' nothing would be released`);
   const u = resolved.unknownSeries;

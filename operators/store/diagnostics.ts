@@ -28,6 +28,10 @@ export interface SeriesDiagnostics {
   zeroSpread: number;
   /** Readings whose time was older than the series' latest, not learned (running statistics in event time). */
   notLearned: number;
+  /** Readings of a fitting series at or before its latest learned time, not learned (`late: 'skip'`: a redelivered duplicate). */
+  skippedLate: number;
+  /** Readings whose time was not plausible (`plausibleTime`), never learned. */
+  implausibleTime: number;
   /** Drift alarms raised (every kind). */
   driftAlarms: number;
   /** Of those, alarms raised while a refit was under way or waiting for approval (counted, not acted on twice). */
@@ -77,6 +81,8 @@ export function emptySeriesDiagnostics(): SeriesDiagnostics {
     passedRaw: 0,
     zeroSpread: 0,
     notLearned: 0,
+    skippedLate: 0,
+    implausibleTime: 0,
     driftAlarms: 0,
     alarmsDuringRefit: 0,
     refits: 0,

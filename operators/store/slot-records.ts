@@ -201,6 +201,11 @@ export class SlotRecords {
     return true;
   }
 
+  /** The latest event time learned by a fitting slot's window (NaN while unknown). */
+  lastTime(slot: number): number {
+    return this.hot[slot * 4 + 2] as number;
+  }
+
   /** A fitting window's event times `[first, last]` (NaN while unknown). */
   windowTimes(slot: number): [number, number] {
     return [this.hot[slot * 4 + 1] as number, this.hot[slot * 4 + 2] as number];

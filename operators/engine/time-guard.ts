@@ -1,0 +1,60 @@
+import { refuseUnknownKeys } from '../../src/options.js';
+
+/** Which event times are plausible for learning (the `plausibleTime` option of `normalize`). */
+export interface PlausibleTime {
+  /**
+   * Earliest plausible time, ms since the epoch (default: none; `streamnorm run` uses
+   * 2000-01-01T00:00:00Z, {@link Y2K_MS}, which also catches seconds given where milliseconds
+   * were meant).
+   */
+  min?: number;
+  /** How far ahead of the wall clock a time may be, ms (default one day). */
+  maxAheadMs?: number;
+}
+
+/**
+ * 2000-01-01T00:00:00Z in ms since the epoch: a `plausibleTime.min` that refuses negative times and
+ * seconds given where milliseconds are meant.
+ *
+ * @example
+ * ```ts
+ * import { Y2K_MS } from 'streamnorm';
+ * new Date(Y2K_MS).toISOString(); // => '2000-01-01T00:00:00.000Z'
+ * ```
+ */
+export const Y2K_MS = 946_684_800_000;
+/** Readings between two refreshes of the cached wall clock. */
+const REFRESH = 4096;
+
+/**
+ * Says whether a reading's event time is plausible: not before `min` and not more than
+ * `maxAheadMs` ahead of the wall clock. The far future (1e20) fails it, and with `min` set to 2000
+ * so do negative times and seconds given where milliseconds were meant (1.7e9 ms is January 1970);
+ * such readings are counted and never learned (they would move a fit window's time freeze points
+ * and the event-time eviction clock).
+ * The wall clock is read once every few thousand readings, and again before a time is refused.
+ */
+export class TimeGuard {
+  private readonly min: number;
+  private readonly ahead: number;
+  private now = Date.now();
+  private calls = 0;
+
+  constructor(options: PlausibleTime | false | undefined) {
+    const o = options === false ? { min: -Infinity, maxAheadMs: Infinity } : (options ?? {});
+    refuseUnknownKeys(o, ['min', 'maxAheadMs'], 'normalize: plausibleTime');
+    this.min = o.min ?? -Infinity;
+    this.ahead = o.maxAheadMs ?? 86_400_000;
+    if (typeof this.min !== 'number' || Number.isNaN(this.min)) throw new RangeError(`normalize: plausibleTime.min must be a number (ms since the epoch), got ${String(o.min)}`);
+    if (!(this.ahead >= 0)) throw new RangeError(`normalize: plausibleTime.maxAheadMs must be a number >= 0, got ${String(o.maxAheadMs)}`);
+  }
+
+  /** Whether event time `t` (a finite number) is plausible. */
+  plausible(t: number): boolean {
+    if (++this.calls % REFRESH === 0) this.now = Date.now();
+    if (t < this.min) return false;
+    if (t <= this.now + this.ahead) return true;
+    this.now = Date.now();
+    return t <= this.now + this.ahead;
+  }
+}
