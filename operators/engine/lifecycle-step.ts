@@ -2,6 +2,7 @@ import type { Reading } from '../../src/reading.js';
 import { preTransform, type FrozenParams } from '../../src/scalers/frozen.js';
 import { invalidReason } from '../../src/values.js';
 import type { DriftKind } from '../store/lifecycle.js';
+import { PSI_MAJOR } from '../../src/drift/psi.js';
 import type { NormalizeEngine } from './normalize-engine.js';
 
 /**
@@ -20,6 +21,10 @@ export function watchFrozen(engine: NormalizeEngine, id: string, slot: number, x
   if (score > life.h) {
     c.resetSums(slot);
     alarm(engine, id, slot, 'cusum', score, t);
+  }
+  if (life.psi !== undefined) {
+    const score = life.psi.observe(slot, x);
+    if (score > PSI_MAJOR) alarm(engine, id, slot, 'psi', score, t);
   }
   if (life.stuckAfter > 0 && c.run(slot) >= life.stuckAfter && c.armed(slot)) {
     const run = c.run(slot);
@@ -75,12 +80,29 @@ export function refitAfter(engine: NormalizeEngine, id: string, slot: number, r:
   const reason = invalidReason(x);
   if (reason === 'nan' || reason === 'null') table.countMissing(slot, reason);
   if (reason !== undefined || table.learn(slot, x as number) !== undefined) return;
+  learnPsi(engine, slot, x as number);
   if (rule.dueAfter(table.fitCount(slot), table.isPending(slot))) store.lifecycle.freezeRefit(store, id, slot, !rule.waitsForApproval);
 }
 
-/** While fitting with AR(1) whitening on: the valid value `x` into the window's lag-1 sums. */
+/**
+ * While a first window fits, with AR(1) whitening or PSI on: the valid value `x` into the window's
+ * lag-1 sums and its quantile sketch.
+ */
 export function learnWindow(engine: NormalizeEngine, slot: number, x: number): void {
   const table = engine.store.table;
   const pre = table.specs.spec(table.specId(slot)).pre ?? 'none';
-  table.drift?.learnWindow(slot, pre === 'none' ? x : preTransform(pre, x));
+  const v = pre === 'none' ? x : preTransform(pre, x);
+  if (engine.store.lifecycle.ar1) table.drift?.learnWindow(slot, v);
+  learnPsi(engine, slot, x);
+}
+
+/** With PSI on: the valid value `x` into the window's quantile sketch (kinds without quantiles of their own). */
+function learnPsi(engine: NormalizeEngine, slot: number, x: number): void {
+  const psi = engine.store.lifecycle.psi;
+  if (psi === undefined) return;
+  const table = engine.store.table;
+  const spec = table.specs.spec(table.specId(slot));
+  if (spec.kind === 'robust' || spec.kind === 'quantile') return;
+  const pre = spec.pre ?? 'none';
+  psi.learn(slot, pre === 'none' ? x : preTransform(pre, x));
 }

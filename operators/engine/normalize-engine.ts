@@ -30,7 +30,7 @@ export class NormalizeEngine {
   private readonly provisionalOut: boolean;
   /** Whether this subscription runs the drift alarms (it learns, and the store's drift is on). */
   readonly watching: boolean;
-  /** Whether fitting windows keep AR(1) sums (drift whitening on). */
+  /** Whether fitting windows keep window statistics for the alarms (AR(1) whitening or PSI on). */
   private readonly ar1: boolean;
   /** Whether frozen outputs carry the drift score. */
   readonly scoreOut: boolean;
@@ -49,7 +49,7 @@ export class NormalizeEngine {
     this.provisionalOut = o.whileFitting === 'provisional' && o.learn;
     this.keyed = o.key !== undefined;
     this.watching = o.learn && store.lifecycle.columns !== undefined;
-    this.ar1 = this.watching && store.lifecycle.ar1;
+    this.ar1 = this.watching && (store.lifecycle.ar1 || store.lifecycle.psi !== undefined);
     this.scoreOut = o.driftScore && store.lifecycle.columns !== undefined;
     this.held = new HeldWindows(o, store, (id, r, value, phase, version, flag) => this.out(id, r, value, phase, version, flag));
   }

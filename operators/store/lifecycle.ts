@@ -1,10 +1,11 @@
 import { Subject } from 'rxjs';
 import { CUSUM_DEFAULTS, type CusumOptions } from '../../src/drift/cusum.js';
 import { driftStandard } from '../../src/drift/standardize.js';
-import type { ScalerSpec } from '../../src/scalers/create.js';
+import type { Scaler, ScalerSpec } from '../../src/scalers/create.js';
 import type { FrozenParams } from '../../src/scalers/frozen.js';
 import { refuseUnknownKeys } from '../../src/options.js';
 import type { DriftColumns } from './drift-columns.js';
+import { PsiWindows } from './psi-windows.js';
 import type { SeriesStore } from './series-store.js';
 
 /** What a drift alarm is about: a shift of the mean (`cusum`), of the shape (`psi`), a stuck sensor (`stuck`). */
@@ -39,9 +40,15 @@ export interface DriftOptions {
   stuckAfter?: number;
   /** Readings after a freeze or promotion before alarms count again (default 100). */
   cooldown?: number;
+  /**
+   * The shape check, opt-in: the population stability index of tumbling windows of `window`
+   * readings (default 1,000) against the training window's deciles; a PSI above 0.25 is a `psi`
+   * alarm. `true` for the defaults. See {@link PsiWindows} for the bytes it costs.
+   */
+  psi?: boolean | { window?: number };
 }
 
-const DRIFT_KEYS = ['cusum', 'ar1', 'stuckAfter', 'cooldown'] as const;
+const DRIFT_KEYS = ['cusum', 'ar1', 'stuckAfter', 'cooldown', 'psi'] as const;
 
 /**
  * The statistics lifecycle of a store after the freeze: drift alarms per series (a CUSUM on the
@@ -51,6 +58,8 @@ const DRIFT_KEYS = ['cusum', 'ar1', 'stuckAfter', 'cooldown'] as const;
 export class SeriesLifecycle {
   /** Drift state by slot; undefined when drift is off. */
   readonly columns: DriftColumns | undefined;
+  /** The PSI windows; undefined unless `drift.psi` is on. */
+  readonly psi: PsiWindows | undefined;
   readonly k: number;
   readonly h: number;
   readonly ar1: boolean;
@@ -84,12 +93,17 @@ export class SeriesLifecycle {
     this.cooldown = o.cooldown ?? 100;
     if (!(Number.isInteger(this.cooldown) && this.cooldown >= 0)) throw new RangeError(`SeriesStore: drift.cooldown must be an integer >= 0, got ${String(this.cooldown)}`);
     this.columns = drift === false ? undefined : columns();
+    const psi = o.psi ?? false;
+    if (typeof psi === 'object') refuseUnknownKeys(psi, ['window'], 'SeriesStore: drift.psi');
+    else if (typeof psi !== 'boolean') throw new RangeError(`SeriesStore: drift.psi must be true, false or { window }, got ${JSON.stringify(psi)}`);
+    this.psi = drift === false || psi === false ? undefined : new PsiWindows(typeof psi === 'object' ? (psi.window ?? 1000) : 1000);
   }
 
-  /** Arms the alarms of a series frozen (or promoted) at event time `at` with `params`. */
-  arm(slot: number, params: FrozenParams, spec: ScalerSpec, at: number): void {
+  /** Arms the alarms of a series frozen (or promoted) at event time `at` with `params` (fitted by `scaler`, when known). */
+  arm(slot: number, params: FrozenParams, spec: ScalerSpec, at: number, scaler?: Scaler): void {
     const c = this.columns;
     if (c === undefined) return;
+    this.psi?.arm(slot, scaler);
     const z = driftStandard(params, spec);
     const phi = this.ar1 ? c.windowPhi(slot) : 0;
     c.arm(slot, z.center, z.invScale, phi, this.cooldown, at);
@@ -139,24 +153,25 @@ export class SeriesLifecycle {
       return undefined;
     }
     const at = table.windowTimes(slot)[1];
-    const params = table.scalerOf(slot).freeze(store.nextVersion(slot));
+    const scaler = table.scalerOf(slot);
+    const params = scaler.freeze(store.nextVersion(slot));
     if (!approve) {
       this.waiting.set(slot, params);
       table.endShadow(slot, table.frozen(slot));
       store.diag.count(series, 'awaitingApproval');
       return undefined;
     }
-    this.promote(store, series, slot, params, at);
+    this.promote(store, series, slot, params, at, scaler);
     return params;
   }
 
   /** Promotes `params` for the series at `slot`: the current ones are kept for inverses, the alarms re-armed, `frozen$` told. */
-  promote(store: SeriesStore, series: string, slot: number, params: FrozenParams, at: number): void {
+  promote(store: SeriesStore, series: string, slot: number, params: FrozenParams, at: number, scaler?: Scaler): void {
     const table = store.table;
     this.remember(series, table.frozen(slot));
     this.waiting.delete(slot);
     table.endShadow(slot, params);
-    this.arm(slot, params, table.specs.spec(table.specId(slot)), at);
+    this.arm(slot, params, table.specs.spec(table.specId(slot)), at, scaler);
     store.diag.count(series, 'promotions');
     store.announce(series, params);
   }
@@ -164,6 +179,7 @@ export class SeriesLifecycle {
   /** Forgets what the lifecycle keeps of a series leaving the store; returns the highest version it held. */
   forget(series: string, slot: number): number {
     const waiting = this.waiting.get(slot)?.version ?? 0;
+    this.psi?.release(slot);
     this.waiting.delete(slot);
     this.history.delete(series);
     return waiting;

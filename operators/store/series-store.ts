@@ -271,7 +271,7 @@ export class SeriesStore {
     const at = table.windowTimes(slot)[1];
     const params = scaler.freeze(this.nextVersion(slot));
     table.writeFrozen(slot, params);
-    this.lifecycle.arm(slot, params, table.specs.spec(table.specId(slot)), at);
+    this.lifecycle.arm(slot, params, table.specs.spec(table.specId(slot)), at, scaler);
     this.diag.totals.frozen++;
     this.announce(series, params);
     return params;

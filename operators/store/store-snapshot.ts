@@ -4,6 +4,7 @@ import type { RunningStats } from '../../src/state/running-state.js';
 import { INVALID_REASONS } from '../../src/values.js';
 import type { InitialState } from '../types.js';
 import type { SeriesStore } from './series-store.js';
+import { PsiWindows } from './psi-windows.js';
 
 /** Every series of a store as the snapshot writer of the core takes them. */
 function* entries(store: SeriesStore): Generator<[string, Scaler | RunningStats, SeriesExtra]> {
@@ -39,6 +40,8 @@ function lifecycleOf(store: SeriesStore, id: string, slot: number): SeriesLifecy
   if (waiting !== undefined) out.waiting = waiting;
   const history = life.history.get(id);
   if (history !== undefined) out.history = history;
+  const psi = life.psi?.save(slot);
+  if (psi !== undefined) out.psi = psi;
   return out;
 }
 
@@ -57,6 +60,8 @@ export function restoreInto(store: SeriesStore, state: InitialState, floor: numb
   const fresh = store.size === 0 && store.diag.totals.readings === 0;
   if (snapshotLike) {
     const read = readSnapshot(state as Snapshot);
+    // Checked whole before anything changes: the parts the core reader passes through unread too.
+    for (const [id, entry] of read.series) if (entry.lifecycle?.psi !== undefined) PsiWindows.parse(entry.lifecycle.psi, psiWhere(id));
     for (const [id, entry] of read.series) put(store, id, entry);
     if (fresh && read.totals !== undefined) store.diag.loadTotals(read.totals);
     return read.versionFloor;
@@ -102,4 +107,9 @@ function putLifecycle(store: SeriesStore, id: string, slot: number, l: SeriesLif
   }
   if (l.waiting !== undefined) life.waiting.set(slot, l.waiting);
   if (l.history !== undefined) life.history.set(id, [...l.history]);
+  if (l.psi !== undefined && life.psi !== undefined) life.psi.load(slot, l.psi, psiWhere(id));
+}
+
+function psiWhere(id: string): string {
+  return `snapshot.series[${JSON.stringify(id)}].lifecycle.psi`;
 }

@@ -30,6 +30,8 @@ export interface SavedLifecycle {
   waiting?: FrozenParamsJson;
   /** Versions served before the current one, oldest first. */
   history?: FrozenParamsJson[];
+  /** The PSI windows' state (the store's; checked when it is loaded). */
+  psi?: unknown;
 }
 
 /** A frozen series' lifecycle as the writer takes it and the reader gives it back. */
@@ -38,6 +40,7 @@ export interface SeriesLifecycleState {
   refit?: { scaler: Scaler; window: FitWindow };
   waiting?: FrozenParams;
   history?: readonly FrozenParams[];
+  psi?: unknown;
 }
 
 /** One series in a {@link Snapshot}: a scaler's state (with its window or lifecycle), or running statistics. */
@@ -216,6 +219,7 @@ function saveLifecycle(l: SeriesLifecycleState): SavedLifecycle {
   if (l.refit !== undefined) out.refit = { state: saveScaler(l.refit.scaler), window: l.refit.window };
   if (l.waiting !== undefined) out.waiting = frozenParamsToJson(l.waiting);
   if (l.history !== undefined && l.history.length > 0) out.history = l.history.map(frozenParamsToJson);
+  if (l.psi !== undefined) out.psi = l.psi;
   return out;
 }
 
@@ -244,5 +248,6 @@ function readLifecycle(value: unknown, where: string, scaler: Scaler): SeriesLif
     out.history = value.history.map((h: unknown, i: number) => readFrozenParams(h, `${where}.history[${i}]`, expect));
     if (out.history.some((h) => h.version >= scaler.version)) fail(`${where}.history`, `must hold versions below the series' version ${scaler.version}`);
   }
+  if (value.psi !== undefined) out.psi = value.psi;
   return out;
 }
