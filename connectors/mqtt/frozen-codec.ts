@@ -8,6 +8,8 @@ export const FROZEN_STATS_FORMAT = 'streamnorm.frozen/1';
 export interface SeriesParams {
   series: string;
   params: FrozenParams;
+  /** The versions the series served before, oldest first (the store keeps `keepVersions − 1`); absent when none. */
+  history?: readonly FrozenParams[];
 }
 
 /**
@@ -15,7 +17,8 @@ export interface SeriesParams {
  * `{ format: 'streamnorm.frozen/1', series, params }`, the params written as snapshots write them:
  * non-finite numbers (an `invScale` of NaN under the `nan` zero-spread policy) as the strings
  * `"NaN"`, `"Infinity"`, `"-Infinity"` (see `toJsonNumber`), no `clip` when there is none, the
- * training moments (`trainMean`, `trainStd`) and the quantile kind's `quantileMap` along.
+ * training moments (`trainMean`, `trainStd`) and the quantile kind's `quantileMap` along; with
+ * `history`, the versions served before (so a reader can invert outputs of an older version).
  *
  * @example
  * ```ts
@@ -26,8 +29,9 @@ export interface SeriesParams {
  * [back.series, back.params.center, back.params.version]; // => ['s1/temp', 2, 1]
  * ```
  */
-export function encodeFrozenStats(series: string, params: FrozenParams): string {
-  return JSON.stringify({ format: FROZEN_STATS_FORMAT, series, params: frozenParamsToJson(params) });
+export function encodeFrozenStats(series: string, params: FrozenParams, history?: readonly FrozenParams[]): string {
+  const doc = { format: FROZEN_STATS_FORMAT, series, params: frozenParamsToJson(params) };
+  return JSON.stringify(history === undefined || history.length === 0 ? doc : { ...doc, history: history.map(frozenParamsToJson) });
 }
 
 /**
@@ -46,11 +50,16 @@ export function encodeFrozenStats(series: string, params: FrozenParams): string 
  * ```
  */
 export function decodeFrozenStats(text: string): SeriesParams {
-  const doc = JSON.parse(text) as { format?: unknown; series?: unknown; params?: unknown } | null;
+  const doc = JSON.parse(text) as { format?: unknown; series?: unknown; params?: unknown; history?: unknown } | null;
   if (doc === null || typeof doc !== 'object' || doc.format !== FROZEN_STATS_FORMAT) {
     throw new Error(`not a ${FROZEN_STATS_FORMAT} message`);
   }
   if (typeof doc.series !== 'string') throw new Error('stats message: series is not a string');
   if (doc.params === undefined || doc.params === null) throw new Error('stats message: params missing');
-  return { series: doc.series, params: readFrozenParams(doc.params, 'stats message: params') };
+  const params = readFrozenParams(doc.params, 'stats message: params');
+  if (doc.history === undefined) return { series: doc.series, params };
+  if (!Array.isArray(doc.history)) throw new Error('stats message: history must be a list of frozen statistics');
+  const history = doc.history.map((h, i) => readFrozenParams(h, `stats message: history[${i}]`, { kind: params.kind }));
+  if (history.some((h) => h.version >= params.version)) throw new Error(`stats message: history must hold versions below ${params.version}`);
+  return { series: doc.series, params, history };
 }

@@ -44,12 +44,12 @@ export function publishFrozenStats(options: StatsSinkOptions): OperatorFunction<
   const template = options.topic ?? DEFAULT_STATS_TOPIC;
   statsFilter(template);
   const publish = { qos: options.qos ?? 1, retain: true };
-  return publishEach<SeriesParams>(options, ({ series, params }) => {
+  return publishEach<SeriesParams>(options, ({ series, params, history }) => {
     const topic = fillTemplate(template, { series });
     if (typeof topic !== 'string') return { error: `stats topic template needs {${topic.missing}}` };
     const problem = topicNameProblem(topic);
     if (problem !== undefined) return { error: problem, topic };
-    return { topic, payload: encodeFrozenStats(series, params), publish };
+    return { topic, payload: encodeFrozenStats(series, params, history), publish };
   });
 }
 

@@ -25,10 +25,12 @@ export interface SeriesStoreOptions extends EvictionOptions {
 
 const STORE_OPTIONS = ['initial', 'idleEvictMs', 'maxSeries', 'evictBy', 'drift', 'keepVersions'] as const;
 
-/** One series' freeze, as {@link SeriesStore.frozen$} emits it. */
+/** One series' freeze or promotion, as {@link SeriesStore.frozen$} emits it. */
 export interface SeriesFrozen {
   series: string;
   params: FrozenParams;
+  /** The versions the series served before this one, oldest first (kept for inverses; absent when none). */
+  history?: readonly FrozenParams[];
 }
 
 /**
@@ -290,7 +292,9 @@ export class SeriesStore {
 
   /** @internal Tells `frozen$` of a freeze or promotion. */
   announce(series: string, params: FrozenParams): void {
-    if (this.frozenSubject.observed) this.frozenSubject.next({ series, params });
+    if (!this.frozenSubject.observed) return;
+    const history = this.lifecycle.history.get(series);
+    this.frozenSubject.next(history === undefined || history.length === 0 ? { series, params } : { series, params, history: [...history] });
   }
 
   /** @internal Subscriptions attach while they run (see {@link Attachments}). */

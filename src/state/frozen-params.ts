@@ -5,6 +5,7 @@ import { fromJsonNumber, toJsonNumber, type JsonNumber } from '../json-number.js
 import { fail, isRecord } from './validate.js';
 
 const PRE_TRANSFORMS: readonly PreTransform[] = ['none', 'log', 'log1p'];
+const FROZEN_KEYS: readonly string[] = ['kind', 'pre', 'center', 'scale', 'invScale', 'offset', 'clip', 'zeroSpread', 'count', 'missing', 'version', 'trainMean', 'trainStd', 'quantileMap'];
 
 /** {@link FrozenParams} as JSON carries them: the numbers that may not be finite as {@link JsonNumber}s. */
 export type FrozenParamsJson = Omit<FrozenParams, 'center' | 'invScale' | 'clip' | 'trainMean' | 'trainStd' | 'quantileMap'> & {
@@ -52,6 +53,7 @@ export interface FrozenExpectation {
  */
 export function readFrozenParams(value: unknown, where: string, expect: FrozenExpectation = {}): FrozenParams {
   if (!isRecord(value)) fail(where, 'must be an object');
+  for (const key of Object.keys(value)) if (!FROZEN_KEYS.includes(key)) fail(`${where}.${key}`, `is not a field of frozen statistics (expected ${FROZEN_KEYS.join(', ')})`);
   const num = (key: string): number => {
     const v = value[key];
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${where}.${key}`, `must be a finite number, got ${JSON.stringify(v)}`);

@@ -13,6 +13,7 @@ import {
   type DiagnosticsReport,
   type FreezePolicy,
   type FrozenParams,
+  type SeriesFrozen,
   type Normalized,
   type NormalizeOptions,
   type NormalizedColumns,
@@ -48,7 +49,7 @@ describe('public signatures', () => {
     expectTypeOf(store.snapshot()).toEqualTypeOf<Snapshot>();
     expectTypeOf(store.diagnostics()).toEqualTypeOf<DiagnosticsReport>();
     expectTypeOf(store.params('x')).toEqualTypeOf<FrozenParams | undefined>();
-    expectTypeOf(store.frozen$).toEqualTypeOf<Observable<{ series: string; params: FrozenParams }>>();
+    expectTypeOf(store.frozen$).toEqualTypeOf<Observable<SeriesFrozen>>();
     expectTypeOf(store.size).toEqualTypeOf<number>();
     expectTypeOf<Snapshot>().toMatchTypeOf<Parameters<typeof store.restore>[0]>();
   });

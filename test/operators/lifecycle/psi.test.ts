@@ -48,7 +48,7 @@ describe('PSI through normalize (drift.psi)', () => {
       for (const x of live.slice(w * window, (w + 1) * window)) {
         let j = 0;
         while (j < bins.edges.length && x > (bins.edges[j] as number)) j++;
-        counts[j]++;
+        counts[j] = (counts[j] as number) + 1;
       }
       return psi(bins.expected, counts);
     });

@@ -147,3 +147,26 @@ describe('the chunked and columnar forms run the same lifecycle as the per-item 
     for (const s of ['a', 'b']) expect(bySeries(flat, s)).toEqual(bySeries(expected, s));
   });
 });
+
+describe('the stats topic carries the version history', () => {
+  it('frozen$ emits the kept versions with a promotion; the stats codec writes and reads them', async () => {
+    const { decodeFrozenStats, encodeFrozenStats } = await import('streamnorm/mqtt');
+    const store = new SeriesStore();
+    const seen: { version: number; history: number[] }[] = [];
+    store.frozen$.subscribe((f) => seen.push({ version: f.params.version, history: (f.history ?? []).map((h) => h.version) }));
+    const options = { store, freeze: { afterSamples: 2 }, whileFitting: 'drop' } as const;
+    await run([R('s', 1), R('s', 3)], options);
+    store.refit('s');
+    await run([R('s', 10), R('s', 30)], options);
+    expect(seen).toEqual([
+      { version: 1, history: [] },
+      { version: 2, history: [1] },
+    ]);
+    const v2 = store.params('s')!;
+    const text = encodeFrozenStats('s', v2, [store.paramsAt('s', 1)!]);
+    const back = decodeFrozenStats(text);
+    expect(back.params).toEqual(v2);
+    expect(back.history?.map((h) => h.center)).toEqual([2]);
+    expect(() => decodeFrozenStats(text.replace('"history":[{', '"history":[{"bogus":1,'))).toThrow();
+  });
+});
