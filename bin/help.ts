@@ -55,6 +55,8 @@ const DEMO: CommandUsage = {
     ...SCALER_FLAGS,
     train: { type: 'string' },
     period: { type: 'string' },
+    speed: { type: 'string' },
+    'no-step': { type: 'boolean' },
     sites: { type: 'string' },
     devices: { type: 'string' },
     duration: { type: 'string' },
@@ -70,15 +72,19 @@ temperature (°C), pressure (Pa), vibration (mm/s), humidity (%RH) and light (lx
 noise, outliers, dropouts, garbage values, corrupt payloads and one stuck sensor (simulated time
 runs 20x faster than real time, so the slow cycles show); subscribes to
 sensors/+site/+device, fits each series on its first --train samples (light on a log scale),
-freezes, normalizes, and
-publishes the results to normalized/{site}/{device}/{field} and the frozen statistics (retained)
-to streamnorm/stats/{series}. Serves a live dashboard and /metrics on a free loopback port (the
+freezes, normalizes, and publishes the results to normalized/{site}/{device}/{field} and the
+frozen statistics (retained) to streamnorm/stats/{series}. After twice the training window the
+last site's dev1 temperature steps by +8 °C: its drift alarm starts a refit, and the new version
+is promoted (printed with --no-view; on the dashboard, the version changes). Serves a live dashboard and /metrics on a free loopback port (the
 address is printed); with --no-http, shows a live view in the terminal. Ctrl-C ends it cleanly.
 
 Usage: streamnorm demo [options]
 
-  --train N              valid samples each series learns before it freezes (default 50)
+  --train N              valid samples each series learns before it freezes (default: the
+                         ticks of the slowest cycle, 300 simulated seconds: 76 at the defaults)
   --period D             time between simulated ticks (default 200ms)
+  --speed N              simulated seconds per real second (default 20)
+  --no-step              do not inject the step
   --sites N              simulated sites (default 2)
   --devices N            devices per site (default 2)
   --duration D           stop after D (e.g. 30s); default: run until Ctrl-C

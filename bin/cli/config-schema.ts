@@ -4,6 +4,7 @@ import type { FluxConnection } from '../../connectors/influx/flux.js';
 import type { InfluxQLConnection, InfluxSinkOptions, SeriesSelector, TailOptions, TimeInput } from '../../connectors/influx/index.js';
 import { normalizeSchema } from './config-normalize.js';
 import { httpSchema } from './config-http.js';
+import { driftSchema, refitSchema } from './config-lifecycle.js';
 import { defined, duration, integer, optionalText, qos, section, stringList, text, time } from './schema-kit.js';
 
 /**
@@ -136,6 +137,10 @@ const ROOT = {
   state: state.optional(),
   /** The dashboard and /metrics. */
   http: httpSchema.optional(),
+  /** Drift alarms on frozen statistics (the store's). */
+  drift: driftSchema.optional(),
+  /** When frozen series refit, and whether promotions wait for approval. */
+  refit: refitSchema.optional(),
 };
 
 /** The run config schema: parses a config document into a {@link RunConfig}. */
@@ -151,7 +156,7 @@ export const runConfigSchema = section(ROOT).transform((c, ctx) => {
     }
     mqtt = defined({ connect: connectOptions({ ...fields, url }, 'streamnorm-out'), topic, statsTopic, qos: q });
   }
-  return defined({ input: c.input, fit: c.fit, normalize: c.normalize ?? {}, output: defined({ mqtt, influx: c.output.influx }), state: c.state, http: c.http });
+  return defined({ input: c.input, fit: c.fit, normalize: c.normalize ?? {}, output: defined({ mqtt, influx: c.output.influx }), state: c.state, http: c.http, drift: c.drift, refit: c.refit });
 });
 
 interface RunOutputs {

@@ -8,15 +8,17 @@ import { scalerSpecFromArgs } from '../cli/scaler-args.js';
 import { writeStateFile } from '../cli/state-file.js';
 import { startEmbeddedBroker } from '../demo/embedded-broker.js';
 import { FIELD_UNITS } from '../demo/fleet.js';
+import { DEMO_DRIFT, DEMO_REFIT, demoStep, reportLifecycle, trainTicks } from '../demo/lifecycle.js';
 import { renderView } from '../demo/live-view.js';
 import { runSimulator } from '../demo/simulator.js';
 import { ViewState } from '../demo/view-state.js';
-import { DEMO_HTTP, connectionState, httpFromArgs, startCliDashboard } from '../http/cli.js';
+import { DEMO_HTTP, connectionState, httpFromArgs, startCliDashboard, storeControl, storeLifecycle } from '../http/cli.js';
 
 /** `streamnorm demo` (options in bin/help.ts). Resolves to the exit code once everything is closed. */
 export async function demoCommand(args: ParsedArgs, out: (line: string) => void): Promise<number> {
-  const train = intOption(args, 'train', 50, 1);
   const periodMs = durationOption(args, 'period', 200) as number;
+  const speed = intOption(args, 'speed', 20, 1);
+  const train = intOption(args, 'train', trainTicks(periodMs, speed), 1);
   const durationMs = durationOption(args, 'duration');
   const sites = intOption(args, 'sites', 2, 1);
   const devicesPerSite = intOption(args, 'devices', 2, 1);
@@ -31,7 +33,8 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
   const broker = await startEmbeddedBroker(port);
   const started = Date.now();
   const stop$ = new Subject<void>();
-  const store = new SeriesStore();
+  const store = new SeriesStore({ drift: DEMO_DRIFT });
+  const step = flag(args, 'no-step') ? undefined : demoStep(sites, train);
   const view = new ViewState(store, FIELD_UNITS);
   let received = 0;
   let published = 0;
@@ -48,14 +51,14 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
   source.diagnostics.events$.subscribe(inState.onEvent);
   const counters = () => ({ received, malformed: source.diagnostics.counters.malformed, deadLettered: source.diagnostics.counters.deadLettered, published, publishFailures });
   const readiness = { 'mqtt-in': inState.connected, 'mqtt-out': outState.connected };
-  const dash = http ? await startCliDashboard(http, { title: 'streamnorm demo', store, control: { freeze: (ids) => store.freeze(ids) }, counters, readiness }, out).catch(async (e: unknown) => {
+  const dash = http ? await startCliDashboard(http, { title: 'streamnorm demo', store, control: storeControl(store), lifecycle: storeLifecycle(store), counters, readiness }, out).catch(async (e: unknown) => {
     await broker.close();
     throw e;
   }) : undefined;
   const pipeline = source.readings$.pipe(
     takeUntil(stop$),
     tap(() => received++),
-    normalize({ scaler, freeze: { afterSamples: train }, whileFitting: 'provisional', invalid: 'flag', store }),
+    normalize({ scaler, freeze: { afterSamples: train }, refit: DEMO_REFIT, whileFitting: 'provisional', invalid: 'flag', store }),
     tap((n: Normalized) => {
       view.update(n);
       dash?.tap(n);
@@ -68,10 +71,11 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
   const done = Promise.all([lastValueFrom(pipeline.pipe(defaultIfEmpty(undefined))), lastValueFrom(stats.pipe(defaultIfEmpty(undefined)))]);
   const simClient = await connectAsync(broker.url, { clientId: 'streamnorm-demo-sensors' });
   await new Promise((r) => setTimeout(r, 100)); // let the source subscribe before the first tick
-  const sim = runSimulator(simClient, { periodMs, sites, devicesPerSite });
+  const sim = runSimulator(simClient, { periodMs, sites, devicesPerSite, speed, ...(step === undefined ? {} : { step }) });
+  const lifecycle = live ? undefined : reportLifecycle(store, out);
 
   const model = () => ({
-    title: `streamnorm demo — broker ${broker.url} — fit on ${train} samples per series, then frozen`,
+    title: `streamnorm demo — broker ${broker.url} — fit on ${train} samples per series (the slowest cycle), then frozen; refit on drift`,
     elapsedMs: Date.now() - started,
     received,
     published,
@@ -80,6 +84,7 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
     notes: [
       'raw: as received (NaN, null and "ERR" are counted as invalid, never learned); normalized: with frozen statistics',
       'site1/dev1/humidity is a stuck sensor: zero spread, scale 1 (flagged); light is learned on a log scale',
+      step ? `${step.site}/${step.device}/${step.field} steps by +${step.size} after ${step.atTick} ticks: its drift score climbs, a refit starts, v2 is promoted` : '',
       live ? 'Ctrl-C to stop' : '',
     ].filter(Boolean),
   });
@@ -96,6 +101,7 @@ export async function demoCommand(args: ParsedArgs, out: (line: string) => void)
   const shutdown = (): Promise<number> =>
     (stopping ??= (async () => {
       clearInterval(timer);
+      lifecycle?.unsubscribe();
       sim.stop();
       await simClient.endAsync();
       await new Promise((r) => setTimeout(r, 200)); // let the last messages through

@@ -7,9 +7,10 @@ import { CliError, durationOption, flag, stringOption, type ParsedArgs } from '.
 import { checkBroker } from '../cli/broker-check.js';
 import { loadConfigFile } from '../cli/config-file.js';
 import { readRunConfig, type InfluxReadConfig, type RunConfig } from '../cli/run-config.js';
+import { defined } from '../cli/schema-kit.js';
 import { readStateFile, writeStateFile } from '../cli/state-file.js';
 import { fitWindow } from '../cli/fit-window.js';
-import { connectionState, httpFromArgs, influxReady, startCliDashboard, type HttpConfig } from '../http/cli.js';
+import { connectionState, httpFromArgs, influxReady, startCliDashboard, storeControl, storeLifecycle, type HttpConfig } from '../http/cli.js';
 import type { PipelineCounters } from '../http/source.js';
 
 /** `streamnorm run --config FILE` (options in bin/help.ts). */
@@ -20,10 +21,12 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
   const statusMs = durationOption(args, 'status-interval', 10_000) as number;
   const config = readRunConfig(loadConfigFile(path));
   const http = httpFromArgs(args, config.http);
-  // Eviction is the store's: take it out of the normalize options.
+  // Eviction and drift are the store's: take eviction out of the normalize options; the refit
+  // policy goes into them (approvals come from store.approve: the dashboard's Approve button).
   const { idleEvictMs, ...normalizeOptions } = config.normalize;
-  config.normalize = normalizeOptions;
-  const store = new SeriesStore(idleEvictMs === undefined ? {} : { idleEvictMs });
+  const refit = config.refit;
+  config.normalize = refit === undefined ? normalizeOptions : { ...normalizeOptions, refit: defined({ onAlarm: refit.onAlarm, everyMs: refit.everyMs, approval: refit.approve ? new Subject<never>() : undefined }) };
+  const store = new SeriesStore({ ...(idleEvictMs === undefined ? {} : { idleEvictMs }), ...config.drift });
   const resumed = config.state ? readStateFile(config.state.file) : undefined;
   for (const connect of brokers(config)) await checkBroker(connect);
   if (flag(args, 'check')) {
@@ -81,7 +84,7 @@ async function bridge(config: RunConfig, store: SeriesStore, out: (l: string) =>
     ...(sink ? { written: sink.report().written, writeFailures: sink.report().failed } : {}),
   });
   const readiness = { ...(diagnostics ? { 'mqtt-in': inState.connected } : {}), ...(config.output.mqtt ? { 'mqtt-out': outState.connected } : {}), ...(sink ? { influx: influxReady(sink) } : {}) };
-  const dash = http ? await startCliDashboard(http, { title: 'streamnorm run', store, control: { freeze: (ids) => store.freeze(ids) }, counters, readiness }, out) : undefined;
+  const dash = http ? await startCliDashboard(http, { title: 'streamnorm run', store, control: storeControl(store), lifecycle: storeLifecycle(store), counters, readiness }, out) : undefined;
   const normalized$ = readings$.pipe(
     takeUntil(stop$),
     tap(() => received++),

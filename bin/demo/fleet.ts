@@ -18,6 +18,9 @@ const FIELDS: FieldModel[] = [
   { field: 'light', unit: 'lx', base: (t, d) => Math.exp(5 + 4.5 * Math.sin((2 * Math.PI * t) / 90) + d * 0.2), noise: (v) => 0.1 * v },
 ];
 
+/** The slowest cycle of the simulated fields, in simulated seconds (pressure's): a training window shorter than this mistakes a phase of the cycle for the level. */
+export const SLOWEST_CYCLE_S = 300;
+
 /** The unit of each simulated field. */
 export const FIELD_UNITS: Readonly<Record<string, string>> = Object.fromEntries(FIELDS.map((f) => [f.field, f.unit]));
 
@@ -45,13 +48,25 @@ export interface FleetOptions {
   start?: number;
   /** Simulated seconds per real second, so slow cycles show within a short demo (default 20). */
   speed?: number;
+  /** A lasting step added to one field of one device from a tick on (a sensor that drifts after the freeze). */
+  step?: FleetStep;
+}
+
+/** A step change of one field of one device: `size` (in the field's unit) added from tick `atTick` on. */
+export interface FleetStep {
+  site: string;
+  device: string;
+  field: string;
+  atTick: number;
+  size: number;
 }
 
 /**
  * A deterministic simulated fleet: sites × devices, each with temperature (°C), pressure (Pa),
  * vibration (mm/s), humidity (%RH) and light (lx, spanning orders of magnitude), with noise,
- * outliers, dropouts (null, NaN and text values) and one stuck sensor (site1/dev1 humidity never
- * changes). Seeded: the same options give the same messages.
+ * outliers, dropouts (null, NaN and text values), one stuck sensor (site1/dev1 humidity never
+ * changes) and, optionally, a step in one field after a while (`step`). Seeded: the same options
+ * give the same messages.
  */
 export class SensorFleet {
   private rng: number;
@@ -61,6 +76,7 @@ export class SensorFleet {
   private readonly dropoutRate: number;
   private readonly start: number;
   private readonly speed: number;
+  private readonly step: FleetStep | undefined;
 
   constructor(options: FleetOptions = {}) {
     this.sites = options.sites ?? 2;
@@ -70,6 +86,7 @@ export class SensorFleet {
     this.dropoutRate = options.dropoutRate ?? 0.01;
     this.start = options.start ?? Date.now();
     this.speed = options.speed ?? 20;
+    this.step = options.step;
   }
 
   /** Every device's message at tick `k` (ticks are `periodMs` apart). */
@@ -88,6 +105,8 @@ export class SensorFleet {
             continue;
           }
           let v = f.base(t, index);
+          const step = this.step;
+          if (step !== undefined && k >= step.atTick && step.field === f.field && step.site === `site${s}` && step.device === `dev${d}`) v += step.size;
           v += this.gaussian() * f.noise(v);
           const u = this.uniform();
           if (u < this.outlierRate) v = f.field === 'light' || f.field === 'vibration' ? v * 10 : v + (this.uniform() < 0.5 ? -1 : 1) * 8 * f.noise(v);

@@ -17,6 +17,8 @@ export interface SeriesRow {
   /** Valid values fitted (while fitting: so far). */
   fitted?: number;
   invalid: number;
+  /** The drift score (the CUSUM's larger sum, in σ; undefined while fitting). */
+  drift?: number | undefined;
 }
 
 /** Everything the live view shows. */
@@ -67,8 +69,9 @@ export function renderView(model: ViewModel, color: boolean): string {
       r.scale === undefined ? '' : num(r.scale),
       [r.zeroSpread ? c(colours.red, 'stuck') : '', r.flag ?? ''].filter(Boolean).join(' '),
       r.invalid ? c(colours.red, String(r.invalid)) : '',
+      r.drift === undefined ? '' : r.drift > 5 ? c(colours.red, r.drift.toFixed(1)) : r.drift.toFixed(1),
     ];
   });
-  const table = formatTable(['series', 'raw', 'normalized', '-3    0    +3', 'phase', 'n', 'center', 'scale', 'flags', 'invalid'], rows);
+  const table = formatTable(['series', 'raw', 'normalized', '-3    0    +3', 'phase', 'n', 'center', 'scale', 'flags', 'invalid', 'drift'], rows);
   return [...header, '', table, '', ...model.notes.map((n) => c(colours.dim, n))].join('\n');
 }

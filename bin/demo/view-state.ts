@@ -42,6 +42,7 @@ export class ViewState {
           ...(n.flag !== undefined ? { flag: n.flag } : {}),
           ...(params ? { center: params.center, scale: params.scale, zeroSpread: params.zeroSpread, fitted: params.count } : {}),
           invalid: d ? totalInvalid(d.invalid) : 0,
+          drift: this.store.driftScore(series),
         };
       });
   }

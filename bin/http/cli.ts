@@ -1,5 +1,6 @@
 import { Subject } from 'rxjs';
 import type { Normalized } from '../../src/index.js';
+import type { SeriesStore } from '../../operators/index.js';
 import type { MqttEvent } from '../../connectors/mqtt/index.js';
 import type { InfluxSink } from '../../connectors/influx/index.js';
 import { CliError, flag, stringOption, type ParsedArgs } from '../cli/args.js';
@@ -76,6 +77,16 @@ export interface CliDashboard {
 
 /** The lifecycle's parts of a dashboard source (drift alarms and scores, pending promotions). */
 export type LifecycleParts = Pick<DashboardSource, 'alarms$' | 'driftScore' | 'pendingVersion'>;
+
+/** The page's actions on a store: freeze now, refit, approve a waiting promotion. */
+export function storeControl(store: SeriesStore): ControlPlane {
+  return { freeze: (ids) => store.freeze(ids), refit: (ids) => store.refit(ids), approve: (ids) => store.approve(ids) };
+}
+
+/** The lifecycle parts of a store for the page: its drift alarms, scores and waiting promotions. */
+export function storeLifecycle(store: SeriesStore): LifecycleParts {
+  return { alarms$: store.drift$, driftScore: (id) => store.driftScore(id), pendingVersion: (id) => store.waitingVersion(id) };
+}
 
 /** Starts the dashboard of a command and prints where it is. */
 export async function startCliDashboard(

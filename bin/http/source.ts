@@ -1,3 +1,4 @@
+import type { DriftAlarm } from '../../operators/index.js';
 import type { Observable } from 'rxjs';
 import type { Normalized } from '../../src/index.js';
 import type { SeriesStore } from '../../operators/index.js';
@@ -30,17 +31,8 @@ export const ACTIONS = ['freeze', 'refit', 'approve'] as const;
 /** One control-plane action name. */
 export type ActionName = (typeof ACTIONS)[number];
 
-/** A drift alarm (the lifecycle's `drift$` emits these). */
-export interface DriftAlarm {
-  series: string;
-  /** Which detector fired, e.g. `cusum` or `psi`. */
-  kind: string;
-  score: number;
-  /** Version of the statistics the alarm is about. */
-  version: number;
-  /** ms since the epoch. */
-  time: number;
-}
+/** A drift alarm, as the store's `drift$` emits it. */
+export type { DriftAlarm } from '../../operators/index.js';
 
 /**
  * Counters of the pipeline outside the store (connectors' counts), read when the overview is

@@ -22,8 +22,8 @@ export interface WireAlarm {
   kind: string;
   score: number;
   version: number;
-  /** ms since the epoch. */
-  time: number;
+  /** Event time of the reading that raised it, ms since the epoch (absent when it had none). */
+  time?: number;
 }
 
 /** The overview numbers (sent with the first event and then about once a second). */

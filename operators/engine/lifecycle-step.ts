@@ -17,7 +17,7 @@ export function watchFrozen(engine: NormalizeEngine, id: string, slot: number, x
   const life = store.lifecycle;
   const c = life.columns;
   if (c === undefined) return;
-  const score = c.observe(slot, x, life.k);
+  const score = c.observe(slot, x, life.k, life.clip);
   if (score > life.h) {
     c.resetSums(slot);
     alarm(engine, id, slot, 'cusum', score, t);

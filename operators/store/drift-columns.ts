@@ -79,7 +79,7 @@ export class DriftColumns {
    * when `phi` is set) and the stuck-value run. Returns the CUSUM score; `run(slot)` gives the run.
    * During the cool-down the sums are kept at zero.
    */
-  observe(slot: number, x: number, k: number): number {
+  observe(slot: number, x: number, k: number, clip: number): number {
     const a = slot * ROW;
     const r = this.rows;
     if (x === r[a + LAST]) r[a + RUN] = (r[a + RUN] as number) + 1;
@@ -101,7 +101,7 @@ export class DriftColumns {
       r[a + COOLDOWN] = cool - 1;
       return 0;
     }
-    return cusumStep(r, a, z, k);
+    return cusumStep(r, a, z, k, clip);
   }
 
   /** The current CUSUM score (the larger sum). */

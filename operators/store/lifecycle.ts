@@ -62,6 +62,7 @@ export class SeriesLifecycle {
   readonly psi: PsiWindows | undefined;
   readonly k: number;
   readonly h: number;
+  readonly clip: number;
   readonly ar1: boolean;
   readonly stuckAfter: number;
   readonly cooldown: number;
@@ -81,9 +82,11 @@ export class SeriesLifecycle {
     const o = drift === false ? {} : (drift ?? {});
     if (drift !== false && (typeof o !== 'object' || o === null)) throw new RangeError('SeriesStore: drift must be an object or false');
     refuseUnknownKeys(o, DRIFT_KEYS, 'SeriesStore: drift');
-    if (o.cusum !== undefined) refuseUnknownKeys(o.cusum, ['k', 'h'], 'SeriesStore: drift.cusum');
+    if (o.cusum !== undefined) refuseUnknownKeys(o.cusum, ['k', 'h', 'clip'], 'SeriesStore: drift.cusum');
     this.k = o.cusum?.k ?? CUSUM_DEFAULTS.k;
     this.h = o.cusum?.h ?? CUSUM_DEFAULTS.h;
+    this.clip = o.cusum?.clip ?? CUSUM_DEFAULTS.clip;
+    if (!(this.clip > this.k)) throw new RangeError(`SeriesStore: drift.cusum.clip must be a number above k, got ${String(this.clip)}`);
     if (!(this.k >= 0 && Number.isFinite(this.k))) throw new RangeError(`SeriesStore: drift.cusum.k must be a finite number >= 0, got ${String(this.k)}`);
     if (!(this.h > 0 && Number.isFinite(this.h))) throw new RangeError(`SeriesStore: drift.cusum.h must be a finite number > 0, got ${String(this.h)}`);
     this.ar1 = o.ar1 ?? false;

@@ -190,6 +190,12 @@ export class SeriesStore {
     });
   }
 
+  /** The version of a finished refit of the series waiting for approval, or undefined. */
+  waitingVersion(series: string): number | undefined {
+    const slot = this.index.get(series);
+    return slot === undefined ? undefined : this.lifecycle.waiting.get(slot)?.version;
+  }
+
   /** The statistics of one version of a series: the current, or one kept from before (`keepVersions`); undefined otherwise. */
   paramsAt(series: string, version: number): FrozenParams | undefined {
     return this.lifecycle.paramsAt(this, series, version);

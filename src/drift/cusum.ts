@@ -12,15 +12,21 @@ export interface CusumOptions {
   k?: number;
   /** Decision interval, in standard deviations (default 10). */
   h?: number;
+  /**
+   * z-scores are limited to ±clip before they are summed (default 4), so one outlier adds at
+   * most `clip − k` (a spike of 10σ cannot raise an alarm on its own). In control a Gaussian z
+   * passes ±4 with probability 6e-5, so the run lengths stay Siegmund's.
+   */
+  clip?: number;
 }
 
-/** The defaults: k = 0.5, h = 10 (see {@link cusumArl} for what they give). */
-export const CUSUM_DEFAULTS: Readonly<Required<CusumOptions>> = Object.freeze({ k: 0.5, h: 10 });
+/** The defaults: k = 0.5, h = 10, clip 4 (see {@link cusumArl} for what they give). */
+export const CUSUM_DEFAULTS: Readonly<Required<CusumOptions>> = Object.freeze({ k: 0.5, h: 10, clip: 4 });
 
 /**
- * One CUSUM step on the pair `s[at]` (S⁺), `s[at + 1]` (S⁻) for the standardized value `z`; returns
- * the larger of the two sums after the step (the score: an alarm when it passes `h`). A NaN `z`
- * leaves the sums unchanged.
+ * One CUSUM step on the pair `s[at]` (S⁺), `s[at + 1]` (S⁻) for the standardized value `z` (limited
+ * to ±`clip`); returns the larger of the two sums after the step (the score: an alarm when it
+ * passes `h`). A NaN `z` leaves the sums unchanged.
  *
  * @example
  * ```ts
@@ -28,10 +34,13 @@ export const CUSUM_DEFAULTS: Readonly<Required<CusumOptions>> = Object.freeze({ 
  * const s = new Float64Array(2);
  * [2, 2, 2].map((z) => cusumStep(s, 0, z, 0.5)); // => [1.5, 3, 4.5]
  * cusumStep(s, 0, -3, 0.5); // => 2.5
+ * cusumStep(s, 0, 100, 0.5, 4); // => 6
  * ```
  */
-export function cusumStep(s: Float64Array, at: number, z: number, k: number): number {
+export function cusumStep(s: Float64Array, at: number, z: number, k: number, clip = Infinity): number {
   if (z !== z) return Math.max(s[at] as number, s[at + 1] as number);
+  if (z > clip) z = clip;
+  else if (z < -clip) z = -clip;
   const up = Math.max(0, (s[at] as number) + z - k);
   const down = Math.max(0, (s[at + 1] as number) - z - k);
   s[at] = up;
