@@ -34,7 +34,7 @@ export const CUSUM_DEFAULTS: Readonly<Required<CusumOptions>> = Object.freeze({ 
  * const s = new Float64Array(2);
  * [2, 2, 2].map((z) => cusumStep(s, 0, z, 0.5)); // => [1.5, 3, 4.5]
  * cusumStep(s, 0, -3, 0.5); // => 2.5
- * cusumStep(s, 0, 100, 0.5, 4); // => 6
+ * cusumStep(s, 0, 100, 0.5, 4); // => 4.5
  * ```
  */
 export function cusumStep(s: Float64Array, at: number, z: number, k: number, clip = Infinity): number {
