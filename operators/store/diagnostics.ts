@@ -60,6 +60,12 @@ export interface DiagnosticsReport {
   };
   /** Per-series counters, for series still in the store that have any. */
   series: Record<string, SeriesDiagnostics>;
+  /**
+   * Drift scores of the frozen series whose score is notable: the CUSUM's larger sum (σ) when it is
+   * at least 1, and the PSI of the last window when PSI is on and it is at least 0.1 (the
+   * "moderate" band). The rest are quiet; `store.driftScore(id)` reads any series.
+   */
+  drift: Record<string, { cusum: number; psi?: number }>;
 }
 
 /** A counter name of {@link SeriesDiagnostics} other than `invalid`. */
@@ -168,7 +174,7 @@ export class Diagnostics {
   report(): DiagnosticsReport {
     const series: Record<string, SeriesDiagnostics> = {};
     for (const [k, d] of this.perSeries) series[k] = { ...d, invalid: { ...d.invalid } };
-    return { totals: { ...this.totals, invalid: { ...this.totals.invalid } }, series };
+    return { totals: { ...this.totals, invalid: { ...this.totals.invalid } }, series, drift: {} };
   }
 }
 

@@ -248,7 +248,16 @@ export class SeriesStore {
 
   /** Counters per series and per reason, with totals (plain JSON, a copy). */
   diagnostics(): DiagnosticsReport {
-    return this.diag.report();
+    const report = this.diag.report();
+    const { columns, psi } = this.lifecycle;
+    if (columns === undefined) return report;
+    for (const [id, slot] of this.index) {
+      if (!this.table.isFrozen(slot)) continue;
+      const cusum = columns.score(slot);
+      const p = psi?.score(slot) ?? NaN;
+      if (cusum >= 1 || p >= 0.1) report.drift[id] = p === p ? { cusum, psi: p } : { cusum };
+    }
+    return report;
   }
 
   // --- for the operators ------------------------------------------------------------------------

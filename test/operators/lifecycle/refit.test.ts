@@ -99,6 +99,13 @@ describe('drift alarms start refits (refit.onAlarm)', () => {
     // z = (9 − 2)/√(2/3) = 8.6, limited to the CUSUM's clip 4, less k 0.5.
     expect(out[0]?.drift).toBe(3.5);
   });
+
+  it('store.diagnostics() lists the notable drift scores (CUSUM at least 1σ)', async () => {
+    const store = new SeriesStore({ drift: { cooldown: 0 } });
+    await run([1, 2, 3, 9].map((v) => R('s', v)).concat([1, 2, 3, 2].map((v) => R('quiet', v))), { freeze: { afterSamples: 3 }, store });
+    expect(store.diagnostics().drift).toEqual({ s: { cusum: 3.5 } });
+    expect(store.driftScore('quiet')).toBe(0);
+  });
 });
 
 describe('checkpoint and resume in the middle of a refit', () => {
