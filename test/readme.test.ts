@@ -4,16 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { toModule } from './docs/doc-blocks.js';
 
-/** The README's quick start is code: every ```ts block of its "Quick start" section runs here. */
+/** The README's quick start is code: every ```ts block of its "Quick start" and "When the statistics go stale" sections runs here. */
 const root = fileURLToPath(new URL('../', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const section = readme.split(/^## /m).find((s) => s.startsWith('Quick start'));
-const blocks = [...(section ?? '').matchAll(/```ts\n([\s\S]*?)```/g)].map((m, i) => ({ code: m[1] as string, line: i }));
+const sections = readme.split(/^## /m).filter((s) => s.startsWith('Quick start') || s.startsWith('When the statistics go stale'));
+const blocks = sections.flatMap((section) => [...section.matchAll(/```ts\n([\s\S]*?)```/g)]).map((m, i) => ({ code: m[1] as string, line: i }));
 // Its own folder: test/docs/examples.test.ts, which may run at the same time, empties .generated/examples.
 const outDir = join(root, 'test/docs/.generated/readme');
 
 describe('README quick start', () => {
-  it('has runnable blocks', () => expect(blocks.length).toBeGreaterThanOrEqual(2));
+  it('has runnable blocks', () => expect(blocks.length).toBeGreaterThanOrEqual(3));
   blocks.forEach((b, i) => {
     it(`block ${i + 1} runs and its // => lines hold`, async () => {
       mkdirSync(outDir, { recursive: true });
