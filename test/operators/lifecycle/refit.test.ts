@@ -178,3 +178,44 @@ describe('the stats topic carries the version history', () => {
     expect(() => decodeFrozenStats(text.replace('"history":[{', '"history":[{"bogus":1,'))).toThrow();
   });
 });
+
+describe('more refit policies', () => {
+  it('on a schedule: every span of event time after the freeze', async () => {
+    const store = new SeriesStore();
+    const readings = Array.from({ length: 40 }, (_, i) => R('s', i % 5, i * 1000));
+    const out = await run(readings, { store, freeze: { afterSamples: 5 }, refit: { everyMs: 10_000 }, whileFitting: 'drop' });
+    // frozen at t = 4 s; a refit window starts at t ≥ 14 s (10 s later), learns 5 readings, promotes; and again.
+    expect(store.params('s')?.version).toBeGreaterThanOrEqual(3);
+    expect(store.diagnostics().series.s?.refits).toBe(store.params('s')!.version - 1);
+    const firstV2 = out.findIndex((n) => n.version === 2);
+    expect(out[firstV2]?.time).toBeGreaterThanOrEqual(14_000 + 5_000);
+  });
+
+  it('alarms during a refit are counted, not acted on twice', async () => {
+    const g = gaussian(9);
+    const store = new SeriesStore({ drift: { cooldown: 0 } });
+    const readings: Reading[] = [];
+    for (let i = 0; i < 50; i++) readings.push(R('s', g(), i));
+    for (let i = 50; i < 400; i++) readings.push(R('s', 20 + g(), i));
+    await run(readings, { store, freeze: { afterSamples: 50 }, refit: { onAlarm: true } });
+    const d = store.diagnostics().series.s!;
+    expect(d.refits).toBe(1);
+    expect(d.promotions).toBe(1);
+    expect(d.driftAlarms).toBeGreaterThan(1);
+    expect(d.alarmsDuringRefit).toBe(d.driftAlarms - 1);
+  });
+
+  it('every kind raises a CUSUM alarm on a shift: min-max, max-abs, quantile (training moments), robust (median and IQR)', async () => {
+    for (const kind of ['minmax', 'maxabs', 'quantile', 'robust'] as const) {
+      const g = gaussian(13);
+      const store = new SeriesStore({ drift: { cooldown: 0 } });
+      const alarms: DriftAlarm[] = [];
+      store.drift$.subscribe((a) => alarms.push(a));
+      const readings: Reading[] = [];
+      for (let i = 0; i < 200; i++) readings.push(R('s', 10 + (i < 100 ? 0 : 3) + g(), i));
+      await run(readings, { store, scaler: { kind }, freeze: { afterSamples: 100 }, whileFitting: 'drop' });
+      expect(alarms.filter((a) => a.kind === 'cusum').length, kind).toBeGreaterThan(0);
+      expect((alarms[0]?.time as number) - 100, kind).toBeLessThan(15);
+    }
+  });
+});
