@@ -100,10 +100,12 @@ export class SeriesBoard {
   /** Subscribes to the output tap, the store's freezes and the alarms. */
   start(): this {
     this.sub.add(this.source.normalized$.subscribe({ next: (n) => this.record(n), error: () => undefined }));
-    let initial = true; // freezes from before the start are read from the store, not recorded
+    let initial = true; // freezes from before the start: the store's current ones are read from it
     this.sub.add(
       this.source.store.frozen$.subscribe((f) => {
-        if (!initial) this.frozen(f.series, f.params);
+        // Freezes from before the start: the versions the store kept, with no time of their own.
+        if (initial) for (const h of f.history ?? []) this.frozen(f.series, h, null);
+        else this.frozen(f.series, f.params, this.now());
       }),
     );
     initial = false;
@@ -143,10 +145,10 @@ export class SeriesBoard {
     this.dirty.add(n.series);
   }
 
-  private frozen(series: string, params: FrozenParams): void {
+  private frozen(series: string, params: FrozenParams, at: number | null): void {
     let list = this.versions.get(series);
     if (list === undefined) this.versions.set(series, (list = []));
-    list.push(wireVersion(params, this.now()));
+    list.push(wireVersion(params, at));
     if (list.length > this.maxVersions) list.shift();
     this.dirty.add(series);
   }

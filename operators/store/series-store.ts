@@ -92,7 +92,7 @@ export class SeriesStore {
   readonly frozen$: Observable<SeriesFrozen> = new Observable<SeriesFrozen>((subscriber) => {
     for (const [series, slot] of this.index) {
       if (subscriber.closed) return;
-      if (this.table.isFrozen(slot)) subscriber.next({ series, params: this.table.frozen(slot) });
+      if (this.table.isFrozen(slot)) subscriber.next(this.frozenEvent(series, this.table.frozen(slot)));
     }
     return this.frozenSubject.subscribe(subscriber);
   });
@@ -307,9 +307,12 @@ export class SeriesStore {
 
   /** @internal Tells `frozen$` of a freeze or promotion. */
   announce(series: string, params: FrozenParams): void {
-    if (!this.frozenSubject.observed) return;
+    if (this.frozenSubject.observed) this.frozenSubject.next(this.frozenEvent(series, params));
+  }
+
+  private frozenEvent(series: string, params: FrozenParams): SeriesFrozen {
     const history = this.lifecycle.history.get(series);
-    this.frozenSubject.next(history === undefined || history.length === 0 ? { series, params } : { series, params, history: [...history] });
+    return history === undefined || history.length === 0 ? { series, params } : { series, params, history: [...history] };
   }
 
   /** @internal Subscriptions attach while they run (see {@link Attachments}). */
