@@ -25,9 +25,10 @@ export type OutputPhase = 'fitting' | 'frozen' | 'passthrough';
  * `raw` (the raw value passed while fitting or for an unknown series), `invalid` (an invalid
  * value passed through under the `flag` policy), `zero-spread` (the frozen statistics had zero
  * spread), `fallback` (normalized with a fallback series' statistics), `held` (released from the
- * training window held back until the freeze).
+ * training window held back until the freeze), `clipped` (a frozen output limited by the scaler's
+ * `clip` range).
  */
-export type OutputFlag = 'provisional' | 'raw' | 'invalid' | 'zero-spread' | 'fallback' | 'held';
+export type OutputFlag = 'provisional' | 'raw' | 'invalid' | 'zero-spread' | 'fallback' | 'held' | 'clipped';
 
 /** One output of a normalizing operator. */
 export interface Normalized {

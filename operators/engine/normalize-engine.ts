@@ -1,5 +1,5 @@
 import type { Normalized, OutputFlag, OutputPhase, Reading } from '../../src/reading.js';
-import { applyFrozen, preTransform, type FrozenParams } from '../../src/scalers/frozen.js';
+import { applyFrozen, preTransform, wasClipped, type FrozenParams } from '../../src/scalers/frozen.js';
 import { invalidReason, type InvalidReason } from '../../src/values.js';
 import type { ChunkRows } from '../output/chunk-rows.js';
 import { FLAG_PROVISIONAL, PHASE_FITTING } from '../output/codes.js';
@@ -281,8 +281,10 @@ export class NormalizeEngine {
     } else if (y !== y && p.invScale === p.invScale) {
       this.invalid(id, r, 'out-of-domain', 'frozen', p.version);
     } else {
+      const clipped = p.clip !== undefined && wasClipped(p, x as number);
       if (p.zeroSpread) this.store.diag.count(id, 'zeroSpread');
-      const flag = p.zeroSpread ? 'zero-spread' : undefined;
+      else if (clipped) this.store.diag.count(id, 'clipped');
+      const flag = p.zeroSpread ? 'zero-spread' : clipped ? 'clipped' : undefined;
       if (!this.scoreOut) this.out(id, r, y, 'frozen', p.version, flag);
       else if (flag === undefined) this.emit({ series: id, raw: r.value, value: y, time: r.time, tags: r.tags, phase: 'frozen', version: p.version, drift: this.store.lifecycle.score(slot) });
       else this.emit({ series: id, raw: r.value, value: y, time: r.time, tags: r.tags, phase: 'frozen', version: p.version, flag, drift: this.store.lifecycle.score(slot) });

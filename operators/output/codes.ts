@@ -22,7 +22,7 @@ export const PHASE_CODES: readonly OutputPhase[] = ['fitting', 'frozen', 'passth
  * FLAG_CODES[1 - 1]; // => 'provisional'
  * ```
  */
-export const FLAG_CODES: readonly OutputFlag[] = ['provisional', 'raw', 'invalid', 'zero-spread', 'fallback', 'held'];
+export const FLAG_CODES: readonly OutputFlag[] = ['provisional', 'raw', 'invalid', 'zero-spread', 'fallback', 'held', 'clipped'];
 
 /** Phase code of `frozen` in {@link PHASE_CODES}. */
 export const PHASE_FROZEN = 1;

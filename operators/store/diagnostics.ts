@@ -24,6 +24,8 @@ export interface SeriesDiagnostics {
   droppedUnknown: number;
   /** Readings passed raw because the series was unknown or its fallback was not frozen. */
   passedRaw: number;
+  /** Frozen outputs limited by the scaler's `clip` range (flagged `clipped`). */
+  clipped: number;
   /** Outputs of frozen statistics with a zero spread (flagged `zero-spread`: a stuck sensor's window). */
   zeroSpread: number;
   /** Readings whose time was older than the series' latest, not learned (running statistics in event time). */
@@ -85,6 +87,7 @@ export function emptySeriesDiagnostics(): SeriesDiagnostics {
     discardedOnUnsubscribe: 0,
     droppedUnknown: 0,
     passedRaw: 0,
+    clipped: 0,
     zeroSpread: 0,
     notLearned: 0,
     skippedLate: 0,

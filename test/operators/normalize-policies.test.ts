@@ -219,3 +219,16 @@ describe('SeriesStore', () => {
     expect(() => new SeriesStore({ initial: { schema: 'nope' } as never })).toThrow(/schema/);
   });
 });
+
+describe('normalize: clipping', () => {
+  it('frozen outputs beyond the clip range are limited, flagged clipped and counted per series', async () => {
+    const store = new SeriesStore();
+    const out = await run([R('s', 1), R('s', 2), R('s', 3), R('s', 2.5), R('s', 100), R('s', -100)], { store, scaler: { kind: 'standard', clip: [-3, 3] }, freeze: { afterSamples: 3 }, whileFitting: 'drop' });
+    expect(out.map((n) => [n.value, n.flag ?? null])).toEqual([
+      [0.5 / Math.sqrt(2 / 3), null],
+      [3, 'clipped'],
+      [-3, 'clipped'],
+    ]);
+    expect(store.diagnostics().series.s?.clipped).toBe(2);
+  });
+});
