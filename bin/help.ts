@@ -25,11 +25,14 @@ Commands:
 Run 'streamnorm <command> --help' for a command's options. Unknown options are refused.`;
 
 /** Help text for the scaler options shared by `fit` and `demo`. */
-export const SCALER_OPTIONS_HELP = `  --scaler KIND          standard | minmax | maxabs | robust (default standard)
+export const SCALER_OPTIONS_HELP = `  --scaler KIND          standard | minmax | maxabs | robust | quantile (default standard)
   --pre P                none | log | log1p pre-transform (default none)
   --feature-range LO,HI  minmax output range (default 0,1)
-  --clip                 minmax: clip outputs to the feature range
+  --clip                 minmax, quantile: clip outputs to the kind's own range
+  --clip-range LO,HI     any kind: clip outputs to [LO, HI] (e.g. -5,5)
   --quantile-range LO,HI robust: percentiles of the scale (default 25,75)
+  --n-quantiles N        quantile: quantiles of the map (default 1000)
+  --output-distribution D quantile: uniform | normal (default uniform)
   --zero-spread P        unit | nan: what a stuck sensor's zero spread does (default unit)`;
 
 const SCALER_FLAGS: FlagOptions = {
@@ -38,6 +41,9 @@ const SCALER_FLAGS: FlagOptions = {
   'feature-range': { type: 'string' },
   clip: { type: 'boolean' },
   'quantile-range': { type: 'string' },
+  'clip-range': { type: 'string' },
+  'n-quantiles': { type: 'string' },
+  'output-distribution': { type: 'string' },
   'zero-spread': { type: 'string' },
 };
 

@@ -8,7 +8,9 @@ import { defined, duration, integer, section, text, time } from './schema-kit.js
  *
  * ```yaml
  * normalize:
- *   scaler: { kind: robust, quantileRange: [10, 90] }   # standard | minmax | maxabs | robust, with their options
+ *   scaler: { kind: robust, quantileRange: [10, 90] }   # standard | minmax | maxabs | robust | quantile, with their options
+ *   # or rules, the first whose series glob matches wins (* within a path segment, ** across, ?):
+ *   # scaler: [{ match: "site2/**", scaler: { kind: maxabs, pre: log } }, { match: "**", scaler: { kind: standard } }]
  *   freeze: { afterSamples: 500 }       # or { afterSpan: 1h }, { atTime: 2026-01-01T00:00:00Z }, never, or a list
  *   whileFitting: drop                  # drop | raw | provisional | hold
  *   holdLimit: 10000
@@ -19,8 +21,8 @@ import { defined, duration, integer, section, text, time } from './schema-kit.js
  * ```
  */
 
-const common = { pre: z.enum(['none', 'log', 'log1p']).optional(), zeroSpread: z.enum(['unit', 'nan']).optional() };
 const pair = z.tuple([z.number(), z.number()], { error: 'expected two numbers [low, high]' });
+const common = { pre: z.enum(['none', 'log', 'log1p']).optional(), zeroSpread: z.enum(['unit', 'nan']).optional(), clip: z.union([z.boolean(), pair]).optional() };
 
 /**
  * A scaler spec: its kind and that kind's options, unknown options refused; then built once, so
@@ -30,7 +32,7 @@ const pair = z.tuple([z.number(), z.number()], { error: 'expected two numbers [l
 export const scalerSchema = z
   .discriminatedUnion('kind', [
     section({ kind: z.literal('standard'), ...common, withMean: z.boolean().optional(), withStd: z.boolean().optional() }),
-    section({ kind: z.literal('minmax'), ...common, featureRange: pair.optional(), clip: z.boolean().optional() }),
+    section({ kind: z.literal('minmax'), ...common, featureRange: pair.optional() }),
     section({ kind: z.literal('maxabs'), ...common }),
     section({
       kind: z.literal('robust'),
@@ -39,6 +41,14 @@ export const scalerSchema = z
       withCentering: z.boolean().optional(),
       withScaling: z.boolean().optional(),
       unitVariance: z.boolean().optional(),
+      exactLimit: integer(1).optional(),
+      sketchK: integer(1).optional(),
+    }),
+    section({
+      kind: z.literal('quantile'),
+      ...common,
+      nQuantiles: integer(2).optional(),
+      outputDistribution: z.enum(['uniform', 'normal']).optional(),
       exactLimit: integer(1).optional(),
       sketchK: integer(1).optional(),
     }),
@@ -66,9 +76,37 @@ const freezePoint = section({ afterSamples: integer(1).optional(), afterSpan: du
 });
 const freezeOne = z.union([z.literal('never'), freezePoint]);
 
+/**
+ * A series glob as a regular expression: `*` any characters within a `/`-separated segment, `**`
+ * any characters, `?` one character within a segment; everything else literal.
+ */
+export function seriesGlob(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Rules of scaler specs by series glob, first match wins; a series no rule matches gets a standard scaler. */
+const scalerRules = z
+  .array(section({ match: text, scaler: scalerSchema }))
+  .min(1)
+  .transform((rules): ((series: string) => ScalerSpec) => {
+    const compiled = rules.map((r) => ({ re: seriesGlob(r.match), spec: r.scaler }));
+    const fallback: ScalerSpec = { kind: 'standard' };
+    return (series) => compiled.find((r) => r.re.test(series))?.spec ?? fallback;
+  });
+
 /** The `normalize` section, as the options of `normalize()`. */
 export const normalizeSchema = section({
-  scaler: scalerSchema.optional(),
+  scaler: z.union([scalerSchema, scalerRules], { error: (iss) => (Array.isArray(iss.input) || (typeof iss.input === 'object' && iss.input !== null) ? undefined : 'expected a scaler spec { kind, ... } or a list of { match, scaler } rules') }).optional(),
   freeze: z.union([freezeOne, z.array(freezeOne).min(1)]).optional(),
   whileFitting: z.enum(['drop', 'raw', 'provisional', 'hold']).optional(),
   holdLimit: integer(1).optional(),

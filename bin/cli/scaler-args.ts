@@ -19,8 +19,17 @@ export function scalerSpecFromArgs(args: ParsedArgs): ScalerSpec {
   };
   const fr = pair('feature-range');
   if (fr) spec.featureRange = fr;
-  if (flag(args, 'clip')) spec.clip = true;
+  const clipRange = pair('clip-range');
+  if (clipRange) spec.clip = clipRange;
+  else if (flag(args, 'clip')) spec.clip = true;
   const qr = pair('quantile-range');
   if (qr) spec.quantileRange = qr;
+  const nq = stringOption(args, 'n-quantiles');
+  if (nq !== undefined) {
+    if (!/^\d+$/.test(nq)) throw new CliError(`--n-quantiles: expected an integer, got ${JSON.stringify(nq)}`);
+    spec.nQuantiles = Number(nq);
+  }
+  const od = stringOption(args, 'output-distribution');
+  if (od !== undefined) spec.outputDistribution = od;
   return spec as unknown as ScalerSpec;
 }

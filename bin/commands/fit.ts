@@ -35,10 +35,10 @@ async function fitFromConfig(path: string, target: string, out: (line: string) =
   const config = readRunConfig(loadConfigFile(path));
   if (!config.fit) throw new CliError(`config ${path}: fit --config needs a fit.influx section (the history to fit on)`);
   const source = config.fit.influx;
-  const spec = (typeof config.normalize.scaler === 'object' ? config.normalize.scaler : undefined) ?? { kind: 'standard' as const };
+  const scaler = config.normalize.scaler ?? { kind: 'standard' as const };
   const history$ = source.query === 'flux' ? fluxHistory(source) : influxqlHistory(source);
   const store = new SeriesStore();
-  const summary = await fitWindow(trackProgress(history$).readings, store, { scaler: spec });
+  const summary = await fitWindow(trackProgress(history$).readings, store, { scaler });
   writeStateFile(target, store.snapshot());
   out(`fitted ${summary.series} series from ${summary.readings} stored readings (${source.query}; ${summary.invalid} invalid values not learned) -> ${target}`);
   return 0;

@@ -72,7 +72,7 @@ describe('run --check validates every section of the config, naming the key', ()
     ['a key of the other query language', 'input:\n  influx: { query: flux, url: http://127.0.0.1:1, org: o, bucket: b, db: plant, measurement: env, field: temp }\noutput:\n  mqtt: { url: mqtt://127.0.0.1:1 }\n', /config\.input\.influx\.db: unknown key; expected one of query, url, org, bucket, token, measurement, field, where, tail/],
     ['an output broker missing', 'input:\n  influx: { url: http://127.0.0.1:1, db: plant, measurement: env, field: temp }\noutput:\n  mqtt: { topic: t }\n', /config\.output\.mqtt\.url: required when the input is not MQTT/],
     ['a time that is not one', `${base('')}fit:\n  influx: { url: http://127.0.0.1:1, db: plant, measurement: env, field: temp, start: yesterday }\n`, /config\.fit\.influx\.start: expected an RFC 3339 time such as 2026-11-01T00:00:00Z, got "yesterday"/],
-    ['a typo in a scaler option', base('normalize:\n  scaler: { kind: standard, withMeans: false }\n'), /config\.normalize\.scaler\.withMeans: unknown key; expected one of kind, pre, zeroSpread, withMean, withStd/],
+    ['a typo in a scaler option', base('normalize:\n  scaler: { kind: standard, withMeans: false }\n'), /config\.normalize\.scaler\.withMeans: unknown key; expected one of kind, pre, zeroSpread, clip, withMean, withStd/],
   ];
   for (const [name, yaml, message] of cases) {
     it(name, async () => {

@@ -24,3 +24,20 @@ describe('the run config: drift: and refit: sections', () => {
     expect(() => readRunConfig({ ...base, refit: { every: 'weekly' } })).toThrow(/config\.refit\.every: expected a duration/);
   });
 });
+
+describe('the run config: scalers by series glob, every kind', () => {
+  it('rules: the first whose glob matches wins; no match: standard', () => {
+    const c = readRunConfig({ ...base, normalize: { scaler: [{ match: 'site1/*/light', scaler: { kind: 'maxabs', pre: 'log' } }, { match: 'site2/**', scaler: { kind: 'quantile', nQuantiles: 100, outputDistribution: 'normal', clip: true } }] } });
+    const spec = c.normalize.scaler as (series: string) => unknown;
+    expect(spec('site1/dev1/light')).toEqual({ kind: 'maxabs', pre: 'log' });
+    expect(spec('site1/dev1/sub/light')).toEqual({ kind: 'standard' });
+    expect(spec('site2/a/b/c')).toEqual({ kind: 'quantile', nQuantiles: 100, outputDistribution: 'normal', clip: true });
+    expect(spec('site3/x')).toEqual({ kind: 'standard' });
+  });
+
+  it('clip for every kind; a bad spec in a rule is refused, naming the path', () => {
+    expect(readRunConfig({ ...base, normalize: { scaler: { kind: 'standard', clip: [-5, 5] } } }).normalize.scaler).toEqual({ kind: 'standard', clip: [-5, 5] });
+    expect(() => readRunConfig({ ...base, normalize: { scaler: [{ match: '**', scaler: { kind: 'quantile', nQuantile: 10 } }] } })).toThrow(/config\.normalize\.scaler/);
+    expect(() => readRunConfig({ ...base, normalize: { scaler: [{ glob: '**', scaler: { kind: 'standard' } }] } })).toThrow(/config\.normalize\.scaler/);
+  });
+});

@@ -82,3 +82,19 @@ describe('streamnorm fit / inspect', () => {
     expect(bad.stderr).toBe('streamnorm: unknown command "frobnicate"; expected one of demo, run, fit, inspect, help (see streamnorm --help)\n');
   });
 });
+
+describe('streamnorm fit: every kind from the command line', () => {
+  it('a quantile scaler with its options and a clip range', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamnorm-fitq-'));
+    const csv = join(dir, 'q.csv');
+    writeFileSync(csv, ['series,value', 'a,1', 'a,2', 'a,3', 'a,10'].join('\n'));
+    const snap = join(dir, 'q.json');
+    expect((await capture(['fit', '--input', csv, '--out', snap, '--scaler', 'quantile', '--n-quantiles', '3', '--output-distribution', 'normal', '--clip-range', '-2,2'])).code).toBe(0);
+    const keyed = restoreSnapshot(JSON.parse(readFileSync(snap, 'utf8')));
+    const s = keyed.get('a')!;
+    expect(s.kind).toBe('quantile');
+    expect(s.frozen?.quantileMap?.quantiles).toEqual([1, 2.5, 10]);
+    expect(keyed.transform('a', 100)).toBe(2); // the normal tail, clipped at 2
+    await expect(capture(['fit', '--input', csv, '--out', snap, '--scaler', 'quantile', '--n-quantiles', 'many'])).rejects.toThrow(/--n-quantiles/);
+  });
+});
