@@ -4,6 +4,7 @@ import { createMqttConnection, type MqttConnection, type MqttConnectOptions } fr
 import { addRoute } from '../mqtt/dispatcher.js';
 import { decodeSparkplugPayload, encodeSparkplugPayload, SPARKPLUG_DATATYPES, type SparkplugMetric } from './payload.js';
 import { sparkplugTopic } from './topic.js';
+import { refuseUnknownKeys } from '../../src/options.js';
 
 /** Options of {@link sparkplugEdgeNode}. */
 export interface SparkplugEdgeNodeOptions {
@@ -40,7 +41,7 @@ export interface SparkplugEdgeNode {
 }
 
 const BAD_ID = /[/+#]/;
-const OPTION_KEYS = new Set(['connect', 'group', 'edge', 'device', 'metric', 'bdSeq']);
+const OPTION_KEYS = ['connect', 'group', 'edge', 'device', 'metric', 'bdSeq'] as const;
 
 /**
  * Publishes normalized values as a Sparkplug B edge node: NBIRTH (with `bdSeq` and a
@@ -64,7 +65,7 @@ const OPTION_KEYS = new Set(['connect', 'group', 'edge', 'device', 'metric', 'bd
  * ```
  */
 export function sparkplugEdgeNode(options: SparkplugEdgeNodeOptions): SparkplugEdgeNode {
-  for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw new Error(`sparkplugEdgeNode: unknown option ${JSON.stringify(key)}`);
+  refuseUnknownKeys(options, OPTION_KEYS, 'sparkplugEdgeNode');
   const { group, edge } = options;
   if (options.bdSeq !== undefined && !(Number.isInteger(options.bdSeq) && options.bdSeq >= 0 && options.bdSeq <= 255)) throw new Error(`sparkplugEdgeNode: bdSeq must be an integer in 0..255, got ${String(options.bdSeq)}`);
   for (const [what, id] of [['group', group], ['edge', edge]] as const) if (id === '' || BAD_ID.test(id)) throw new Error(`sparkplugEdgeNode: bad ${what} ${JSON.stringify(id)}`);

@@ -10,6 +10,7 @@ import { subscribeWhenConnected } from '../mqtt/subscribe.js';
 import { SparkplugHostSession, type RebirthReason, type SparkplugSessionOptions } from './host-session.js';
 import { encodeSparkplugPayload, SPARKPLUG_DATATYPES } from './payload.js';
 import { SPARKPLUG_NAMESPACE, sparkplugTopic } from './topic.js';
+import { refuseUnknownKeys } from '../../src/options.js';
 
 /** Options of {@link sparkplugSource}. */
 export interface SparkplugSourceOptions extends SparkplugSessionOptions {
@@ -48,7 +49,7 @@ export interface SparkplugSource {
   readonly counters: { deadLettered: number; publishFailures: number };
 }
 
-const SOURCE_KEYS = new Set(['client', 'connect', 'groups', 'qos', 'requestRebirth', 'deadLetter', 'now', 'historical', 'rebirthIntervalMs']);
+const SOURCE_KEYS = ['client', 'connect', 'groups', 'qos', 'requestRebirth', 'deadLetter', 'now', 'historical', 'rebirthIntervalMs'] as const;
 
 /**
  * Reads Sparkplug B (Eclipse Tahu) edge nodes as a host application: subscribes to
@@ -83,7 +84,7 @@ const SOURCE_KEYS = new Set(['client', 'connect', 'groups', 'qos', 'requestRebir
  * ```
  */
 export function sparkplugSource(options: SparkplugSourceOptions): SparkplugSource {
-  for (const key of Object.keys(options)) if (!SOURCE_KEYS.has(key)) throw new Error(`sparkplugSource: unknown option ${JSON.stringify(key)}`);
+  refuseUnknownKeys(options, SOURCE_KEYS, 'sparkplugSource');
   if (options.client === undefined && options.connect === undefined) throw new Error('sparkplugSource needs a client or connect options');
   const groups = options.groups ?? [];
   for (const g of groups) if (g === '' || /[/+#]/.test(g)) throw new Error(`sparkplugSource: bad group ${JSON.stringify(g)}`);

@@ -122,9 +122,9 @@ describe('SparkplugHostSession', () => {
 
   it('options are checked, unknown keys refused with the key named', () => {
     expect(() => new SparkplugHostSession({ historical: 'keep' as never })).toThrow(/historical must be/);
-    expect(() => sparkplugSource({ connect: { url: 'mqtt://127.0.0.1:1' }, group: ['x'] } as never)).toThrow(/unknown option "group"/);
+    expect(() => sparkplugSource({ connect: { url: 'mqtt://127.0.0.1:1' }, group: ['x'] } as never)).toThrow(/unknown option 'group'/);
     expect(() => sparkplugSource({ connect: { url: 'mqtt://127.0.0.1:1' }, groups: ['a/b'] })).toThrow(/bad group/);
-    expect(() => sparkplugEdgeNode({ connect: { url: 'mqtt://127.0.0.1:1' }, group: 'g', edge: 'e', bdseq: 1 } as never)).toThrow(/unknown option "bdseq"/);
+    expect(() => sparkplugEdgeNode({ connect: { url: 'mqtt://127.0.0.1:1' }, group: 'g', edge: 'e', bdseq: 1 } as never)).toThrow(/unknown option 'bdseq'/);
     expect(() => sparkplugEdgeNode({ connect: { url: 'mqtt://127.0.0.1:1' }, group: 'g', edge: 'e/1' })).toThrow(/bad edge/);
     expect(() => sparkplugEdgeNode({ connect: { url: 'mqtt://127.0.0.1:1' }, group: 'g', edge: 'e', bdSeq: 256 })).toThrow(/bdSeq must be/);
   });
