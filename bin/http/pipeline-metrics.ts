@@ -15,7 +15,7 @@ export const COUNTER_METRICS: Readonly<Record<keyof PipelineCounters, readonly [
 };
 
 /** Store totals that have metrics of their own; every other numeric total is an `event` of `streamnorm_diagnostic_events_total`. */
-const OWN_METRIC = new Set(['readings', 'evicted', 'frozen', 'droppedInvalid']);
+const OWN_METRIC = new Set(['readings', 'evicted', 'frozen', 'droppedInvalid', 'driftAlarms', 'promotions', 'refits']);
 
 /** The store's other counters (outOfOrder, missingTime, holdOverflows, passedRaw, ...), whatever the store reports. */
 function events(totals: object): [MetricLabels, number][] {
@@ -46,6 +46,9 @@ export function registerPipelineMetrics(metrics: DashboardMetrics, source: Dashb
     },
     { name: 'streamnorm_evictions_total', help: 'Series evicted as idle.', type: 'counter', read: () => totals().evicted },
     { name: 'streamnorm_freezes_total', help: 'Series frozen, including restored ones.', type: 'counter', read: () => totals().frozen },
+    { name: 'streamnorm_drift_alarms_total', help: 'Drift alarms on frozen statistics, by kind (cusum, psi, stuck).', type: 'counter', labelNames: ['kind'], read: () => labelled('kind', totals().alarms) },
+    { name: 'streamnorm_refits_total', help: 'Refit windows started (on an alarm, a schedule or by hand).', type: 'counter', read: () => totals().refits },
+    { name: 'streamnorm_promotions_total', help: 'New statistics promoted after a refit.', type: 'counter', read: () => totals().promotions },
     {
       name: 'streamnorm_series',
       help: 'Series in the store by phase.',

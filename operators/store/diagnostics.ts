@@ -59,6 +59,8 @@ export interface DiagnosticsReport {
     evictedCapacity: number;
     /** Series frozen (including restored ones). */
     frozen: number;
+    /** Drift alarms by kind (their sum is `driftAlarms`). */
+    alarms: { cusum: number; psi: number; stuck: number };
   };
   /** Per-series counters, for series still in the store that have any. */
   series: Record<string, SeriesDiagnostics>;
@@ -111,7 +113,7 @@ export function emptySeriesDiagnostics(): SeriesDiagnostics {
  * (Internal: the store reports them through `SeriesStore.diagnostics()`.)
  */
 export class Diagnostics {
-  readonly totals = { ...emptySeriesDiagnostics(), readings: 0, evicted: 0, evictedCapacity: 0, frozen: 0 };
+  readonly totals = { ...emptySeriesDiagnostics(), readings: 0, evicted: 0, evictedCapacity: 0, frozen: 0, alarms: { cusum: 0, psi: 0, stuck: 0 } };
   private readonly perSeries = new Map<string, SeriesDiagnostics>();
 
   /** Counters of a series, created on first use. */
@@ -170,14 +172,16 @@ export class Diagnostics {
   loadTotals(saved: Record<string, unknown>): void {
     const invalid = (saved.invalid ?? {}) as Record<string, unknown>;
     for (const r of INVALID_REASONS) this.totals.invalid[r] = count(invalid[r]);
-    for (const k of Object.keys(this.totals) as (keyof typeof this.totals)[]) if (k !== 'invalid') this.totals[k] = count(saved[k]);
+    for (const k of Object.keys(this.totals) as (keyof typeof this.totals)[]) if (k !== 'invalid' && k !== 'alarms') this.totals[k] = count(saved[k]);
+    const alarms = (saved.alarms ?? {}) as Record<string, unknown>;
+    for (const k of ['cusum', 'psi', 'stuck'] as const) this.totals.alarms[k] = count(alarms[k]);
   }
 
   /** A plain-JSON copy of everything. */
   report(): DiagnosticsReport {
     const series: Record<string, SeriesDiagnostics> = {};
     for (const [k, d] of this.perSeries) series[k] = { ...d, invalid: { ...d.invalid } };
-    return { totals: { ...this.totals, invalid: { ...this.totals.invalid } }, series, drift: {} };
+    return { totals: { ...this.totals, invalid: { ...this.totals.invalid }, alarms: { ...this.totals.alarms } }, series, drift: {} };
   }
 }
 

@@ -132,6 +132,7 @@ export class SeriesLifecycle {
   /** Raises an alarm: counted for the series, emitted on `drift$`. */
   raise(store: SeriesStore, alarm: DriftAlarm): void {
     store.diag.count(alarm.series, 'driftAlarms');
+    store.diag.totals.alarms[alarm.kind]++;
     if (this.alarms.observed) this.alarms.next(alarm);
   }
 

@@ -52,8 +52,12 @@ describe('/metrics (Prometheus text format, parsed strictly)', () => {
       expect(d.evicted).toBeGreaterThanOrEqual(1);
       expect(valueOf(m, 'streamnorm_freezes_total')).toBe(d.frozen);
       // Every other counter of the store, whatever it reports, under its own name.
-      const others = Object.entries(d).filter(([k, v]) => typeof v === 'number' && !['readings', 'evicted', 'frozen', 'droppedInvalid'].includes(k));
+      const others = Object.entries(d).filter(([k, v]) => typeof v === 'number' && !['readings', 'evicted', 'frozen', 'droppedInvalid', 'driftAlarms', 'promotions', 'refits'].includes(k));
       expect(others.length).toBeGreaterThanOrEqual(9);
+      // The lifecycle's counters have metrics of their own.
+      for (const kind of ['cusum', 'psi', 'stuck'] as const) expect(valueOf(m, 'streamnorm_drift_alarms_total', { kind })).toBe(d.alarms[kind]);
+      expect(valueOf(m, 'streamnorm_promotions_total')).toBe(d.promotions);
+      expect(valueOf(m, 'streamnorm_refits_total')).toBe(d.refits);
       expect(m.get('streamnorm_diagnostic_events_total')?.samples.length).toBe(others.length);
       for (const [event, n] of others) expect([event, valueOf(m, 'streamnorm_diagnostic_events_total', { event })]).toEqual([event, n]);
       expect(d.outOfOrder).toBe(1);
@@ -112,21 +116,21 @@ describe('/metrics (Prometheus text format, parsed strictly)', () => {
 
   it('lifecycle and delivery metrics plug in as sources (a gauge, a labelled counter), read at each scrape', async () => {
     let unacknowledged = 7;
-    const alarms = { cusum: 2, psi: 0 };
+    const waiting = { a: 2, b: 0 };
     const dashboard = await startDashboard({
       source: { store: new SeriesStore(), normalized$: new Subject<Normalized>() },
       processMetrics: false,
       metrics: [{ name: 'streamnorm_unacknowledged_messages', help: 'Messages taken but not yet acknowledged.', type: 'gauge', read: () => unacknowledged }],
     });
     try {
-      dashboard.metrics.add({ name: 'streamnorm_drift_alarms_total', help: 'Drift alarms by detector.', type: 'counter', labelNames: ['kind'], read: () => Object.entries(alarms).map(([kind, n]) => [{ kind }, n] as const) });
+      dashboard.metrics.add({ name: 'streamnorm_example_waiting', help: 'An example labelled source.', type: 'gauge', labelNames: ['queue'], read: () => Object.entries(waiting).map(([queue, n]) => [{ queue }, n] as const) });
       dashboard.metrics.add({ name: 'streamnorm_checkpoint_age_seconds', help: 'Age of the last checkpoint.', type: 'gauge', read: () => 12.5 });
       let m = parsePrometheusText(await dashboard.metrics.text());
-      expect([valueOf(m, 'streamnorm_unacknowledged_messages'), valueOf(m, 'streamnorm_drift_alarms_total', { kind: 'cusum' }), valueOf(m, 'streamnorm_drift_alarms_total', { kind: 'psi' }), valueOf(m, 'streamnorm_checkpoint_age_seconds')]).toEqual([7, 2, 0, 12.5]);
+      expect([valueOf(m, 'streamnorm_unacknowledged_messages'), valueOf(m, 'streamnorm_example_waiting', { queue: 'a' }), valueOf(m, 'streamnorm_example_waiting', { queue: 'b' }), valueOf(m, 'streamnorm_checkpoint_age_seconds')]).toEqual([7, 2, 0, 12.5]);
       unacknowledged = 0;
-      alarms.cusum = 5;
+      waiting.a = 5;
       m = parsePrometheusText(await dashboard.metrics.text());
-      expect([valueOf(m, 'streamnorm_unacknowledged_messages'), valueOf(m, 'streamnorm_drift_alarms_total', { kind: 'cusum' })]).toEqual([0, 5]);
+      expect([valueOf(m, 'streamnorm_unacknowledged_messages'), valueOf(m, 'streamnorm_example_waiting', { queue: 'a' })]).toEqual([0, 5]);
       expect(() => dashboard.metrics.add({ name: 'streamnorm_readings_total', help: 'again', type: 'counter', read: () => 0 })).toThrow(/already been registered/);
     } finally {
       await dashboard.close();
