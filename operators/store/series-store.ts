@@ -54,8 +54,15 @@ export interface SeriesFrozen {
  *    `fromSklearnFeatures`). Held windows are not saved: they are released at shutdown.
  * 4. Eviction (`idleEvictMs`, `maxSeries`, `evictBy`): see {@link EvictionOptions}; evictions are
  *    counted in the totals.
- * 5. `frozen$` emits, to each subscriber, every series frozen at that moment, then each new freeze.
- * 6. `diagnostics()` returns plain JSON counters per series and in total (totals survive eviction).
+ * 5. `frozen$` emits, to each subscriber, every series frozen at that moment, then each new freeze
+ *    and promotion (with the versions kept before it).
+ * 6. `diagnostics()` returns plain JSON counters per series and in total (totals survive eviction),
+ *    and the notable drift scores.
+ * 7. Drift (`drift`, on by default): every frozen series of `normalize` runs a CUSUM on its frozen
+ *    z-score and a stuck-value check (PSI opt-in); alarms on `drift$`. `refit(ids)` starts a shadow
+ *    fit beside the serving statistics; the learner's `refit` policy can start them on alarms or a
+ *    schedule; the new statistics are promoted as the next version, or wait for `approve(ids)`.
+ *    The last `keepVersions` versions are kept (`paramsAt`), for inverses of older outputs.
  *
  * @example
  * ```ts
@@ -166,10 +173,14 @@ export class SeriesStore {
 
   /**
    * Freezes the named fitting series, or all of them; returns the ids frozen now. Series with no
-   * valid value yet stay fitting.
+   * valid value yet stay fitting. A series with a refit window under way has the window frozen and
+   * promoted at once (a person's "freeze now" is the approval).
    */
   freeze(series?: string | readonly string[]): string[] {
-    return this.each(series, (id, slot) => this.table.isFitting(slot) && this.freezeSlot(id, slot) !== undefined);
+    return this.each(series, (id, slot) => {
+      if (this.table.hasShadow(slot)) return this.lifecycle.freezeRefit(this, id, slot, true) !== undefined;
+      return this.table.isFitting(slot) && this.freezeSlot(id, slot) !== undefined;
+    });
   }
 
   /**

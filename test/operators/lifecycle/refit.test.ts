@@ -219,3 +219,15 @@ describe('more refit policies', () => {
     }
   });
 });
+
+describe('freeze now during a refit', () => {
+  it('freezes the refit window and promotes it', async () => {
+    const store = new SeriesStore();
+    const options = { store, freeze: { afterSamples: 2 }, whileFitting: 'drop' } as const;
+    await run([R('s', 1), R('s', 3)], options);
+    store.refit('s');
+    await run([R('s', 10)], { ...options, freeze: { afterSamples: 100 } });
+    expect(store.freeze('s')).toEqual(['s']);
+    expect(store.params('s')).toMatchObject({ version: 2, center: 10, count: 1 });
+  });
+});
