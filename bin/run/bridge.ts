@@ -40,13 +40,22 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
   const inputUrl = 'mqtt' in config.input ? config.input.mqtt.connect.url : '';
   const outputUrl = config.output.mqtt?.connect.url ?? '';
 
+  // The dashboard first: a busy port is an error before any connection is made.
+  let parts: BridgeParts | undefined;
+  const readiness = {
+    ...('mqtt' in config.input ? { 'mqtt-in': inState.connected } : {}),
+    ...(config.output.mqtt ? { 'mqtt-out': outState.connected } : {}),
+    ...(config.output.influx ? { influx: () => (outputs.influx ? influxReady(outputs.influx)() : false) } : {}),
+  };
+  const dash: CliDashboard | undefined = http
+    ? await startCliDashboard(http, { title: 'streamnorm run', store, control: { freeze: (ids) => store.freeze(ids) }, counters: pipelineCounters(config, () => parts), readiness }, out)
+    : undefined;
   const ledger = new Ledger(config.state !== undefined, (n) => checkpointer.learned(n));
   const outputs = new Outputs(config, ledger, out, (e) => shutdown.stop(e), (e, which) => {
     if (which === 'mqtt-out') outState.onEvent(e);
     fatal('the output MQTT broker', outputUrl)(e);
   });
   const checkpointer = new Checkpointer(config.state?.file, store, ledger, { intervalMs: config.state?.checkpointIntervalMs ?? 30_000, delayMs: config.delivery.checkpointDelayMs, bound: config.delivery.maxUnacknowledged }, () => outputs.open(), out);
-  let dash: CliDashboard | undefined;
   const processor = new Processor(
     store,
     normalizeOptions,
@@ -82,17 +91,10 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
     },
     (e) => shutdown.stop(new CliError(`stopped on an error: ${e.message}`, 1)),
   );
-  const parts: BridgeParts = { started, received: () => received, store, input, outputs, ledger, checkpointer, processor };
-  const readiness = {
-    ...('mqtt' in config.input ? { 'mqtt-in': inState.connected } : {}),
-    ...(outputs.mqtt ? { 'mqtt-out': outState.connected } : {}),
-    ...(outputs.influx ? { influx: influxReady(outputs.influx) } : {}),
-  };
-  if (http) {
-    dash = await startCliDashboard(http, { title: 'streamnorm run', store, control: { freeze: (ids) => store.freeze(ids) }, counters: pipelineCounters(parts), readiness }, out);
-    addDeliveryMetrics(dash.dashboard.metrics, parts);
-  }
-  const statusTimer = timing.statusMs > 0 ? setInterval(() => out(statusLine(parts)), timing.statusMs) : undefined;
+  parts = { started, received: () => received, store, input, outputs, ledger, checkpointer, processor };
+  if (dash) addDeliveryMetrics(dash.dashboard.metrics, parts);
+  const bridgeParts = parts;
+  const statusTimer = timing.statusMs > 0 ? setInterval(() => out(statusLine(bridgeParts)), timing.statusMs) : undefined;
 
   const shutdown = shutdownSequence(
     {
@@ -119,7 +121,7 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
       report: (inTime) => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        out(`stopped: ${statusLine(parts)}`);
+        out(`stopped: ${statusLine(bridgeParts)}`);
         if (!inTime) out(`outputs not confirmed within ${config.delivery.maxUnacknowledged ? config.delivery.drainTimeoutMs : 0} ms: their messages stay unacknowledged and come again after a restart`);
         const report = outputs.influx?.report();
         if (report && report.failed > 0) out(`influx: ${report.failed} lines could not be written${config.output.influx?.spill ? ` (${report.spilled} kept in ${config.output.influx.spill}; replay with replaySpill)` : ''}`);

@@ -1,4 +1,5 @@
 import type { SeriesStore } from '../../operators/index.js';
+import type { RunConfig } from '../cli/run-config.js';
 import type { DashboardMetrics } from '../http/metrics.js';
 import type { PipelineCounters } from '../http/source.js';
 import type { Checkpointer } from './checkpointer.js';
@@ -19,17 +20,17 @@ export interface BridgeParts {
   processor: Processor;
 }
 
-/** The dashboard's pipeline counters (each present key becomes a metric; nothing counted twice). */
-export function pipelineCounters(p: BridgeParts): () => PipelineCounters {
+/** The dashboard's pipeline counters, keys by the config (each present key becomes a metric; nothing counted twice). */
+export function pipelineCounters(config: RunConfig, parts: () => BridgeParts | undefined): () => PipelineCounters {
   return () => {
-    const c = p.outputs.counters;
-    const mqtt = p.input.mqtt;
+    const p = parts();
+    const c = p?.outputs.counters;
     return {
-      received: p.received(),
-      malformed: p.input.malformed(),
-      ...(mqtt ? { deadLettered: mqtt.diagnostics.counters.deadLettered } : {}),
-      ...(p.outputs.mqtt ? { published: c.published, publishFailures: c.publishRefused } : {}),
-      ...(p.outputs.influx ? { written: c.written, writeFailures: p.outputs.influx.report().failed } : {}),
+      received: p?.received() ?? 0,
+      malformed: p?.input.malformed() ?? 0,
+      ...('mqtt' in config.input ? { deadLettered: p?.input.mqtt?.diagnostics.counters.deadLettered ?? 0 } : {}),
+      ...(config.output.mqtt ? { published: c?.published ?? 0, publishFailures: c?.publishRefused ?? 0 } : {}),
+      ...(config.output.influx ? { written: c?.written ?? 0, writeFailures: p?.outputs.influx?.report().failed ?? 0 } : {}),
     };
   };
 }
