@@ -35,7 +35,7 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
     out(`resumed ${resumed.read.series.size} series from ${config.state?.file}`);
   }
   if (config.fit) await fitFromHistory(config.fit.influx, config, store, out);
-  return bridge(config, store, out, { durationMs, statusMs }, http);
+  return bridge(config, store, out, { durationMs, statusMs }, http, resumed?.snapshot as { bridge?: unknown } | undefined);
 }
 
 function brokers(config: RunConfig) {

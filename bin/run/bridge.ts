@@ -28,7 +28,7 @@ export interface RunTiming {
  * `delivery.maxUnacknowledged` messages are unacknowledged (then the broker keeps the rest).
  * Resolves to the exit code once stopped (SIGINT/SIGTERM, `--duration`, or an error).
  */
-export async function bridge(config: RunConfig, store: SeriesStore, out: (l: string) => void, timing: RunTiming, http: HttpConfig | undefined): Promise<number> {
+export async function bridge(config: RunConfig, store: SeriesStore, out: (l: string) => void, timing: RunTiming, http: HttpConfig | undefined, resumed?: { bridge?: unknown }): Promise<number> {
   const started = Date.now();
   let received = 0;
   const { idleEvictMs: _evict, ...normalizeOptions } = { ...BRIDGE_NORMALIZE_DEFAULTS, ...config.normalize };
@@ -55,7 +55,7 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
     if (which === 'mqtt-out') outState.onEvent(e);
     fatal('the output MQTT broker', outputUrl)(e);
   });
-  const checkpointer = new Checkpointer(config.state?.file, store, ledger, { intervalMs: config.state?.checkpointIntervalMs ?? 30_000, delayMs: config.delivery.checkpointDelayMs, bound: config.delivery.maxUnacknowledged }, () => outputs.open(), out);
+  const checkpointer = new Checkpointer(config.state?.file, () => ({ ...store.snapshot(), bridge: processor.training.state() }), ledger, { intervalMs: config.state?.checkpointIntervalMs ?? 30_000, delayMs: config.delivery.checkpointDelayMs, bound: config.delivery.maxUnacknowledged }, () => outputs.open(), out);
   const processor = new Processor(
     store,
     normalizeOptions,
@@ -73,6 +73,7 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
     },
     (e) => shutdown.stop(new CliError(`stopped on an error: ${e.message}`, 1)),
   );
+  processor.training.restore(resumed?.bridge);
   let holdWatch: ReturnType<typeof setInterval> | undefined;
   const input = openInput(
     config,
@@ -135,10 +136,10 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
   process.once('SIGTERM', onSignal);
   if (timing.durationMs !== undefined) setTimeout(onSignal, timing.durationMs).unref();
 
-  input.start((readings, settle) => {
+  input.start((readings, settle, dup) => {
     const entry = ledger.openEntry(settle);
     received += readings.length;
-    processor.take(readings, entry);
+    processor.take(readings, entry, dup);
     ledger.done(entry);
   });
   return shutdown.finished;

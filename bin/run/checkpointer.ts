@@ -1,4 +1,4 @@
-import type { SeriesStore } from '../../operators/index.js';
+import type { Snapshot } from '../../src/index.js';
 import { writeStateFile } from '../cli/state-file.js';
 import type { Ledger } from './ledger.js';
 
@@ -7,7 +7,8 @@ import type { Ledger } from './ledger.js';
  * statistics wait behind the outputs' gate until then), soon after readings a fit may have learned
  * (their messages wait for it: at most `delayMs`, or at once when half the bound waits), on an
  * interval (counters, drift state), and at shutdown. Each write holds every reading handled so far
- * (the store is snapshotted synchronously), so it covers every ledger entry opened before it.
+ * (the store is snapshotted synchronously), so it covers every ledger entry opened before it. The
+ * document is the store's snapshot with the bridge's own state under `bridge` (see `TrainingWindows`).
  */
 export class Checkpointer {
   /** Wall-clock time of the latest write (the process start before the first). */
@@ -21,7 +22,7 @@ export class Checkpointer {
 
   constructor(
     private readonly file: string | undefined,
-    private readonly store: SeriesStore,
+    private readonly document: () => Snapshot,
     private readonly ledger: Ledger,
     private readonly o: { intervalMs: number; delayMs: number; bound: number },
     private readonly written: () => void,
@@ -60,7 +61,7 @@ export class Checkpointer {
     if (this.file === undefined) return false;
     const seq = this.ledger.lastSeq;
     try {
-      writeStateFile(this.file, this.store.snapshot());
+      writeStateFile(this.file, this.document());
     } catch (e) {
       this.counters.failures++;
       this.say(`checkpoint to ${this.file} failed: ${(e as Error).message} (retrying at the next one)`);

@@ -8,7 +8,7 @@ import type { RunConfig } from '../cli/run-config.js';
 /** The bridge's input: MQTT with acknowledgements (at-least-once), or an InfluxDB tail (nothing to acknowledge). */
 export interface Input {
   /** Starts taking messages; `take` gets each message's readings and the function that acknowledges it. */
-  start(take: (readings: readonly Reading[], settle: () => void) => void): void;
+  start(take: (readings: readonly Reading[], settle: () => void, dup: boolean) => void): void;
   /** Takes no further message (those that arrive stay with the broker). */
   stopTaking(): void;
   /** Ends the connection (acknowledgements already due are written first). */
@@ -35,7 +35,7 @@ export function openInput(config: RunConfig, onEvent: (e: MqttEvent) => void, on
     let source: DeliverySource | undefined;
     return {
       start(take) {
-        source = openMqttDeliveries({ ...options, connect: options.connect, maxUnacknowledged: config.delivery.maxUnacknowledged }, (d) => take(d.readings, d.settle), onFull);
+        source = openMqttDeliveries({ ...options, connect: options.connect, maxUnacknowledged: config.delivery.maxUnacknowledged }, (d) => take(d.readings, d.settle, d.dup), onFull);
         source.events$.subscribe(onEvent);
         this.diagnostics = source.diagnostics;
         this.mqtt = source;
@@ -53,7 +53,7 @@ export function openInput(config: RunConfig, onEvent: (e: MqttEvent) => void, on
   return {
     start(take) {
       const readings$ = influx.query === 'flux' ? fluxTail({ ...influx, ...influx.tail }) : influxqlTail({ ...influx, ...influx.tail });
-      sub = readings$.subscribe({ next: (r) => take([r], noop), error: onError });
+      sub = readings$.subscribe({ next: (r) => take([r], noop, false), error: onError });
     },
     stopTaking: () => sub?.unsubscribe(),
     end: async () => sub?.unsubscribe(),

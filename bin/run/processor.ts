@@ -2,6 +2,7 @@ import { Subject, type Subscription } from 'rxjs';
 import type { Normalized, Reading } from '../../src/index.js';
 import { normalize, type NormalizeOptions, type SeriesFrozen, type SeriesStore } from '../../operators/index.js';
 import { BridgeHold } from './held.js';
+import { TrainingWindows } from './training-window.js';
 import type { Entry, Ledger } from './ledger.js';
 
 /**
@@ -17,10 +18,12 @@ import type { Entry, Ledger } from './ledger.js';
  */
 export class Processor {
   readonly hold: BridgeHold | undefined;
+  readonly training: TrainingWindows;
   private readonly input = new Subject<Reading>();
   private readonly subscriptions: Subscription[] = [];
   private current: Entry | undefined;
   private outputs = 0;
+  private lastPhase: string | undefined;
   private frozeCurrent: SeriesFrozen | undefined;
   private currentSeries: string | undefined;
   private listening = false;
@@ -37,6 +40,7 @@ export class Processor {
     if (holding) {
       this.hold = new BridgeHold({ holdLimit: options.holdLimit ?? 10_000, holdOverflow: options.holdOverflow ?? 'provisional' }, store, ledger, emit);
     }
+    this.training = new TrainingWindows(store, { whileFitting: options.whileFitting ?? 'provisional', invalid: options.invalid ?? 'flag', ...(options.plausibleTime === undefined ? {} : { plausibleTime: options.plausibleTime }) });
     const operatorOptions: NormalizeOptions = { ...options, store, ...(holding ? { whileFitting: 'drop' } : {}) };
     delete operatorOptions.holdLimit;
     delete operatorOptions.holdOverflow;
@@ -51,27 +55,45 @@ export class Processor {
     this.listening = true;
   }
 
-  /** Handles the readings of one message (its entry is open; the caller closes it with `ledger.done`). */
-  take(readings: readonly Reading[], entry: Entry): void {
+  /**
+   * Handles the readings of one message (its entry is open; the caller closes it with
+   * `ledger.done`). `dup`: the broker sends it again (a training reading of a series frozen since
+   * is then made as the fitting phase made it, see `TrainingWindows`).
+   */
+  take(readings: readonly Reading[], entry: Entry, dup = false): void {
     const store = this.store;
     const hold = this.hold;
+    const training = this.training;
     for (const r of readings) {
       const id = r.series;
       const before = store.phase(id);
+      if (dup && before === 'frozen') {
+        const again = training.again(id, r);
+        if (again !== undefined) {
+          for (const o of again) this.emit(o, entry);
+          continue;
+        }
+      }
       if (hold !== undefined && hold.has(id) && before === undefined) hold.sweepEvicted();
+      const fitting = before === 'fitting' || before === undefined;
+      const prevFit = fitting ? training.peek(id) : undefined;
+      if (fitting) training.fitted(id, r);
       this.current = entry;
       this.currentSeries = id;
       this.outputs = 0;
+      this.lastPhase = undefined;
       this.frozeCurrent = undefined;
       this.input.next(r);
       this.current = undefined;
       this.currentSeries = undefined;
+      const froze = this.frozeCurrent as SeriesFrozen | undefined; // set by frozen() during next(r)
+      // a time freeze point: the reading that reached it is not in the window (it came out frozen)
+      if (froze !== undefined && fitting) training.froze(id, froze.params.version, this.lastPhase === 'frozen' ? prevFit : training.peek(id));
       const learned = before === 'fitting' || (before === undefined && store.phase(id) !== undefined);
       if (!learned) continue;
       entry.learned = true;
       if (hold === undefined || this.outputs > 0 || typeof r.value !== 'number' || !Number.isFinite(r.value)) continue;
       // learned, no output under `drop`: held (released now if this very reading froze its series)
-      const froze = this.frozeCurrent as SeriesFrozen | undefined; // set by frozen() during next(r)
       if (froze !== undefined) hold.releaseOne(id, r, entry, froze.params);
       else if (store.phase(id) === 'fitting') hold.hold(id, r, entry);
     }
@@ -86,12 +108,14 @@ export class Processor {
     const entry = this.current;
     if (entry === undefined) return; // nothing is emitted outside a reading while the operator holds nothing
     this.outputs++;
+    if (o.series === this.currentSeries) this.lastPhase = o.phase;
     this.emit(o, entry);
   }
 
   private frozen(f: SeriesFrozen): void {
     if (!this.listening) return;
     if (this.current !== undefined && f.series === this.currentSeries) this.frozeCurrent = f;
+    else this.training.froze(f.series, f.params.version);
     this.onFreeze(f);
     this.hold?.release(f.series, f.params);
   }

@@ -61,7 +61,7 @@ export function statusLine(p: BridgeParts): string {
     `influx written ${influx?.written ?? '-'} (${influx?.failed ?? '-'} failed, ${influx ? c.spilled : '-'} spilled)`,
     `malformed ${p.input.malformed()}`,
     `invalid ${d.invalid.nan + d.invalid.null + d.invalid.infinite + d.invalid['not-a-number'] + d.invalid['out-of-domain']}`,
-    `late ${d.skippedLate}, implausible time ${d.implausibleTime}`,
+    `late ${d.skippedLate}, implausible time ${d.implausibleTime}, training readings again ${p.processor.training.count}`,
     `unacknowledged ${p.input.unacknowledged()}`,
     ...(held ? [`held ${held.size} (${held.counters.overflows} overflows, ${held.counters.atBound} at the bound)`] : []),
   ];
