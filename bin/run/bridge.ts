@@ -41,14 +41,14 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
   const outputUrl = config.output.mqtt?.connect.url ?? '';
 
   // The dashboard first: a busy port is an error before any connection is made.
-  let parts: BridgeParts | undefined;
+  const ref: { parts?: BridgeParts } = {};
   const readiness = {
     ...('mqtt' in config.input ? { 'mqtt-in': inState.connected } : {}),
     ...(config.output.mqtt ? { 'mqtt-out': outState.connected } : {}),
     ...(config.output.influx ? { influx: () => (outputs.influx ? influxReady(outputs.influx)() : false) } : {}),
   };
   const dash: CliDashboard | undefined = http
-    ? await startCliDashboard(http, { title: 'streamnorm run', store, control: { freeze: (ids) => store.freeze(ids) }, counters: pipelineCounters(config, () => parts), readiness }, out)
+    ? await startCliDashboard(http, { title: 'streamnorm run', store, control: { freeze: (ids) => store.freeze(ids) }, counters: pipelineCounters(config, () => ref.parts), readiness }, out)
     : undefined;
   const ledger = new Ledger(config.state !== undefined, (n) => checkpointer.learned(n));
   const outputs = new Outputs(config, ledger, out, (e) => shutdown.stop(e), (e, which) => {
@@ -92,10 +92,10 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
     },
     (e) => shutdown.stop(new CliError(`stopped on an error: ${e.message}`, 1)),
   );
-  parts = { started, received: () => received, store, input, outputs, ledger, checkpointer, processor };
+  const parts: BridgeParts = { started, received: () => received, store, input, outputs, ledger, checkpointer, processor };
+  ref.parts = parts;
   if (dash) addDeliveryMetrics(dash.dashboard.metrics, parts);
-  const bridgeParts = parts;
-  const statusTimer = timing.statusMs > 0 ? setInterval(() => out(statusLine(bridgeParts)), timing.statusMs) : undefined;
+  const statusTimer = timing.statusMs > 0 ? setInterval(() => out(statusLine(parts)), timing.statusMs) : undefined;
 
   const shutdown = shutdownSequence(
     {
@@ -122,7 +122,7 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
       report: (inTime) => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        out(`stopped: ${statusLine(bridgeParts)}`);
+        out(`stopped: ${statusLine(parts)}`);
         if (!inTime) out(`outputs not confirmed within ${config.delivery.maxUnacknowledged ? config.delivery.drainTimeoutMs : 0} ms: their messages stay unacknowledged and come again after a restart`);
         const report = outputs.influx?.report();
         if (report && report.failed > 0) out(`influx: ${report.failed} lines could not be written${config.output.influx?.spill ? ` (${report.spilled} kept in ${config.output.influx.spill}; replay with replaySpill)` : ''}`);
