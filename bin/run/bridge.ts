@@ -74,22 +74,22 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
     (e) => shutdown.stop(new CliError(`stopped on an error: ${e.message}`, 1)),
   );
   processor.training.restore(resumed?.bridge);
-  let holdWatch: ReturnType<typeof setInterval> | undefined;
+  // At the bound with nothing in flight, if only held readings keep the oldest message (a window
+  // that cannot fill: its series' next readings are behind the bound, at the broker), the window
+  // holding it is released by holdOverflow (counted). The bound counts messages not acknowledged
+  // yet, settled or not: the broker sends no more while that many wait (Receive Maximum).
+  const holdWatch = processor.hold
+    ? setInterval(() => {
+        if (input.unacknowledged() >= config.delivery.maxUnacknowledged && outputs.pending === 0 && ledger.waitingForCheckpoint === 0 && processor.blockedByHolds()) processor.hold?.breakAtBound();
+      }, 100)
+    : undefined;
   const input = openInput(
     config,
     (e) => {
       inState.onEvent(e);
       fatal('the input MQTT broker', inputUrl)(e);
     },
-    () => {
-      // at the bound: if only held readings keep the oldest message, release a window by holdOverflow
-      holdWatch ??= setInterval(() => {
-        if (!input.full()) {
-          clearInterval(holdWatch);
-          holdWatch = undefined;
-        } else if (processor.blockedByHolds()) processor.hold?.breakAtBound();
-      }, 50);
-    },
+    () => undefined,
     (e) => shutdown.stop(new CliError(`stopped on an error: ${e.message}`, 1)),
   );
   const parts: BridgeParts = { started, received: () => received, store, input, outputs, ledger, checkpointer, processor };

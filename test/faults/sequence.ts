@@ -78,6 +78,18 @@ export function faultFreeOutputs(readings: readonly Reading[], options: Normaliz
   return out;
 }
 
+/** Keys of the out-of-order readings of a sequence (see `expectSameOutputs`). */
+export function outOfOrderKeys(messages: readonly Message[]): Set<string> {
+  const latest = new Map<string, number>();
+  const keys = new Set<string>();
+  for (const r of decodeAll(messages)) {
+    const t = r.time as number;
+    if (t < (latest.get(r.series) ?? -Infinity)) keys.add(outputKey(r));
+    else latest.set(r.series, t);
+  }
+  return keys;
+}
+
 /** The key of an output: its series and time (unique in a fault sequence). */
 export function outputKey(o: { series?: string; time?: number | null }, topic?: string): string {
   return `${o.series ?? topic}@${o.time}`;
