@@ -77,6 +77,7 @@ export class Ledger {
     if (entry.failed) return;
     entry.failed = true;
     this.counters.failed++;
+    this.prune();
   }
 
   /** A checkpoint holding every reading of entries up to `seq` is written. */
@@ -95,20 +96,26 @@ export class Ledger {
 
   /** The oldest entry not acknowledged yet (undefined when none). */
   oldest(): Entry | undefined {
+    this.prune();
+    return this.open[this.openHead];
+  }
+
+  /** Drops the entries at the head that owe nothing more (acknowledged, or failed). */
+  private prune(): void {
     while (this.openHead < this.open.length) {
       const e = this.open[this.openHead] as Entry;
-      if (e.pending > 0 || (e.learned && e.seq > this.durable && !e.failed)) return e;
+      if (e.pending > 0 || (e.learned && e.seq > this.durable && !e.failed)) break;
       this.open[this.openHead++] = undefined as never;
-      if (this.openHead > 1024 && this.openHead * 2 > this.open.length) {
-        this.open.splice(0, this.openHead);
-        this.openHead = 0;
-      }
     }
-    return undefined;
+    if (this.openHead > 1024 && this.openHead * 2 > this.open.length) {
+      this.open.splice(0, this.openHead);
+      this.openHead = 0;
+    }
   }
 
   private settle(entry: Entry): void {
     this.counters.settled++;
     entry.settle();
+    if (this.open[this.openHead] === entry) this.prune();
   }
 }
