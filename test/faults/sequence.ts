@@ -63,8 +63,8 @@ export function faultSequence(o: { devices: number; steps: number; bad?: boolean
 }
 
 /** The readings the bridge decodes from the messages, in order (as its source does). */
-export function decodeAll(messages: readonly Message[]): Reading[] {
-  const recipe = { pattern: compileTopicPattern(TOPICS), codec: CODEC, timeUnit: 'ms' as const, maxPayloadBytes: 256 * 1024 };
+export function decodeAll(messages: readonly Message[], topics = TOPICS): Reading[] {
+  const recipe = { pattern: compileTopicPattern(topics), codec: CODEC, timeUnit: 'ms' as const, maxPayloadBytes: 256 * 1024 };
   return messages.flatMap((m) => messageReadings(recipe, m.topic, typeof m.payload === 'string' ? Buffer.from(m.payload) : m.payload, 0).readings);
 }
 
