@@ -80,8 +80,9 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
   // yet, settled or not: the broker sends no more while that many wait (Receive Maximum).
   const holdWatch = processor.hold
     ? setInterval(() => {
-        if (input.unacknowledged() >= config.delivery.maxUnacknowledged && outputs.pending === 0 && ledger.waitingForCheckpoint === 0 && processor.blockedByHolds()) processor.hold?.breakAtBound();
-      }, 100)
+        if (input.unacknowledged() < config.delivery.maxUnacknowledged || outputs.pending > 0 || ledger.waitingForCheckpoint > 0) return;
+        while (processor.blockedByHolds() && processor.hold?.breakAtBound());
+      }, 50)
     : undefined;
   const input = openInput(
     config,
