@@ -124,7 +124,7 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         out(`stopped: ${statusLine(parts)}`);
-        if (!inTime) out(`outputs not confirmed within ${config.delivery.maxUnacknowledged ? config.delivery.drainTimeoutMs : 0} ms: their messages stay unacknowledged and come again after a restart`);
+        if (!inTime) out(`outputs not confirmed within ${config.delivery.drainTimeoutMs} ms: their messages stay unacknowledged and come again after a restart`);
         const report = outputs.influx?.report();
         if (report && report.failed > 0) out(`influx: ${report.failed} lines could not be written${config.output.influx?.spill ? ` (${report.spilled} kept in ${config.output.influx.spill}; replay with replaySpill)` : ''}`);
         if (config.state) out(`state checkpointed to ${config.state.file}`);
