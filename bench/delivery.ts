@@ -93,7 +93,7 @@ async function counter(broker: FaultBroker): Promise<{ client: MqttClient; count
     if (n++ === 0) first = Date.now();
     last = Date.now();
   });
-  await client.subscribeAsync('out/#', { qos: 0 });
+  await client.subscribeAsync('out/#', { qos: 1 }); // QoS 0 copies may be dropped by a busy broker
   return { client, count: () => n, first: () => first, last: () => last };
 }
 

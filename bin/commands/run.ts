@@ -8,7 +8,8 @@ import { readRunConfig, type InfluxReadConfig, type RunConfig } from '../cli/run
 import { readStateFile } from '../cli/state-file.js';
 import { fitWindow } from '../cli/fit-window.js';
 import { httpFromArgs } from '../http/cli.js';
-import { BRIDGE_NORMALIZE_DEFAULTS, bridge } from '../run/bridge.js';
+import { bridge } from '../run/bridge.js';
+import { BRIDGE_NORMALIZE_DEFAULTS } from '../run/defaults.js';
 
 /** `streamnorm run --config FILE` (options in bin/help.ts). */
 export async function runCommand(args: ParsedArgs, out: (line: string) => void): Promise<number> {

@@ -1,4 +1,4 @@
-import { Y2K_MS, type NormalizeOptions, type SeriesStore } from '../../operators/index.js';
+import type { SeriesStore } from '../../operators/index.js';
 import type { MqttEvent } from '../../connectors/mqtt/index.js';
 import { CliError } from '../cli/args.js';
 import { classifyConnectError, connectError } from '../cli/broker-check.js';
@@ -12,8 +12,9 @@ import { Processor } from './processor.js';
 import { shutdownSequence } from './shutdown.js';
 import { addDeliveryMetrics, pipelineCounters, statusLine, type BridgeParts } from './status.js';
 
-/** The bridge's defaults for `normalize`: duplicates not learned twice, times before 2000 or more than a day ahead not learned. */
-export const BRIDGE_NORMALIZE_DEFAULTS: NormalizeOptions = { late: 'skip', plausibleTime: { min: Y2K_MS, maxAheadMs: 86_400_000 } };
+import { BRIDGE_NORMALIZE_DEFAULTS } from './defaults.js';
+
+export { BRIDGE_NORMALIZE_DEFAULTS };
 
 /** How long `run` goes on and how often it says so. */
 export interface RunTiming {

@@ -78,7 +78,7 @@ describe.skipIf(skip !== undefined)('fault: Mosquitto SIGKILL on the input and o
   }, 90_000);
 
   it('output broker killed with publishes waiting for their PUBACK', async () => {
-    const messages = faultSequence({ devices: 6, steps: 60, bad: true, seed: 12 });
+    const messages = faultSequence({ devices: 6, steps: 60, bad: true, big: true, seed: 12 });
     const expected = faultFreeOutputs(decodeAll(messages), OPTIONS);
     const { input, output, watcher } = await setup('output-kill');
     const dead = new Watcher(input.url, 'watcher-dead-output-kill');
