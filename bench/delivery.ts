@@ -24,10 +24,21 @@ import { startFaultBroker, type FaultBroker } from '../test/faults/broker.js';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const cli = fileURLToPath(new URL('../bin/streamnorm.js', import.meta.url));
 
-/** The built CLI as a child process (dist/bin/streamnorm.js beside this dist/bench/delivery.js). */
-function startCli(args: string[]): { child: ChildProcess; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return { child, exit: new Promise((resolve) => child.on('close', (code) => resolve(code))) };
+/**
+ * The built CLI as a child process (dist/bin/streamnorm.js beside this dist/bench/delivery.js);
+ * `running` resolves at its first status line (its input subscribed soon after: wait a little more).
+ */
+function startCli(args: string[]): { child: ChildProcess; exit: Promise<number | null>; running: Promise<void> } {
+  const child = spawn(process.execPath, [cli, ...args, '--status-interval', '200ms'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const running = new Promise<void>((resolve) => {
+    let text = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (/\[\d+ s\] received/.test(text)) resolve();
+      if (text.length > 10_000) text = text.slice(-1000);
+    });
+  });
+  return { child, exit: new Promise((resolve) => child.on('close', (code) => resolve(code))), running };
 }
 type CliProcess = ReturnType<typeof startCli>;
 
@@ -105,14 +116,15 @@ async function stop(run: CliProcess): Promise<void> {
 async function throughput(broker: FaultBroker, bound: number, phase: 'fitting' | 'frozen', messages: number): Promise<Throughput> {
   const name = `t-${bound}-${phase}`;
   const cfg = config(name, broker, bound, phase);
-  let run = startCli(['run', '--config', cfg, '--status-interval', '0']);
-  await sleep(800); // the persistent session exists now
+  let run = startCli(['run', '--config', cfg]);
+  await run.running;
+  await sleep(1000); // the persistent session and its subscription exist now
   await stop(run);
   const pub = await connectAsync(broker.url, { protocolVersion: 5 });
   await publish(pub, 0, messages);
   await pub.endAsync();
   const seen = await counter(broker);
-  run = startCli(['run', '--config', cfg, '--status-interval', '0']);
+  run = startCli(['run', '--config', cfg]);
   const deadline = Date.now() + 600_000;
   while (seen.count() < messages && Date.now() < deadline) await sleep(100);
   await stop(run);
@@ -123,8 +135,9 @@ async function throughput(broker: FaultBroker, bound: number, phase: 'fitting' |
 
 async function sustained(broker: FaultBroker, rate: number, seconds: number) {
   const cfg = config('sustained', broker, 1000, 'frozen');
-  const run = startCli(['run', '--config', cfg, '--status-interval', '0']);
-  await sleep(800);
+  const run = startCli(['run', '--config', cfg]);
+  await run.running;
+  await sleep(1000);
   const seen = await counter(broker);
   const pub = await connectAsync(broker.url, { protocolVersion: 5 });
   const rss: number[] = [];
