@@ -118,10 +118,13 @@ ${HTTP_OPTIONS_HELP}
 The config names an input (MQTT topics or an InfluxDB tail), optionally an InfluxDB history to fit
 on before live data, the scaler and freeze policy, the outputs (an MQTT topic template, InfluxDB),
 and a state file. Values like \${MQTT_PASSWORD} or \${VAR:-default} come from the environment.
-With a state file, statistics are checkpointed on an interval and on SIGINT/SIGTERM, and a start
-resumes from it; a corrupt state file is refused (exit 3) and left untouched.
+Delivery is at least once: an input message is acknowledged once its outputs are confirmed (at
+most delivery.maxUnacknowledged wait; the broker keeps the rest). With a state file, statistics
+are checkpointed at every freeze, before learned readings are acknowledged, on an interval and at
+SIGINT/SIGTERM (after draining for delivery.drainTimeout; a second signal skips the wait), and a
+start resumes from it; a corrupt state file is refused (exit 3) and left untouched.
 Exit codes: 0 done, 1 failed while running, 2 bad usage or config, 3 bad state file,
-4 broker unreachable.`,
+4 broker unreachable, 5 credentials refused, 6 TLS failed.`,
 };
 
 const FIT: CommandUsage = {

@@ -18,6 +18,8 @@ import { defined, duration, integer, section, text, time } from './schema-kit.js
  *   invalid: flag                       # drop | flag | error
  *   unknownSeries: fit                  # fit | raw | drop | { fallback: series-id }
  *   idleEvict: 1d
+ *   late: skip                          # skip (default in run) | learn: readings at or before a fitting series' latest learned time
+ *   plausibleTime: { min: 2000-01-01T00:00:00Z, maxAhead: 1d }   # the default in run; false: any time
  * ```
  */
 
@@ -116,4 +118,17 @@ export const normalizeSchema = section({
     .union([z.enum(['fit', 'raw', 'drop']), section({ fallback: text })], { error: (iss) => (typeof iss.input === 'object' && iss.input !== null ? undefined : 'expected fit, raw, drop or { fallback: SERIES }') })
     .optional(),
   idleEvict: duration.optional(),
-}).transform(({ idleEvict, ...rest }): NormalizeOptions => defined({ ...rest, idleEvictMs: idleEvict }));
+  late: z.enum(['skip', 'learn']).optional(),
+  plausibleTime: z
+    .union([z.literal(false), section({ min: time.optional(), maxAhead: duration.optional() })], { error: (iss) => (typeof iss.input === 'object' && iss.input !== null ? undefined : 'expected false or { min: TIME, maxAhead: DURATION }') })
+    .optional(),
+}).transform(({ idleEvict, plausibleTime, ...rest }): NormalizeOptions =>
+  defined({
+    ...rest,
+    idleEvictMs: idleEvict,
+    plausibleTime:
+      plausibleTime === undefined || plausibleTime === false
+        ? plausibleTime
+        : defined({ min: plausibleTime.min === undefined ? undefined : typeof plausibleTime.min === 'number' ? plausibleTime.min : Date.parse(plausibleTime.min), maxAheadMs: plausibleTime.maxAhead }),
+  }),
+);

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import type { MqttConnectOptions, MqttSourceOptions } from '../../connectors/mqtt/index.js';
+import { compileTopicPattern, fillTemplate, type MqttConnectOptions, type MqttSourceOptions } from '../../connectors/mqtt/index.js';
 import type { FluxConnection } from '../../connectors/influx/flux.js';
-import type { InfluxQLConnection, InfluxSinkOptions, SeriesSelector, TailOptions, TimeInput } from '../../connectors/influx/index.js';
+import { defaultSeriesId, type InfluxQLConnection, type InfluxSinkOptions, type SeriesKey, type SeriesSelector, type TailOptions, type TimeInput } from '../../connectors/influx/index.js';
 import { normalizeSchema } from './config-normalize.js';
 import { httpSchema } from './config-http.js';
 import { driftSchema, refitSchema } from './config-lifecycle.js';
+import { connectFields, connectOptions, httpUrl } from './config-connect.js';
+import { deliverySchema, outputChecks } from './config-delivery.js';
 import { defined, duration, integer, optionalText, qos, section, stringList, text, time } from './schema-kit.js';
 
 /**
@@ -13,21 +15,6 @@ import { defined, duration, integer, optionalText, qos, section, stringList, tex
  * (see `readRunConfig`). A new section is one more entry in {@link ROOT}, with its schema beside
  * the others (a file of its own when it is more than a few lines, as `config-normalize.ts`).
  */
-
-const connect = {
-  url: text,
-  clientId: z.string().optional(),
-  username: optionalText,
-  password: optionalText,
-  clean: z.boolean().optional(),
-  protocolVersion: z.literal([3, 4, 5, 'auto']).optional(),
-  keepalive: integer(0).optional(),
-};
-type ConnectFields = { url: string; clientId?: string | undefined; username?: string | undefined; password?: string | undefined; clean?: boolean | undefined; protocolVersion?: MqttConnectOptions['protocolVersion']; keepalive?: number | undefined };
-
-function connectOptions(c: ConnectFields, defaultClientId: string): MqttConnectOptions {
-  return defined({ url: c.url, clientId: c.clientId ?? defaultClientId, username: c.username, password: c.password, clean: c.clean, protocolVersion: c.protocolVersion, keepalive: c.keepalive });
-}
 
 /** How MQTT payloads are read: `number`, `senml`, or `{ kind: json, value | fields, time, unit }`. */
 const codec = z.union(
@@ -50,17 +37,28 @@ const codec = z.union(
 
 const deadLetter = section({ topic: text.optional(), qos: qos.optional(), format: z.enum(['auto', 'raw', 'envelope']).optional() });
 
+/** Topic patterns, each compiled here so a malformed one is refused at --check. */
+const topicPatterns = stringList.check((ctx) => {
+  ctx.value.forEach((pattern, i) => {
+    try {
+      compileTopicPattern(pattern);
+    } catch (e) {
+      ctx.issues.push({ code: 'custom', message: (e as Error).message, path: ctx.value.length > 1 ? [i] : [], input: undefined });
+    }
+  });
+});
+
 const mqttInput = section({
-  ...connect,
-  topics: stringList,
+  ...connectFields,
+  topics: topicPatterns,
   codec: codec.optional(),
   timeUnit: z.enum(['auto', 's', 'ms', 'us', 'ns']).optional(),
   qos: qos.default(1),
   series: text.optional(),
   deadLetter: deadLetter.optional(),
   maxPayloadBytes: integer(1).optional(),
-}).transform(({ url, clientId, username, password, clean, protocolVersion, keepalive, ...source }): MqttSourceOptions & { connect: MqttConnectOptions } =>
-  defined({ connect: connectOptions({ url, clientId, username, password, clean, protocolVersion, keepalive }, 'streamnorm-in'), ...source, deadLetter: source.deadLetter && defined(source.deadLetter) }),
+}).transform(({ url, clientId, username, password, clean, protocolVersion, keepalive, tls, ...source }): MqttSourceOptions & { connect: MqttConnectOptions } =>
+  defined({ connect: connectOptions({ url, clientId, username, password, clean, protocolVersion, keepalive, tls }, 'streamnorm-in'), ...source, deadLetter: source.deadLetter && defined(source.deadLetter) }),
 );
 
 /** Where InfluxDB readings come from: InfluxQL (1.x, 3.x) or Flux (2.x, Cloud). */
@@ -72,18 +70,34 @@ const selector = {
   where: z.record(z.string(), z.union([z.string(), z.array(z.string())], { error: 'expected a string or a list of strings' })).optional(),
 };
 
+/**
+ * `series: "{site}/{device}/{field}"`: the series id of a stored series from its tags, `field` and
+ * `measurement`, so history fitted from InfluxDB names series as the live MQTT input does. A row
+ * without one of the template's tags keeps the default id (`measurement,tags/field`).
+ */
+const seriesTemplate = text.transform((template): ((key: SeriesKey) => string) => (key) => {
+  const id = fillTemplate(template, { ...key.tags, field: key.field, measurement: key.measurement });
+  return typeof id === 'string' ? id : defaultSeriesId(key);
+});
+
 /** An InfluxDB source (`query: influxql`, the default, or `flux`) plus the keys in `extra`. */
 function influxRead<E extends z.core.$ZodLooseShape>(extra: E) {
-  const influxql = section({ query: z.literal('influxql'), url: text, db: text, rp: optionalText, username: optionalText, password: optionalText, token: optionalText, ...selector, ...extra });
-  const flux = section({ query: z.literal('flux'), url: text, org: text, bucket: text, token: optionalText, ...selector, ...extra });
+  const common = { ...selector, series: seriesTemplate.optional(), ...extra };
+  const influxql = section({ query: z.literal('influxql'), url: httpUrl, db: text, rp: optionalText, username: optionalText, password: optionalText, token: optionalText, ...common });
+  const flux = section({ query: z.literal('flux'), url: httpUrl, org: text, bucket: text, token: optionalText, ...common });
   return z.preprocess((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) && !('query' in v) ? { query: 'influxql', ...v } : v), z.discriminatedUnion('query', [influxql, flux]));
 }
 
+/** The connector options of a parsed InfluxDB source (`series` as the selector's `seriesId`). */
+function readOptions({ series, ...read }: { series?: ((key: SeriesKey) => string) | undefined }): unknown {
+  return defined({ ...read, seriesId: series });
+}
+
 const influxInput = influxRead({ tail: section({ interval: duration.optional(), lag: duration.optional(), start: time.optional() }).optional() }).transform(
-  ({ tail, ...read }): InfluxReadConfig & { tail: TailOptions } => ({ ...(defined(read) as InfluxReadConfig), tail: defined(tail ?? {}) }),
+  ({ tail, ...read }): InfluxReadConfig & { tail: TailOptions } => ({ ...(readOptions(read) as InfluxReadConfig), tail: defined(tail ?? {}) }),
 );
 
-const fitInflux = influxRead({ start: time, stop: time.optional() }).transform((read): InfluxReadConfig & { start: TimeInput; stop?: TimeInput } => defined(read) as InfluxReadConfig & { start: TimeInput });
+const fitInflux = influxRead({ start: time, stop: time.optional() }).transform((read): InfluxReadConfig & { start: TimeInput; stop?: TimeInput } => readOptions(read) as InfluxReadConfig & { start: TimeInput });
 
 type RunInput = { mqtt: MqttSourceOptions & { connect: MqttConnectOptions } } | { influx: InfluxReadConfig & { tail: TailOptions } };
 
@@ -94,10 +108,22 @@ const input = section({ mqtt: mqttInput.optional(), influx: influxInput.optional
   return z.NEVER;
 });
 
-const mqttOutput = section({ ...connect, url: text.optional(), topic: text.default('normalized/{series}'), statsTopic: text.optional(), qos: qos.default(1) });
+const mqttOutput = section({
+  ...connectFields,
+  url: connectFields.url.optional(),
+  topic: text.default('normalized/{series}'),
+  statsTopic: text.optional(),
+  qos: qos.default(1),
+  /** QoS 1/2 publishes waiting for the broker's acknowledgement at most (the rest wait in order). */
+  maxInflight: integer(1).max(65_000, { error: 'expected an integer <= 65000 (mqtt.js has 65 535 packet ids)' }).default(1000),
+});
+
+const retry = section({ maxRetries: integer(0).optional(), maxRetryTime: duration.optional(), initialDelay: duration.optional(), maxDelay: duration.optional() }).transform((r) =>
+  defined({ maxRetries: r.maxRetries, maxRetryTime: r.maxRetryTime, initialMs: r.initialDelay, maxMs: r.maxDelay }),
+);
 
 const influxOutput = section({
-  url: text,
+  url: httpUrl,
   token: optionalText,
   org: optionalText,
   bucket: optionalText,
@@ -115,6 +141,7 @@ const influxOutput = section({
   batchSize: integer(1).optional(),
   flushInterval: duration.optional(),
   invalid: z.enum(['drop', 'raw-only']).optional(),
+  retry: retry.optional(),
 }).transform((o, ctx): InfluxSinkOptions => {
   if ((o.bucket === undefined) === (o.db === undefined)) {
     ctx.issues.push({ code: 'custom', message: 'give exactly one of bucket (InfluxDB 2.x /api/v2/write) and db (1.x /write)', input: o });
@@ -125,7 +152,10 @@ const influxOutput = section({
 
 const output = section({ mqtt: mqttOutput.optional(), influx: influxOutput.optional() }).refine((o) => o.mqtt !== undefined || o.influx !== undefined, { error: 'give output.mqtt and/or output.influx' });
 
-const state = section({ file: text, checkpointInterval: duration.optional() }).transform((s) => ({ file: s.file, checkpointIntervalMs: s.checkpointInterval ?? 30_000 }));
+const state = section({
+  file: text,
+  checkpointInterval: duration.refine((ms) => ms >= 100, { error: 'expected a duration of at least 100ms (state is also checkpointed at every freeze and before learned readings are acknowledged)' }).optional(),
+}).transform((s) => ({ file: s.file, checkpointIntervalMs: s.checkpointInterval ?? 30_000 }));
 
 /** The sections of a run config. Add a new one here (e.g. `drift: driftSchema.optional()`). */
 const ROOT = {
@@ -141,6 +171,8 @@ const ROOT = {
   drift: driftSchema.optional(),
   /** When frozen series refit, and whether promotions wait for approval. */
   refit: refitSchema.optional(),
+  /** End-to-end delivery: the bound on unacknowledged messages, the shutdown drain, checkpoint batching. */
+  delivery: deliverySchema.optional(),
 };
 
 /** The run config schema: parses a config document into a {@link RunConfig}. */
@@ -148,19 +180,27 @@ export const runConfigSchema = section(ROOT).transform((c, ctx) => {
   const inMqtt = 'mqtt' in c.input ? c.input.mqtt : undefined;
   let mqtt: RunOutputs['mqtt'];
   if (c.output.mqtt !== undefined) {
-    const { topic, statsTopic, qos: q, ...fields } = c.output.mqtt;
-    const url = fields.url ?? inMqtt?.connect.url;
-    if (url === undefined) {
+    const { topic, statsTopic, qos: q, maxInflight, ...fields } = c.output.mqtt;
+    if (fields.url === undefined && inMqtt === undefined) {
       ctx.issues.push({ code: 'custom', message: 'required when the input is not MQTT', path: ['output', 'mqtt', 'url'], input: undefined });
       return z.NEVER;
     }
-    mqtt = defined({ connect: connectOptions({ ...fields, url }, 'streamnorm-out'), topic, statsTopic, qos: q });
+    // Without a url of its own, the output goes to the input's broker, with its credentials and TLS.
+    const shared = inMqtt?.connect;
+    const connect =
+      fields.url !== undefined || shared === undefined
+        ? connectOptions({ ...fields, url: fields.url as string }, 'streamnorm-out')
+        : { ...connectOptions({ ...fields, url: shared.url, username: fields.username ?? shared.username, password: fields.password ?? shared.password }, 'streamnorm-out'), ...(fields.tls === undefined && shared.mqtt ? { mqtt: shared.mqtt } : {}) };
+    mqtt = defined({ connect: { ...connect, clean: fields.clean ?? true }, topic, statsTopic, qos: q, maxInflight });
   }
-  return defined({ input: c.input, fit: c.fit, normalize: c.normalize ?? {}, output: defined({ mqtt, influx: c.output.influx }), state: c.state, http: c.http, drift: c.drift, refit: c.refit });
+  const delivery = c.delivery ?? deliverySchema.parse({});
+  const config = defined({ input: c.input, fit: c.fit, normalize: c.normalize ?? {}, output: defined({ mqtt, influx: c.output.influx }), state: c.state, http: c.http, delivery, drift: c.drift, refit: c.refit });
+  for (const issue of outputChecks(config)) ctx.issues.push({ code: 'custom', ...issue, input: undefined });
+  return config;
 });
 
 interface RunOutputs {
-  mqtt?: { connect: MqttConnectOptions; topic: string; statsTopic?: string; qos: 0 | 1 | 2 };
+  mqtt?: { connect: MqttConnectOptions; topic: string; statsTopic?: string; qos: 0 | 1 | 2; maxInflight: number };
   influx?: InfluxSinkOptions;
 }
 

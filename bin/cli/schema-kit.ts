@@ -114,7 +114,8 @@ function formatIssue(issue: Issue, prefix: readonly PropertyKey[], root: string)
     if (branch?.[0]) return formatIssue(branch[0], path, root);
   }
   if (issue.code === 'unrecognized_keys') return `${where(root, [...path, issue.keys[0] as string])}: ${issue.message}`;
-  const hasInput = 'input' in issue && issue.input !== undefined;
+  const secret = path.some((k) => typeof k === 'string' && SECRET_KEYS.has(k));
+  const hasInput = 'input' in issue && issue.input !== undefined && !secret;
   const got = hasInput && issue.message.startsWith('expected') ? `, got ${describe((issue as { input: unknown }).input)}` : '';
   return `${where(root, path)}: ${issue.message}${got}`;
 }
@@ -132,9 +133,20 @@ function where(root: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : `${s}.${String(k)}`), root);
 }
 
+/** Keys whose values an error message never shows. */
+const SECRET_KEYS = new Set(['password', 'token']);
+
+/**
+ * A URL with its password (and a user's name) masked, for messages: `mqtt://u:s3cret@host` gives
+ * `mqtt://***:***@host`. Other text is returned unchanged.
+ */
+export function redactUrl(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/gi, (_, scheme: string) => `${scheme}***:***@`);
+}
+
 /** A value as an error message shows it. */
 export function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return JSON.stringify(redactUrl(v));
   if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : 'a list';
   if (v === null) return 'null';
   return typeof v === 'object' ? 'a mapping' : `${typeof v} ${String(v)}`;

@@ -1,15 +1,33 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { readSnapshot, type RestoredSnapshot, type Snapshot } from '../../src/index.js';
 import { CliError } from './args.js';
 
 /**
- * Writes a snapshot atomically: to `FILE.tmp-PID`, then renamed over FILE, so a crash mid-write
- * never leaves a half-written state file.
+ * Writes a snapshot atomically and durably: to `FILE.tmp-PID`, flushed to disk (fsync), renamed
+ * over FILE, and the directory flushed, so neither a crash of the process nor of the machine
+ * mid-write leaves a half-written state file, and a checkpoint that acknowledged messages survives.
  */
 export function writeStateFile(path: string, snapshot: Snapshot): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(snapshot, null, 1)}\n`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, `${JSON.stringify(snapshot, null, 1)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, path);
+  try {
+    const dir = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch {
+    // a directory that cannot be opened for fsync (some platforms): the rename is done
+  }
 }
 
 /**

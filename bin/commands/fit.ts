@@ -9,6 +9,7 @@ import { loadConfigFile } from '../cli/config-file.js';
 import { readRunConfig } from '../cli/run-config.js';
 import { trackProgress } from '../cli/progress.js';
 import { fluxHistory, influxqlHistory } from '../../connectors/influx/index.js';
+import { BRIDGE_NORMALIZE_DEFAULTS } from '../run/defaults.js';
 
 /** `streamnorm fit`: learns every series of a recorded file, freezes them and writes a snapshot. */
 export async function fitCommand(args: ParsedArgs, out: (line: string) => void): Promise<number> {
@@ -38,7 +39,9 @@ async function fitFromConfig(path: string, target: string, out: (line: string) =
   const scaler = config.normalize.scaler ?? { kind: 'standard' as const };
   const history$ = source.query === 'flux' ? fluxHistory(source) : influxqlHistory(source);
   const store = new SeriesStore();
-  const summary = await fitWindow(trackProgress(history$).readings, store, { scaler });
+  // as `run` fits its history: duplicates and implausible times (before 2000, a day ahead) not learned
+  const { late, plausibleTime } = { ...BRIDGE_NORMALIZE_DEFAULTS, ...config.normalize };
+  const summary = await fitWindow(trackProgress(history$).readings, store, { scaler, ...(late ? { late } : {}), ...(plausibleTime !== undefined ? { plausibleTime } : {}) });
   writeStateFile(target, store.snapshot());
   out(`fitted ${summary.series} series from ${summary.readings} stored readings (${source.query}; ${summary.invalid} invalid values not learned) -> ${target}`);
   return 0;

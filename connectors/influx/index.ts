@@ -6,11 +6,11 @@
  * @packageDocumentation
  */
 export { influxSink } from './sink.js';
-export type { InfluxSink, InfluxSinkOptions, CloseOptions } from './sink.js';
+export type { InfluxSink, InfluxSinkOptions, CloseOptions, WriteOutcome } from './sink.js';
 export { toInflux } from './to-influx.js';
 export { replaySpill } from './spill.js';
 export type { ReplayOptions } from './spill.js';
-export type { BatchOptions } from './line-writer.js';
+export type { BatchOptions, LineFate, LineDone } from './line-writer.js';
 export type { RetryOptions } from './retry-policy.js';
 export { backoffDelay, backoffPolicy } from '../backoff.js';
 export type { BackoffOptions, BackoffPolicy } from '../backoff.js';

@@ -34,6 +34,14 @@ export interface BatchOptions {
 
 const MAX_FAILURE_EVENTS = 100;
 
+/** What became of one line: written (2xx), or failed (and whether it is in the spill file). */
+export type LineFate = { status: 'written' } | { status: 'failed'; reason: FailureReason; spilled: boolean; message: string };
+
+/** Told once what became of a line (see {@link LineWriter.enqueue}). */
+export type LineDone = (outcome: LineFate) => void;
+
+const WRITTEN: LineFate = Object.freeze({ status: 'written' });
+
 /**
  * The engine of the sink: a queue of line protocol lines sent in batches, with per-line accounting.
  * Every line enqueued is at any moment exactly one of queued, in flight, written or failed.
@@ -53,6 +61,8 @@ export class LineWriter {
   private readonly maxQueueLines: number;
   private readonly policy: RetryPolicy;
   private queue: string[] = [];
+  /** The callbacks of the queued lines (same index), undefined where none was given. */
+  private dones: (LineDone | undefined)[] = [];
   private active = 0;
   private draining = 0;
   private abandoned = false;
@@ -77,14 +87,15 @@ export class LineWriter {
     return this.enqueued - this.written - this.failed;
   }
 
-  /** Queues one line; sends a batch when `batchSize` lines wait. */
-  enqueue(line: string): void {
+  /** Queues one line; sends a batch when `batchSize` lines wait. `done` is told once what became of it. */
+  enqueue(line: string, done?: LineDone): void {
     this.enqueued++;
     if (this.queue.length >= this.maxQueueLines) {
-      this.fail([line], 'overflow', { message: `queue full (${this.maxQueueLines} lines waiting)` });
+      this.fail([line], [done], 'overflow', { message: `queue full (${this.maxQueueLines} lines waiting)` });
       return;
     }
     this.queue.push(line);
+    this.dones.push(done);
     this.pump(false);
   }
 
@@ -107,8 +118,10 @@ export class LineWriter {
     this.abandoned = true;
     this.clearTimer();
     const queued = this.queue;
+    const dones = this.dones;
     this.queue = [];
-    if (queued.length > 0) this.fail(queued, 'closed', { message: 'sink closed before the lines were sent' });
+    this.dones = [];
+    if (queued.length > 0) this.fail(queued, dones, 'closed', { message: 'sink closed before the lines were sent' });
     for (const wake of this.sleepers) wake();
     await this.drain();
   }
@@ -117,8 +130,9 @@ export class LineWriter {
     const eager = force || this.draining > 0;
     while (this.active < this.maxInFlight && this.queue.length > 0 && (eager || this.queue.length >= this.batchSize)) {
       const batch = this.queue.splice(0, this.batchSize);
+      const dones = this.dones.splice(0, this.batchSize);
       this.active++;
-      void this.deliver(batch).finally(() => {
+      void this.deliver(batch, dones).finally(() => {
         this.active--;
         this.pump(false);
         this.checkIdle();
@@ -133,17 +147,18 @@ export class LineWriter {
     }
   }
 
-  private async deliver(lines: string[]): Promise<void> {
+  private async deliver(lines: string[], dones: (LineDone | undefined)[]): Promise<void> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       if (this.abandoned && attempt > 1) {
-        this.fail(lines, 'closed', { message: 'sink closed while the lines waited for a retry' });
+        this.fail(lines, dones, 'closed', { message: 'sink closed while the lines waited for a retry' });
         return;
       }
       let error: ClassifiedError;
       try {
         await this.send(lines.join('\n'));
         this.written += lines.length;
+        tell(dones, WRITTEN);
         return;
       } catch (err) {
         error = classifyError(err);
@@ -152,16 +167,16 @@ export class LineWriter {
         const splittable = error.status === 400 || error.status === 413 || error.status === 422;
         if (splittable && lines.length > 1 && this.options.isolateRejected !== false) {
           const mid = lines.length >> 1;
-          await this.deliver(lines.slice(0, mid));
-          await this.deliver(lines.slice(mid));
+          await this.deliver(lines.slice(0, mid), dones.slice(0, mid));
+          await this.deliver(lines.slice(mid), dones.slice(mid));
         } else {
-          this.fail(lines, 'rejected', error);
+          this.fail(lines, dones, 'rejected', error);
         }
         return;
       }
       if (attempt > this.policy.maxRetries || Date.now() - started >= this.policy.maxRetryTime) {
         const tries = `${attempt} attempt${attempt === 1 ? '' : 's'}`;
-        this.fail(lines, 'retries-exhausted', { ...error, message: `${error.message} (after ${tries})` });
+        this.fail(lines, dones, 'retries-exhausted', { ...error, message: `${error.message} (after ${tries})` });
         return;
       }
       this.retries++;
@@ -181,7 +196,7 @@ export class LineWriter {
     });
   }
 
-  private fail(lines: string[], reason: FailureReason, error: { status?: number; message: string }): void {
+  private fail(lines: string[], dones: readonly (LineDone | undefined)[], reason: FailureReason, error: { status?: number; message: string }): void {
     let spilled = false;
     let message = error.message;
     if (this.options.spill !== undefined) {
@@ -211,6 +226,7 @@ export class LineWriter {
     } catch {
       // A throwing callback must not break the accounting.
     }
+    tell(dones, { status: 'failed', reason, spilled, message });
   }
 
   private checkIdle(): void {
@@ -223,6 +239,18 @@ export class LineWriter {
   private clearTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+}
+
+/** Tells each line's callback its outcome (a throwing callback must not break the accounting). */
+function tell(dones: readonly (LineDone | undefined)[], outcome: LineFate): void {
+  for (const done of dones) {
+    if (done === undefined) continue;
+    try {
+      done(outcome);
+    } catch {
+      // ignored, as onFailure
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Normalized } from '../../src/index.js';
-import { LineWriter, type BatchOptions } from './line-writer.js';
+import { LineWriter, type BatchOptions, type LineFate } from './line-writer.js';
 import { normalizedToLine, type PointOptions } from './normalized-line.js';
 import { transportSender, type InfluxWriteTarget } from './write-target.js';
 import { sumCounts, type DropReason, type WriteReport } from './write-report.js';
@@ -16,13 +16,20 @@ export interface CloseOptions {
   abandon?: boolean;
 }
 
+/**
+ * What became of one reading given to {@link InfluxSink.write}: its line written (2xx), failed
+ * (`spilled` when it is safe in the spill file), or no line at all (`dropped`, counted by reason).
+ */
+export type WriteOutcome = LineFate | { status: 'dropped'; reason: DropReason };
+
 /** A sink of normalized readings into InfluxDB (or anything that speaks its write API). */
 export interface InfluxSink {
   /**
    * Turns one reading into a line and queues it; never blocks and never throws on bad data (an
-   * invalid value or time is counted in `dropped`). Throws only after `close()`.
+   * invalid value or time is counted in `dropped`). Throws only after `close()`. `done`, when
+   * given, is told once what became of the reading (the end-to-end acknowledgement of a bridge).
    */
-  write(n: Normalized): void;
+  write(n: Normalized, done?: (outcome: WriteOutcome) => void): void;
   /** Sends everything queued and resolves, with the report, once nothing is pending. */
   drain(): Promise<WriteReport>;
   /** Drains (or abandons, see {@link CloseOptions}), then refuses further writes. */
@@ -87,17 +94,18 @@ export function influxSink(options: InfluxSinkOptions): InfluxSink {
   });
 
   return {
-    write(n: Normalized): void {
+    write(n: Normalized, done?: (outcome: WriteOutcome) => void): void {
       if (closed) throw new Error('influxSink: write after close()');
       const out = normalizedToLine(n, options, Date.now()); // a throwing `measurement` function throws here, before counting
       accepted++;
       if ('dropped' in out) {
         dropped[out.dropped] = (dropped[out.dropped] ?? 0) + 1;
+        done?.({ status: 'dropped', reason: out.dropped });
         return;
       }
       if (out.rawOnly) rawOnly++;
       if (out.truncated) truncatedTimes++;
-      writer.enqueue(out.line);
+      writer.enqueue(out.line, done);
     },
     async drain() {
       await writer.drain();

@@ -29,16 +29,37 @@ export interface DeadLetterEnvelope {
   topic: string;
   /** Receive time, ms since the epoch. */
   receivedAt: number;
-  /** The original payload, base64. */
+  /** The original payload (its first {@link DEAD_LETTER_MAX_BYTES} bytes), base64. */
   payloadBase64: string;
-  /** The original payload as text, when it is valid UTF-8. */
+  /** That part of the payload as text, when it is valid UTF-8. */
   payloadText?: string;
+  /** The size of the original payload in bytes. */
+  payloadBytes: number;
+  /** True when only the first {@link DEAD_LETTER_MAX_BYTES} bytes of the payload are kept. */
+  truncated?: true;
 }
+
+/**
+ * A dead letter carries at most this many bytes of the original payload (64 KiB), and the reason.
+ *
+ * @example
+ * ```ts
+ * import { DEAD_LETTER_MAX_BYTES, deadLetterMessage } from 'streamnorm/mqtt';
+ * DEAD_LETTER_MAX_BYTES; // => 65536
+ * const big = deadLetterMessage({ format: 'envelope' }, 4, 't', Buffer.alloc(10_000_000, 65), [{ reason: 'oversize', detail: 'too big' }], 0);
+ * const envelope = JSON.parse(big.payload.toString());
+ * [envelope.payloadBytes, envelope.truncated, Buffer.from(envelope.payloadBase64, 'base64').length]; // => [10000000, true, 65536]
+ * ```
+ */
+export const DEAD_LETTER_MAX_BYTES = 64 * 1024;
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Builds the topic, payload and publish options of a dead letter (see {@link DeadLetterOptions}).
+ * Only the first {@link DEAD_LETTER_MAX_BYTES} bytes of the payload are kept (a 10 MB payload
+ * refused as oversize is not republished whole); the original size is in `payloadBytes` (and the
+ * `payload-bytes` user property on MQTT 5), `truncated` says when bytes were cut.
  *
  * @example
  * ```ts
@@ -63,20 +84,24 @@ export function deadLetterMessage(
   const v5 = protocolVersion === 5;
   const format = options.format === undefined || options.format === 'auto' ? (v5 ? 'raw' : 'envelope') : options.format;
   const publish: IClientPublishOptions = { qos: options.qos ?? 1 };
+  const truncated = payload.byteLength > DEAD_LETTER_MAX_BYTES;
+  const kept = Buffer.from(payload.subarray(0, DEAD_LETTER_MAX_BYTES));
   if (v5) {
-    publish.properties = {
-      userProperties: {
-        reason: reasons.length === 1 ? (reasons[0] as string) : reasons,
-        detail: details.join('; ').slice(0, 1000),
-        'source-topic': topic,
-        'received-at': String(receivedAt),
-      },
+    const userProperties: Record<string, string | string[]> = {
+      reason: reasons.length === 1 ? (reasons[0] as string) : reasons,
+      detail: details.join('; ').slice(0, 1000),
+      'source-topic': topic,
+      'received-at': String(receivedAt),
+      'payload-bytes': String(payload.byteLength),
     };
+    if (truncated) userProperties.truncated = 'true';
+    publish.properties = { userProperties };
   }
-  if (format === 'raw') return { topic: dlTopic, payload: Buffer.from(payload), publish };
-  const envelope: DeadLetterEnvelope = { reasons, details, topic, receivedAt, payloadBase64: Buffer.from(payload).toString('base64') };
+  if (format === 'raw') return { topic: dlTopic, payload: kept, publish };
+  const envelope: DeadLetterEnvelope = { reasons, details, topic, receivedAt, payloadBase64: kept.toString('base64'), payloadBytes: payload.byteLength };
+  if (truncated) envelope.truncated = true;
   try {
-    envelope.payloadText = UTF8.decode(payload);
+    envelope.payloadText = UTF8.decode(kept);
   } catch {
     // not text: base64 only
   }

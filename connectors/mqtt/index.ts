@@ -30,7 +30,7 @@ export { SourceDiagnostics, OTHER_TOPICS } from './diagnostics.js';
 export type { MalformedMessage, SourceCounters } from './diagnostics.js';
 export { messageReadings } from './to-readings.js';
 export type { ReadingRecipe, MessageReadings, SeriesNaming } from './to-readings.js';
-export { deadLetterMessage } from './dead-letter.js';
+export { deadLetterMessage, DEAD_LETTER_MAX_BYTES } from './dead-letter.js';
 export type { DeadLetterOptions, DeadLetterEnvelope } from './dead-letter.js';
 export { mqttSource } from './source.js';
 export type { MqttSource, MqttSourceOptions, TopicSubscription } from './source.js';

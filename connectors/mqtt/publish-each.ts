@@ -2,6 +2,7 @@ import type { IClientPublishOptions, MqttClient } from 'mqtt';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { createMqttConnection, type MqttConnectOptions, type MqttConnection } from './connection.js';
 import type { MqttEvent } from './events.js';
+import { PublishWindow } from './publish-window.js';
 
 /** A client to publish with: one you own, or options to build one for the subscription's lifetime. */
 export interface PublisherOptions {
@@ -9,6 +10,11 @@ export interface PublisherOptions {
   connect?: MqttConnectOptions;
   /** Connection events of a built client (transient errors included). */
   onEvent?: (event: MqttEvent) => void;
+  /**
+   * QoS 1/2 publishes waiting for their acknowledgement at most (default 1000, at most 65 000); the
+   * rest wait in order in this sink (mqtt.js loses the callbacks of publishes past 65 535 in flight).
+   */
+  maxInflight?: number;
 }
 
 /** The outcome of publishing one item. */
@@ -28,7 +34,8 @@ export type Outgoing = { topic: string; payload: string | Buffer; publish: IClie
 
 /**
  * The sink machinery: publishes each item of the source and emits one {@link PublishAck} per
- * item, in acknowledgement order. Completes only after the source completed and every publish in
+ * item, in acknowledgement order, with at most `maxInflight` publishes waiting for the broker (the
+ * rest wait here, in order). Completes only after the source completed and every publish in
  * flight was acknowledged (a built client is then ended gracefully). An item that cannot become a
  * message, a QoS 0 publish dropped while offline, and a publish the broker refused (MQTT 5
  * reason code) are acks with `ok: false`; any other publish error (the client was ended) errors
@@ -59,6 +66,7 @@ export function publishEach<T>(options: PublisherOptions, toMessage: (item: T) =
         c.start();
       }
       const client = conn?.client ?? (options.client as MqttClient);
+      const window = new PublishWindow(client, options.maxInflight ?? 1000);
       let inFlight = 0;
       let sourceDone = false;
       const finish = (): void => {
@@ -79,7 +87,7 @@ export function publishEach<T>(options: PublisherOptions, toMessage: (item: T) =
             return;
           }
           inFlight += 1;
-          client.publish(out.topic, out.payload, out.publish, (err) => {
+          window.publish(out.topic, out.payload, out.publish, (err) => {
             inFlight -= 1;
             if (err === undefined || err === null) subscriber.next({ item, topic: out.topic, ok: true });
             else if (out.publish.qos === 0 || typeof (err as { code?: unknown }).code === 'number') {

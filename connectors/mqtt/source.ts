@@ -211,7 +211,8 @@ export function mqttSource(options: MqttSourceOptions): MqttSource {
   return { readings$, diagnostics };
 }
 
-function recipesOf(options: MqttSourceOptions): ReadingRecipe[] {
+/** The reading recipe of each topic pattern of a source (patterns and codecs checked here). */
+export function recipesOf(options: MqttSourceOptions): ReadingRecipe[] {
   const topics = typeof options.topics === 'string' ? [options.topics] : options.topics;
   if (topics.length === 0) throw new Error('mqttSource needs at least one topic pattern');
   return topics.map((t) => {

@@ -15,9 +15,9 @@ export interface CliProcess {
   exit: Promise<number | null>;
 }
 
-/** Starts the built CLI with `args` (environment: this one plus `env`). Killed after 60 s at most. */
-export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/** Starts the built CLI with `args` (environment: this one plus `env`; in `cwd` when given). Killed after 60 s at most. */
+export function startCli(args: string[], env: Record<string, string> = {}, cwd?: string): CliProcess {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...(cwd === undefined ? {} : { cwd }) });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));

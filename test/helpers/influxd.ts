@@ -20,6 +20,10 @@ export interface Influxd {
   port: number;
   /** Stops the server and removes its directories. */
   stop(): Promise<void>;
+  /** Stops the server, keeping its port and data, so that `start()` brings it back. */
+  pause(): Promise<void>;
+  /** Starts a paused server again. */
+  start(): Promise<void>;
   /** Runs InfluxQL through `/query` (POST), throwing on an HTTP or statement error. */
   query(q: string, db?: string): Promise<unknown>;
   /** Writes line protocol through the v1 `/write` endpoint, throwing unless the server answers 204. */
@@ -70,27 +74,33 @@ export async function startInfluxd(): Promise<Influxd> {
   const confPath = join(dir, 'influxdb.conf');
   writeFileSync(confPath, config(dir, port, rpcPort));
   let output = '';
-  const child: ChildProcess = spawn(BINARY, ['run', '-config', confPath], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, INFLUXDB_DATA_QUERY_LOG_ENABLED: 'false' },
-  });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  let child: ChildProcess | undefined;
   const url = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.kill('SIGTERM');
+  const pause = async (): Promise<void> => {
+    const proc = child;
+    child = undefined;
+    if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const kill = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      proc.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
       });
-    }
+      proc.kill('SIGTERM');
+    });
+  };
+  const stop = async (): Promise<void> => {
+    await pause();
     rmSync(dir, { recursive: true, force: true });
   };
-  try {
+  const launch = async (): Promise<void> => {
+    const proc = spawn(BINARY, ['run', '-config', confPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, INFLUXDB_DATA_QUERY_LOG_ENABLED: 'false' },
+    });
+    child = proc;
+    proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     await waitForPort(port);
     // The port opens before the meta store is ready; /ping answers 204 once it serves.
     for (let i = 0; i < 100; i++) {
@@ -98,6 +108,9 @@ export async function startInfluxd(): Promise<Influxd> {
       if (res?.status === 204) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+  };
+  try {
+    await launch();
   } catch (err) {
     await stop();
     throw new Error(`influxd did not start: ${String(err)}\n${output}`);
@@ -106,6 +119,8 @@ export async function startInfluxd(): Promise<Influxd> {
     url,
     port,
     stop,
+    pause,
+    start: launch,
     async query(q: string, db?: string) {
       const params = new URLSearchParams({ q });
       if (db) params.set('db', db);

@@ -130,7 +130,7 @@ describe('deadLetterMessage', () => {
     expect(m.topic).toBe('dl/wrong-type/x/y');
     expect(m.publish).toEqual({ qos: 0 });
     const env = JSON.parse(m.payload.toString());
-    expect(env).toEqual({ reasons: ['wrong-type', 'missing-value'], details: ['b: b is a boolean', 'c: no c'], topic: 'x/y', receivedAt: 9, payloadBase64: 'AQL/' });
+    expect(env).toEqual({ reasons: ['wrong-type', 'missing-value'], details: ['b: b is a boolean', 'c: no c'], topic: 'x/y', receivedAt: 9, payloadBase64: 'AQL/', payloadBytes: 3 });
   });
 
   it('keeps the raw payload and puts the reasons in user properties on MQTT 5', () => {
@@ -141,9 +141,20 @@ describe('deadLetterMessage', () => {
       detail: 'b: b is a boolean; c: no c',
       'source-topic': 'x/y',
       'received-at': '9',
+      'payload-bytes': '10',
     });
     const env = deadLetterMessage({ format: 'envelope' }, 5, 'x/y', Buffer.from('ok'), problems.slice(0, 1), 9);
     expect(JSON.parse(env.payload.toString()).payloadText).toBe('ok');
     expect(env.publish.properties?.userProperties?.reason).toBe('wrong-type');
+  });
+
+  it('keeps at most 64 KiB of a payload, with its size and a truncated mark (a 10 MB payload is not republished whole)', () => {
+    const big = Buffer.alloc(10 * 1024 * 1024, 0x41);
+    const raw = deadLetterMessage({}, 5, 'x/y', big, [{ reason: 'oversize', detail: 'too big' }], 9);
+    expect(raw.payload.byteLength).toBe(64 * 1024);
+    expect(raw.publish.properties?.userProperties).toMatchObject({ reason: 'oversize', 'payload-bytes': String(big.byteLength), truncated: 'true' });
+    const env = JSON.parse(deadLetterMessage({}, 4, 'x/y', big, [{ reason: 'oversize', detail: 'too big' }], 9).payload.toString());
+    expect(env).toMatchObject({ reasons: ['oversize'], payloadBytes: big.byteLength, truncated: true });
+    expect(Buffer.from(env.payloadBase64, 'base64').byteLength).toBe(64 * 1024);
   });
 });
