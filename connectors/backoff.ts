@@ -1,3 +1,4 @@
+import { optionKeys, refuseUnknownKeys } from '../src/options.js';
 /**
  * Exponential backoff with jitter: one policy for every retry streamnorm makes (MQTT reconnects,
  * InfluxDB write retries), with one set of option names and one jitter.
@@ -25,7 +26,7 @@ export type BackoffPolicy = Required<BackoffOptions>;
 /**
  * Fills the defaults of {@link BackoffOptions} and checks them.
  *
- * @throws RangeError naming a negative or non-finite setting, a factor below 1 or a jitter outside 0..1.
+ * @throws RangeError naming an unknown option, a negative or non-finite setting, a factor below 1 or a jitter outside 0..1.
  *
  * @example
  * ```ts
@@ -35,6 +36,15 @@ export type BackoffPolicy = Required<BackoffOptions>;
  * ```
  */
 export function backoffPolicy(options: BackoffOptions = {}): BackoffPolicy {
+  refuseUnknownKeys(options, BACKOFF_KEYS, 'backoff');
+  return backoffSettings(options);
+}
+
+/** The keys of {@link BackoffOptions}. */
+export const BACKOFF_KEYS = optionKeys<BackoffOptions>({ initialMs: true, maxMs: true, factor: true, jitter: true, random: true });
+
+/** {@link backoffPolicy} without the key check: for option types that extend {@link BackoffOptions}. */
+export function backoffSettings(options: BackoffOptions): BackoffPolicy {
   const { initialMs = 500, maxMs = 30_000, factor = 2, jitter = 0.5, random = Math.random } = options;
   for (const [name, v] of [
     ['initialMs', initialMs],

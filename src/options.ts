@@ -12,3 +12,14 @@ export function refuseUnknownKeys(options: object | undefined, allowed: readonly
     if (!allowed.includes(key)) throw new RangeError(`${where}: unknown option '${key}' (expected one of ${allowed.join(', ')})`);
   }
 }
+
+/**
+ * The keys of an options type, listed once beside the type and kept in step with it by the
+ * compiler: a key of `T` missing from `keys`, or a key in `keys` that `T` does not have, does not
+ * compile. The list {@link refuseUnknownKeys} checks an options object against.
+ *
+ * (Internal: not exported from the package.)
+ */
+export function optionKeys<T>(keys: { readonly [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.keys(keys);
+}

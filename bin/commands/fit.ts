@@ -8,7 +8,7 @@ import { writeStateFile } from '../cli/state-file.js';
 import { loadConfigFile } from '../cli/config-file.js';
 import { readRunConfig } from '../cli/run-config.js';
 import { trackProgress } from '../cli/progress.js';
-import { fluxHistory, influxqlHistory } from '../../connectors/influx/index.js';
+import { readHistory } from '../cli/influx-read.js';
 import { BRIDGE_NORMALIZE_DEFAULTS } from '../run/defaults.js';
 
 /** `streamnorm fit`: learns every series of a recorded file, freezes them and writes a snapshot. */
@@ -37,7 +37,7 @@ async function fitFromConfig(path: string, target: string, out: (line: string) =
   if (!config.fit) throw new CliError(`config ${path}: fit --config needs a fit.influx section (the history to fit on)`);
   const source = config.fit.influx;
   const scaler = config.normalize.scaler ?? { kind: 'standard' as const };
-  const history$ = source.query === 'flux' ? fluxHistory(source) : influxqlHistory(source);
+  const history$ = readHistory(source);
   const store = new SeriesStore();
   // as `run` fits its history: duplicates and implausible times (before 2000, a day ahead) not learned
   const { late, plausibleTime } = { ...BRIDGE_NORMALIZE_DEFAULTS, ...config.normalize };

@@ -1,6 +1,7 @@
 import { Subject } from 'rxjs';
 import { SeriesStore } from '../../operators/index.js';
-import { fluxHistory, influxqlHistory, type TimeInput } from '../../connectors/influx/index.js';
+import type { TimeInput } from '../../connectors/influx/index.js';
+import { readHistory } from '../cli/influx-read.js';
 import { CliError, durationOption, flag, stringOption, type ParsedArgs } from '../cli/args.js';
 import { checkBroker } from '../cli/broker-check.js';
 import { loadConfigFile } from '../cli/config-file.js';
@@ -52,7 +53,7 @@ function brokers(config: RunConfig) {
 
 /** Learns a stored window, then freezes every series: statistics ready before live data. */
 async function fitFromHistory(source: InfluxReadConfig & { start: TimeInput; stop?: TimeInput }, config: RunConfig, store: SeriesStore, out: (l: string) => void): Promise<void> {
-  const history$ = source.query === 'flux' ? fluxHistory(source) : influxqlHistory(source);
+  const history$ = readHistory(source);
   const summary = await fitWindow(history$, store, { ...BRIDGE_NORMALIZE_DEFAULTS, ...config.normalize });
   out(`fitted ${summary.series} series on ${summary.readings} stored readings (${source.query}, from ${String(source.start)}) and froze them`);
 }

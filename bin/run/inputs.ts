@@ -2,7 +2,7 @@ import type { Subscription } from 'rxjs';
 import type { Reading } from '../../src/index.js';
 import { openMqttDeliveries, type DeliverySource } from '../../connectors/mqtt/deliveries.js';
 import type { MqttEvent, SourceDiagnostics } from '../../connectors/mqtt/index.js';
-import { fluxTail, influxqlTail } from '../../connectors/influx/index.js';
+import { readTail } from '../cli/influx-read.js';
 import type { RunConfig } from '../cli/run-config.js';
 
 /** The bridge's input: MQTT with acknowledgements (at-least-once), or an InfluxDB tail (nothing to acknowledge). */
@@ -52,7 +52,7 @@ export function openInput(config: RunConfig, onEvent: (e: MqttEvent) => void, on
   const noop = (): void => undefined;
   return {
     start(take) {
-      const readings$ = influx.query === 'flux' ? fluxTail({ ...influx, ...influx.tail }) : influxqlTail({ ...influx, ...influx.tail });
+      const readings$ = readTail(influx);
       sub = readings$.subscribe({ next: (r) => take([r], noop, false), error: onError });
     },
     stopTaking: () => sub?.unsubscribe(),

@@ -1,8 +1,9 @@
 import { Observable } from 'rxjs';
 import type { Reading } from '../../src/index.js';
-import { fluxSelect, queryFlux, type FluxConnection } from './flux.js';
-import { pollTail, type TailOptions } from './poll-tail.js';
-import { toEpochMicros, type SeriesSelector, type TimedReading, type TimeInput } from './source-options.js';
+import { fluxSelect, queryFlux, FLUX_KEYS, type FluxConnection } from './flux.js';
+import { pollWith, TAIL_KEYS, type TailOptions } from './poll-tail.js';
+import { refuseUnknownKeys } from '../../src/options.js';
+import { HISTORY_KEYS, SELECTOR_KEYS, toEpochMicros, type SeriesSelector, type TimedReading, type TimeInput } from './source-options.js';
 
 /** Options of {@link fluxHistory}: the connection, what to read, and the time range. */
 export interface FluxHistoryOptions extends FluxConnection, SeriesSelector {
@@ -35,6 +36,7 @@ export interface FluxTailOptions extends FluxConnection, SeriesSelector, TailOpt
  * ```
  */
 export function fluxHistory(options: FluxHistoryOptions): Observable<Reading> {
+  refuseUnknownKeys(options, [...FLUX_KEYS, ...SELECTOR_KEYS, ...HISTORY_KEYS], 'fluxHistory');
   return new Observable<Reading>((subscriber) => {
     const abort = new AbortController();
     const stop = options.stop === undefined ? undefined : toEpochMicros(options.stop);
@@ -65,7 +67,8 @@ export function fluxHistory(options: FluxHistoryOptions): Observable<Reading> {
  * ```
  */
 export function fluxTail(options: FluxTailOptions): Observable<Reading> {
-  return pollTail(async (fromUs, signal) => {
+  refuseUnknownKeys(options, [...FLUX_KEYS, ...SELECTOR_KEYS, ...TAIL_KEYS], 'fluxTail');
+  return pollWith(async (fromUs, signal) => {
     const all: TimedReading[] = [];
     await queryFlux(options, options, fluxSelect(options, options.bucket, fromUs), (r) => void all.push(r), signal);
     return all;

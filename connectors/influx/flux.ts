@@ -1,6 +1,7 @@
 import { fluxString, HttpError, type FluxTableColumn, type FluxTableMetaData, type InfluxDB } from '@influxdata/influxdb-client';
 import { clientOf } from './write-target.js';
 import { fieldsOf, formatRfc3339Micros, InfluxQueryError, parseRfc3339Micros, storedReading, type SeriesSelector, type TimedReading } from './source-options.js';
+import { optionKeys } from '../../src/options.js';
 
 /** How to reach a Flux query endpoint (InfluxDB 2.x, Cloud): URL and token, or a client, plus org and bucket. */
 export interface FluxConnection {
@@ -17,6 +18,9 @@ export interface FluxConnection {
   /** Request timeout in ms for a client built from `url` (default 10 000). */
   timeout?: number;
 }
+
+/** The keys of {@link FluxConnection}. */
+export const FLUX_KEYS = optionKeys<FluxConnection>({ url: true, token: true, client: true, org: true, bucket: true, timeout: true });
 
 const str = (s: string): string => fluxString(s).toString();
 

@@ -1,8 +1,9 @@
 import { Observable } from 'rxjs';
 import type { Reading } from '../../src/index.js';
-import { influxqlSelect, queryInfluxQL, type InfluxQLConnection } from './influxql.js';
-import { pollTail, type TailOptions } from './poll-tail.js';
-import { toEpochMicros, type SeriesSelector, type TimedReading, type TimeInput } from './source-options.js';
+import { influxqlSelect, queryInfluxQL, INFLUXQL_KEYS, type InfluxQLConnection } from './influxql.js';
+import { pollWith, TAIL_KEYS, type TailOptions } from './poll-tail.js';
+import { refuseUnknownKeys } from '../../src/options.js';
+import { HISTORY_KEYS, SELECTOR_KEYS, toEpochMicros, type SeriesSelector, type TimedReading, type TimeInput } from './source-options.js';
 
 /** Options of {@link influxqlHistory}: the connection, what to read, and the time range. */
 export interface InfluxQLHistoryOptions extends InfluxQLConnection, SeriesSelector {
@@ -37,6 +38,7 @@ export interface InfluxQLTailOptions extends InfluxQLConnection, SeriesSelector,
  * ```
  */
 export function influxqlHistory(options: InfluxQLHistoryOptions): Observable<Reading> {
+  refuseUnknownKeys(options, [...INFLUXQL_KEYS, ...SELECTOR_KEYS, ...HISTORY_KEYS], 'influxqlHistory');
   return new Observable<Reading>((subscriber) => {
     const abort = new AbortController();
     const q = influxqlSelect(options, toEpochMicros(options.start), options.stop === undefined ? undefined : toEpochMicros(options.stop), options.rp, options.db);
@@ -67,7 +69,8 @@ export function influxqlHistory(options: InfluxQLHistoryOptions): Observable<Rea
  * ```
  */
 export function influxqlTail(options: InfluxQLTailOptions): Observable<Reading> {
-  return pollTail(async (fromUs, signal) => {
+  refuseUnknownKeys(options, [...INFLUXQL_KEYS, ...SELECTOR_KEYS, ...TAIL_KEYS], 'influxqlTail');
+  return pollWith(async (fromUs, signal) => {
     const all: TimedReading[] = [];
     for await (const chunk of queryInfluxQL(options, options, influxqlSelect(options, fromUs, undefined, options.rp, options.db), signal)) all.push(...chunk);
     return all;

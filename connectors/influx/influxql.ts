@@ -1,4 +1,5 @@
 import { fieldsOf, InfluxQueryError, storedReading, type SeriesSelector, type TimedReading } from './source-options.js';
+import { optionKeys } from '../../src/options.js';
 
 /** How to reach an InfluxQL `/query` endpoint (InfluxDB 1.x; 2.x and 3.x through their v1 API). */
 export interface InfluxQLConnection {
@@ -16,6 +17,9 @@ export interface InfluxQLConnection {
   /** Rows per chunk of the streamed answer (default 10 000). */
   chunkSize?: number;
 }
+
+/** The keys of {@link InfluxQLConnection}. */
+export const INFLUXQL_KEYS = optionKeys<InfluxQLConnection>({ url: true, db: true, rp: true, username: true, password: true, token: true, chunkSize: true });
 
 /** Quotes an InfluxQL identifier. */
 export function quoteIdent(name: string): string {

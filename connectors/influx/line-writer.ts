@@ -3,6 +3,7 @@ import { lineToNanoseconds, type WritePrecision } from './line-protocol.js';
 import { retryDelay, retryPolicy, type RetryOptions, type RetryPolicy } from './retry-policy.js';
 import { classifyError, type ClassifiedError, type SendLines } from './write-target.js';
 import type { FailureReason, WriteFailure } from './write-report.js';
+import { optionKeys } from '../../src/options.js';
 
 /** Batching, retry and spill settings shared by the sink and `replaySpill`. */
 export interface BatchOptions {
@@ -31,6 +32,11 @@ export interface BatchOptions {
   /** Called for each failure event, as it happens (a throwing callback is ignored). */
   onFailure?: (failure: WriteFailure) => void;
 }
+
+/** The keys of {@link BatchOptions}. */
+export const BATCH_KEYS = optionKeys<BatchOptions>({
+  batchSize: true, flushInterval: true, maxInFlight: true, maxQueueLines: true, retry: true, spill: true, isolateRejected: true, onFailure: true,
+});
 
 const MAX_FAILURE_EVENTS = 100;
 

@@ -1,6 +1,7 @@
 import { invalidReason, type Normalized } from '../../src/index.js';
 import { formatLine, protocolTime, type WritePrecision } from './line-protocol.js';
 import type { DropReason } from './write-report.js';
+import { optionKeys } from '../../src/options.js';
 
 /**
  * What a reading whose normalized value is not a finite number (NaN, ±Infinity; e.g. a flagged
@@ -35,6 +36,11 @@ export interface PointOptions {
   /** Write precision of the timestamps (default `ms`, the unit of `Reading.time`). */
   precision?: WritePrecision;
 }
+
+/** The keys of {@link PointOptions}. */
+export const POINT_KEYS = optionKeys<PointOptions>({
+  measurement: true, field: true, raw: true, seriesTag: true, phaseTag: true, versionTag: true, flagTag: true, tags: true, invalid: true, precision: true,
+});
 
 /** The outcome of {@link normalizedToLine}: a line, or the reason there is none. */
 export type LineOutcome =

@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import type { Reading } from '../../src/index.js';
 import { InfluxQueryError, toEpochMicros, type TimedReading, type TimeInput } from './source-options.js';
+import { optionKeys, refuseUnknownKeys } from '../../src/options.js';
 
 /** Options of the tails (`influxqlTail`, `fluxTail`): where to start, the lag window, the poll rate. */
 export interface TailOptions {
@@ -18,6 +19,9 @@ export interface TailOptions {
   /** Called with each failed poll that will be retried (a throwing callback is ignored). */
   onError?: (error: unknown) => void;
 }
+
+/** The keys of {@link TailOptions}. */
+export const TAIL_KEYS = optionKeys<TailOptions>({ start: true, lag: true, interval: true, maxConsecutiveFailures: true, onError: true });
 
 /** Reads every point with time >= fromUs (no upper bound). */
 export type FetchSince = (fromUs: number, signal: AbortSignal) => Promise<TimedReading[]>;
@@ -50,6 +54,12 @@ export type FetchSince = (fromUs: number, signal: AbortSignal) => Promise<TimedR
  * ```
  */
 export function pollTail(fetchSince: FetchSince, options: TailOptions = {}): Observable<Reading> {
+  refuseUnknownKeys(options, TAIL_KEYS, 'pollTail');
+  return pollWith(fetchSince, options);
+}
+
+/** {@link pollTail} for tails whose options extend {@link TailOptions} (they check their own keys). */
+export function pollWith(fetchSince: FetchSince, options: TailOptions): Observable<Reading> {
   const lagUs = Math.round((options.lag ?? 5000) * 1000);
   const interval = options.interval ?? 1000;
   const maxFailures = options.maxConsecutiveFailures ?? 10;

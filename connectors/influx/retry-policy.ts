@@ -1,4 +1,5 @@
-import { backoffDelay, backoffPolicy, type BackoffOptions, type BackoffPolicy } from '../backoff.js';
+import { optionKeys, refuseUnknownKeys } from '../../src/options.js';
+import { backoffDelay, backoffSettings, type BackoffOptions, type BackoffPolicy } from '../backoff.js';
 
 /**
  * When to retry a write after a 429, 5xx or network error, and how long to wait: the backoff of
@@ -17,15 +18,15 @@ export type RetryPolicy = BackoffPolicy & { maxRetries: number; maxRetryTime: nu
 
 /** The names 0.1.0 used for what the backoff now calls `initialMs` and `maxMs`. */
 const RENAMED: Record<string, string> = { minDelay: 'initialMs', maxDelay: 'maxMs' };
-const KNOWN = new Set(['maxRetries', 'maxRetryTime', 'initialMs', 'maxMs', 'factor', 'jitter', 'random']);
+const KNOWN = optionKeys<RetryOptions>({ maxRetries: true, maxRetryTime: true, initialMs: true, maxMs: true, factor: true, jitter: true, random: true });
 
 /** Fills the defaults of {@link RetryOptions} and checks them; refuses unknown option names. */
 export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
   for (const key of Object.keys(options)) {
-    if (RENAMED[key]) throw new RangeError(`retry option ${key} is now called ${RENAMED[key]} (the backoff options are shared with MQTT reconnects)`);
-    if (!KNOWN.has(key)) throw new RangeError(`unknown retry option ${key}; expected one of ${[...KNOWN].join(', ')}`);
+    if (RENAMED[key]) throw new RangeError(`retry: option '${key}' is now called '${RENAMED[key]}' (the backoff options are shared with MQTT reconnects)`);
   }
-  const p: RetryPolicy = { ...backoffPolicy(options), maxRetries: options.maxRetries ?? 10, maxRetryTime: options.maxRetryTime ?? 180_000 };
+  refuseUnknownKeys(options, KNOWN, 'retry');
+  const p: RetryPolicy = { ...backoffSettings(options), maxRetries: options.maxRetries ?? 10, maxRetryTime: options.maxRetryTime ?? 180_000 };
   for (const k of ['maxRetries', 'maxRetryTime'] as const) {
     if (!(p[k] >= 0)) throw new RangeError(`retry option ${k} must be a number >= 0, got ${p[k]}`);
   }
@@ -34,6 +35,7 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
 
 /** The delay in ms before retry number `attempt` (1 for the first retry). */
 export function retryDelay(p: RetryPolicy, attempt: number, retryAfter?: number): number {
-  const backoff = backoffDelay(attempt - 1, p);
+  const { initialMs, maxMs, factor, jitter, random } = p;
+  const backoff = backoffDelay(attempt - 1, { initialMs, maxMs, factor, jitter, random });
   return retryAfter === undefined ? backoff : Math.max(Math.min(retryAfter, p.maxMs), backoff);
 }

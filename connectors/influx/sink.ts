@@ -1,7 +1,8 @@
 import type { Normalized } from '../../src/index.js';
-import { LineWriter, type BatchOptions, type LineFate } from './line-writer.js';
-import { normalizedToLine, type PointOptions } from './normalized-line.js';
-import { transportSender, type InfluxWriteTarget } from './write-target.js';
+import { BATCH_KEYS, LineWriter, type BatchOptions, type LineFate } from './line-writer.js';
+import { refuseUnknownKeys } from '../../src/options.js';
+import { normalizedToLine, POINT_KEYS, type PointOptions } from './normalized-line.js';
+import { transportSender, WRITE_TARGET_KEYS, type InfluxWriteTarget } from './write-target.js';
 import { sumCounts, type DropReason, type WriteReport } from './write-report.js';
 
 /** Options of {@link influxSink}: where to write, how readings become points, batching and retries. */
@@ -70,6 +71,7 @@ export interface InfluxSink {
  * ```
  */
 export function influxSink(options: InfluxSinkOptions): InfluxSink {
+  refuseUnknownKeys(options, [...WRITE_TARGET_KEYS, ...POINT_KEYS, ...BATCH_KEYS], 'influxSink');
   const precision = options.precision ?? 'ms';
   const writer = new LineWriter(transportSender(options, precision), precision, options);
   let accepted = 0;

@@ -1,4 +1,5 @@
 import type { Reading } from '../../src/index.js';
+import { optionKeys } from '../../src/options.js';
 
 /** A point in time: milliseconds since the epoch, a `Date`, or an RFC 3339 string. */
 export type TimeInput = number | Date | string;
@@ -21,6 +22,12 @@ export interface SeriesSelector {
   /** How a stored series is named in `Reading.series` (default {@link defaultSeriesId}). */
   seriesId?: (key: SeriesKey) => string;
 }
+
+/** The keys of {@link SeriesSelector}. */
+export const SELECTOR_KEYS = optionKeys<SeriesSelector>({ measurement: true, field: true, where: true, seriesId: true });
+
+/** The keys a history read adds to its connection and selector. */
+export const HISTORY_KEYS = ['start', 'stop'] as const;
 
 /** A reading with its time as an exact integer of microseconds (the unit tails deduplicate on). */
 export interface TimedReading {

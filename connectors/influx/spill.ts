@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
-import { LineWriter, type BatchOptions } from './line-writer.js';
-import { transportSender, type InfluxWriteTarget } from './write-target.js';
+import { BATCH_KEYS, LineWriter, type BatchOptions } from './line-writer.js';
+import { refuseUnknownKeys } from '../../src/options.js';
+import { transportSender, WRITE_TARGET_KEYS, type InfluxWriteTarget } from './write-target.js';
 import type { WriteReport } from './write-report.js';
 
 /** Options of {@link replaySpill}: the target and batching; `spill` defaults to the replayed file. */
@@ -29,6 +30,7 @@ export interface ReplayOptions extends InfluxWriteTarget, BatchOptions {}
  * ```
  */
 export async function replaySpill(file: string, options: ReplayOptions): Promise<WriteReport> {
+  refuseUnknownKeys(options, [...WRITE_TARGET_KEYS, ...BATCH_KEYS], 'replaySpill');
   const writer = new LineWriter(transportSender(options, 'ns'), 'ns', { spill: file, ...options });
   let moved: string | undefined;
   if (existsSync(file)) {

@@ -1,5 +1,6 @@
 import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
 import type { WritePrecision } from './line-protocol.js';
+import { optionKeys } from '../../src/options.js';
 
 /**
  * Where lines go: a server URL (or an `InfluxDB` client the caller owns, whose transport is used)
@@ -24,6 +25,9 @@ export interface InfluxWriteTarget {
   /** Request timeout in milliseconds for a client built from `url` (default 10 000). */
   timeout?: number;
 }
+
+/** The keys of {@link InfluxWriteTarget}. */
+export const WRITE_TARGET_KEYS = optionKeys<InfluxWriteTarget>({ url: true, token: true, client: true, org: true, bucket: true, db: true, rp: true, timeout: true });
 
 /** Sends one batch of line protocol; resolves when the server acknowledged it (2xx). */
 export type SendLines = (body: string) => Promise<void>;

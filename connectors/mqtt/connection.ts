@@ -1,6 +1,7 @@
 import { connect as mqttConnect, type IClientOptions, type MqttClient } from 'mqtt';
 import { Subject, type Observable } from 'rxjs';
-import { backoffDelay, type BackoffOptions } from '../backoff.js';
+import { backoffDelay, backoffPolicy, type BackoffOptions } from '../backoff.js';
+import { optionKeys, refuseUnknownKeys } from '../../src/options.js';
 import type { MqttEvent } from './events.js';
 
 /** How to build a client: the broker URL, identity, session and reconnect policy. */
@@ -32,6 +33,12 @@ export interface MqttConnectOptions {
   mqtt?: IClientOptions;
 }
 
+/** The keys of {@link MqttConnectOptions} (`mqtt` is mqtt.js's own options object, passed on unchecked). */
+export const CONNECT_KEYS = optionKeys<MqttConnectOptions>({
+  url: true, clientId: true, username: true, password: true, clean: true, protocolVersion: true, sessionExpirySeconds: true,
+  keepalive: true, connectTimeoutMs: true, backoff: true, maxReconnectAttempts: true, mqtt: true,
+});
+
 /** A client the connector built, with its events and an orderly end. */
 export interface MqttConnection {
   /** The mqtt.js client (created with `manualConnect`; connecting starts with {@link MqttConnection.start}). */
@@ -57,6 +64,12 @@ const FATAL_CONNACK = new Set([2, 4, 5, 133, 134, 135, 138, 140]);
 /** CONNACK codes for an unsupported protocol version (3.1.1 and 5). */
 const BAD_VERSION = new Set([1, 132]);
 
+/** Refuses unknown keys of connect options and of their backoff, as the connection will: at the call that takes them, not at the first subscription. */
+export function checkConnectOptions(options: MqttConnectOptions | undefined, where: string): void {
+  refuseUnknownKeys(options, CONNECT_KEYS, where);
+  if (options?.backoff !== undefined) backoffPolicy(options.backoff);
+}
+
 /**
  * Builds an mqtt.js client from options, with the settings at-least-once delivery needs:
  * `queueQoSZero: false` (QoS 0 is not buffered while offline), reconnects with exponential
@@ -77,6 +90,7 @@ const BAD_VERSION = new Set([1, 132]);
  * ```
  */
 export function createMqttConnection(options: MqttConnectOptions): MqttConnection {
+  checkConnectOptions(options, 'MQTT connect options');
   const clean = options.clean ?? true;
   if (!clean && !options.clientId) throw new Error('a persistent session (clean: false) needs a fixed clientId');
   const auto = options.protocolVersion === undefined || options.protocolVersion === 'auto';

@@ -1,6 +1,7 @@
 import type { IClientPublishOptions, MqttClient } from 'mqtt';
 import type { DecodeProblem } from './codecs/types.js';
 import { fillTemplate } from './topic-template.js';
+import { optionKeys } from '../../src/options.js';
 
 /**
  * Where and how refused messages are republished.
@@ -18,6 +19,9 @@ export interface DeadLetterOptions {
   qos?: 0 | 1 | 2;
   format?: 'auto' | 'raw' | 'envelope';
 }
+
+/** The keys of {@link DeadLetterOptions}. */
+export const DEAD_LETTER_KEYS = optionKeys<DeadLetterOptions>({ topic: true, qos: true, format: true });
 
 /** The JSON a dead letter carries in the `envelope` format. */
 export interface DeadLetterEnvelope {

@@ -8,7 +8,8 @@ import { SourceDiagnostics } from './diagnostics.js';
 import { addRoute } from './dispatcher.js';
 import type { MqttEvent } from './events.js';
 import { DEFERRED, ReceiptOrderAcks, type AckCounters, type AckTicket } from './receipt-acks.js';
-import { recipesOf, type MqttSourceOptions } from './source.js';
+import { recipesOf, SOURCE_KEYS, type MqttSourceOptions } from './source.js';
+import { optionKeys, refuseUnknownKeys } from '../../src/options.js';
 import { subscribeWhenConnected } from './subscribe.js';
 import { messageReadings, type ReadingRecipe } from './to-readings.js';
 
@@ -41,6 +42,8 @@ export interface DeliveryOptions extends Omit<MqttSourceOptions, 'client' | 'con
   maxUnacknowledged?: number;
 }
 
+const DELIVERY_KEYS = [...SOURCE_KEYS.filter((k) => k !== 'client'), ...optionKeys<Pick<DeliveryOptions, 'maxUnacknowledged'>>({ maxUnacknowledged: true })];
+
 /** A running at-least-once MQTT source (see {@link openMqttDeliveries}). */
 export interface DeliverySource {
   readonly connection: MqttConnection;
@@ -66,6 +69,7 @@ export interface DeliverySource {
  * `onFull` is called when the bound is reached and a message waits.
  */
 export function openMqttDeliveries(options: DeliveryOptions, onDelivery: (d: Delivery) => void, onFull?: () => void): DeliverySource {
+  refuseUnknownKeys(options, DELIVERY_KEYS, 'openMqttDeliveries');
   const recipes = recipesOf(options);
   const max = options.maxUnacknowledged ?? 1000;
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxUnacknowledged must be an integer >= 1, got ${max}`);

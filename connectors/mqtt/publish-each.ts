@@ -1,8 +1,9 @@
 import type { IClientPublishOptions, MqttClient } from 'mqtt';
 import { Observable, type OperatorFunction } from 'rxjs';
-import { createMqttConnection, type MqttConnectOptions, type MqttConnection } from './connection.js';
+import { checkConnectOptions, createMqttConnection, type MqttConnectOptions, type MqttConnection } from './connection.js';
 import type { MqttEvent } from './events.js';
 import { PublishWindow } from './publish-window.js';
+import { optionKeys, refuseUnknownKeys } from '../../src/options.js';
 
 /** A client to publish with: one you own, or options to build one for the subscription's lifetime. */
 export interface PublisherOptions {
@@ -16,6 +17,9 @@ export interface PublisherOptions {
    */
   maxInflight?: number;
 }
+
+/** The keys of {@link PublisherOptions}. */
+export const PUBLISHER_KEYS = optionKeys<PublisherOptions>({ client: true, connect: true, onEvent: true, maxInflight: true });
 
 /** The outcome of publishing one item. */
 export interface PublishAck<T> {
@@ -52,6 +56,13 @@ export type Outgoing = { topic: string; payload: string | Buffer; publish: IClie
  * ```
  */
 export function publishEach<T>(options: PublisherOptions, toMessage: (item: T) => Outgoing): OperatorFunction<T, PublishAck<T>> {
+  refuseUnknownKeys(options, PUBLISHER_KEYS, 'publishEach');
+  return publishWith(options, toMessage);
+}
+
+/** {@link publishEach} for sinks whose options extend {@link PublisherOptions} (they check their own keys). */
+export function publishWith<T>(options: PublisherOptions, toMessage: (item: T) => Outgoing): OperatorFunction<T, PublishAck<T>> {
+  checkConnectOptions(options.connect, 'MQTT sink: connect');
   if (options.client === undefined && options.connect === undefined) throw new Error('an MQTT sink needs a client or connect options');
   return (source) =>
     new Observable<PublishAck<T>>((subscriber) => {

@@ -1,7 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Normalized } from '../../src/reading.js';
 import { encodeNormalized } from './normalized-codec.js';
-import { publishEach, type PublishAck, type PublisherOptions } from './publish-each.js';
+import { PUBLISHER_KEYS, publishWith, type PublishAck, type PublisherOptions } from './publish-each.js';
+import { optionKeys, refuseUnknownKeys } from '../../src/options.js';
 import { fillTemplate, topicNameProblem } from './topic-template.js';
 
 /** Options of {@link publishNormalized}. */
@@ -18,6 +19,8 @@ export interface NormalizedSinkOptions extends PublisherOptions {
   /** Put the tags into the JSON too (default false: the topic carries them). */
   includeTags?: boolean;
 }
+
+const SINK_KEYS = [...PUBLISHER_KEYS, ...optionKeys<Omit<NormalizedSinkOptions, keyof PublisherOptions>>({ topic: true, qos: true, retain: true, includeTags: true })];
 
 /**
  * Publishes normalized readings as JSON ({@link NormalizedMessage}: value, raw, phase, version,
@@ -42,9 +45,10 @@ export interface NormalizedSinkOptions extends PublisherOptions {
  * ```
  */
 export function publishNormalized(options: NormalizedSinkOptions): OperatorFunction<Normalized, PublishAck<Normalized>> {
+  refuseUnknownKeys(options, SINK_KEYS, 'publishNormalized');
   const template = options.topic ?? 'normalized/{series}';
   const publish = { qos: options.qos ?? 1, retain: options.retain ?? false };
-  return publishEach<Normalized>(options, (n) => {
+  return publishWith<Normalized>(options, (n) => {
     const topic = fillTemplate(template, { ...n.tags, series: n.series });
     if (typeof topic !== 'string') return { error: `topic template needs {${topic.missing}}` };
     const problem = topicNameProblem(topic);

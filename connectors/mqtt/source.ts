@@ -2,8 +2,9 @@ import type { IPublishPacket, MqttClient } from 'mqtt';
 import { Observable, share } from 'rxjs';
 import type { Reading } from '../../src/reading.js';
 import { checkCodec, type CodecSpec } from './codecs/codec.js';
-import { createMqttConnection, type MqttConnectOptions } from './connection.js';
-import { deadLetterMessage, publishDeadLetter, type DeadLetterOptions } from './dead-letter.js';
+import { checkConnectOptions, createMqttConnection, type MqttConnectOptions } from './connection.js';
+import { DEAD_LETTER_KEYS, deadLetterMessage, publishDeadLetter, type DeadLetterOptions } from './dead-letter.js';
+import { optionKeys, refuseUnknownKeys } from '../../src/options.js';
 import { SourceDiagnostics } from './diagnostics.js';
 import { addRoute } from './dispatcher.js';
 import { subscribeWhenConnected } from './subscribe.js';
@@ -52,6 +53,13 @@ export interface MqttSourceOptions {
   /** Distinct topics counted before counts go to one bucket (default 10 000). */
   maxTrackedTopics?: number;
 }
+
+/** The keys of {@link MqttSourceOptions}. */
+export const SOURCE_KEYS = optionKeys<MqttSourceOptions>({
+  client: true, connect: true, topics: true, codec: true, timeUnit: true, qos: true, maxPayloadBytes: true, series: true,
+  userPropertyTags: true, deadLetter: true, keepSubscription: true, now: true, maxTrackedTopics: true,
+});
+const TOPIC_KEYS = optionKeys<TopicSubscription>({ pattern: true, codec: true, timeUnit: true, series: true });
 
 /** A running-on-subscribe MQTT source: its readings and what it has seen. */
 export interface MqttSource {
@@ -106,6 +114,8 @@ export interface MqttSource {
  * ```
  */
 export function mqttSource(options: MqttSourceOptions): MqttSource {
+  refuseUnknownKeys(options, SOURCE_KEYS, 'mqttSource');
+  checkConnectOptions(options.connect, 'mqttSource: connect');
   if (options.client === undefined && options.connect === undefined) throw new Error('mqttSource needs a client or connect options');
   const recipes = recipesOf(options);
   const diagnostics = new SourceDiagnostics(options.maxTrackedTopics);
@@ -211,11 +221,13 @@ export function mqttSource(options: MqttSourceOptions): MqttSource {
   return { readings$, diagnostics };
 }
 
-/** The reading recipe of each topic pattern of a source (patterns and codecs checked here). */
+/** The reading recipe of each topic pattern of a source (patterns, codecs, subscriptions' and dead letters' keys checked here). */
 export function recipesOf(options: MqttSourceOptions): ReadingRecipe[] {
   const topics = typeof options.topics === 'string' ? [options.topics] : options.topics;
   if (topics.length === 0) throw new Error('mqttSource needs at least one topic pattern');
+  refuseUnknownKeys(options.deadLetter, DEAD_LETTER_KEYS, 'mqttSource: deadLetter');
   return topics.map((t) => {
+    if (typeof t !== 'string') refuseUnknownKeys(t, TOPIC_KEYS, 'mqttSource: topic subscription');
     const spec: TopicSubscription = typeof t === 'string' ? { pattern: t } : t;
     const codec = spec.codec ?? options.codec ?? 'number';
     checkCodec(codec);

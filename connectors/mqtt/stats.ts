@@ -1,11 +1,12 @@
 import type { MqttClient } from 'mqtt';
 import { Observable, type OperatorFunction } from 'rxjs';
-import { createMqttConnection, type MqttConnectOptions } from './connection.js';
+import { checkConnectOptions, createMqttConnection, type MqttConnectOptions } from './connection.js';
 import type { SourceDiagnostics } from './diagnostics.js';
 import { addRoute } from './dispatcher.js';
 import { subscribeWhenConnected } from './subscribe.js';
 import { decodeFrozenStats, encodeFrozenStats, type SeriesParams } from './frozen-codec.js';
-import { publishEach, type PublishAck, type PublisherOptions } from './publish-each.js';
+import { PUBLISHER_KEYS, publishWith, type PublishAck, type PublisherOptions } from './publish-each.js';
+import { optionKeys, refuseUnknownKeys } from '../../src/options.js';
 import { compileTopicPattern } from './topic-pattern.js';
 import { fillTemplate, topicNameProblem } from './topic-template.js';
 import type { FrozenParams } from '../../src/scalers/frozen.js';
@@ -20,6 +21,8 @@ export interface StatsSinkOptions extends PublisherOptions {
   /** Publish QoS (default 1). */
   qos?: 0 | 1 | 2;
 }
+
+const STATS_SINK_KEYS = [...PUBLISHER_KEYS, ...optionKeys<Omit<StatsSinkOptions, keyof PublisherOptions>>({ topic: true, qos: true })];
 
 /**
  * Publishes each series' frozen statistics as a retained message (see
@@ -41,10 +44,11 @@ export interface StatsSinkOptions extends PublisherOptions {
  * ```
  */
 export function publishFrozenStats(options: StatsSinkOptions): OperatorFunction<SeriesParams, PublishAck<SeriesParams>> {
+  refuseUnknownKeys(options, STATS_SINK_KEYS, 'publishFrozenStats');
   const template = options.topic ?? DEFAULT_STATS_TOPIC;
   statsFilter(template);
   const publish = { qos: options.qos ?? 1, retain: true };
-  return publishEach<SeriesParams>(options, ({ series, params, history }) => {
+  return publishWith<SeriesParams>(options, ({ series, params, history }) => {
     const topic = fillTemplate(template, { series });
     if (typeof topic !== 'string') return { error: `stats topic template needs {${topic.missing}}` };
     const problem = topicNameProblem(topic);
@@ -64,6 +68,8 @@ export interface StatsReaderOptions {
   /** Called once the broker granted the subscription (retained messages follow right after). */
   onSubscribed?: () => void;
 }
+
+const READER_KEYS = optionKeys<StatsReaderOptions>({ client: true, connect: true, topic: true, diagnostics: true, onSubscribed: true });
 
 /**
  * The subscription filter for a stats topic template: `{series}` (which may span levels) must
@@ -104,6 +110,8 @@ export function statsFilter(template: string): string {
  * ```
  */
 export function watchFrozenStats(options: StatsReaderOptions = {}): Observable<SeriesParams> {
+  refuseUnknownKeys(options, READER_KEYS, 'watchFrozenStats');
+  checkConnectOptions(options.connect, 'watchFrozenStats: connect');
   if (options.client === undefined && options.connect === undefined) throw new Error('watchFrozenStats needs a client or connect options');
   const filter = statsFilter(options.topic ?? DEFAULT_STATS_TOPIC);
   const pattern = compileTopicPattern(filter);
@@ -160,7 +168,8 @@ export function watchFrozenStats(options: StatsReaderOptions = {}): Observable<S
  * ```
  */
 export function readFrozenStats(options: StatsReaderOptions & { idleMs?: number } = {}): Promise<Map<string, FrozenParams>> {
-  const idleMs = options.idleMs ?? 300;
+  refuseUnknownKeys(options, [...READER_KEYS, 'idleMs'], 'readFrozenStats');
+  const { idleMs = 300, ...reader } = options;
   const out = new Map<string, FrozenParams>();
   return new Promise((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -171,7 +180,7 @@ export function readFrozenStats(options: StatsReaderOptions & { idleMs?: number 
         resolve(out);
       }, idleMs);
     };
-    const sub = watchFrozenStats({ ...options, onSubscribed: arm }).subscribe({
+    const sub = watchFrozenStats({ ...reader, onSubscribed: arm }).subscribe({
       next: ({ series, params }) => {
         out.set(series, params);
         arm();

@@ -37,8 +37,8 @@ describe('write target, error classification, retry policy', () => {
     expect(retryDelay(retryPolicy({ initialMs: 100, jitter: 0.5, random: () => 0.5 }), 1)).toBe(75);
     expect(() => retryPolicy({ maxRetries: -1 })).toThrow(RangeError);
     expect(() => retryPolicy({ factor: 0.5 })).toThrow(RangeError);
-    expect(() => retryPolicy({ minDelay: 20 } as never)).toThrow(/retry option minDelay is now called initialMs/);
-    expect(() => influxSink({ url: 'http://127.0.0.1:1', bucket: 'b', retry: { maxDelay: 20 } as never })).toThrow(/maxDelay is now called maxMs/);
+    expect(() => retryPolicy({ minDelay: 20 } as never)).toThrow(/retry: option 'minDelay' is now called 'initialMs'/);
+    expect(() => influxSink({ url: 'http://127.0.0.1:1', bucket: 'b', retry: { maxDelay: 20 } as never })).toThrow(/'maxDelay' is now called 'maxMs'/);
     expect(() => influxSink({ url: 'http://127.0.0.1:1', bucket: 'b', batchSize: 0 })).toThrow(/batchSize/);
   });
 });
