@@ -68,7 +68,8 @@ export type FrozenWriteResult = { outcome: 'written' | 'exists'; revision: numbe
  * ```
  */
 export class FrozenStatsBucket {
-  private readonly revisions = new Map<string, number>();
+  /** The revision and version of each series' latest entry this writer wrote or found. */
+  private readonly latest = new Map<string, { revision: number; version: number }>();
 
   /** @param kv the opened bucket (see {@link openFrozenStats}). */
   constructor(readonly kv: KV) {}
@@ -84,15 +85,18 @@ export class FrozenStatsBucket {
     if (extra.spec !== undefined) doc.spec = extra.spec;
     if (extra.writer !== undefined) doc.writer = extra.writer;
     const value = JSON.stringify(doc);
-    let expected = this.revisions.get(series);
+    const known = this.latest.get(series);
+    let expected = known !== undefined && known.version < params.version ? known.revision : undefined;
     for (let attempt = 0; ; attempt++) {
-      extra.fence?.();
-      try {
-        const revision = expected === undefined ? await this.kv.create(key, value) : await this.kv.update(key, value, expected);
-        this.revisions.set(series, revision);
-        return { outcome: 'written', revision };
-      } catch (e) {
-        if (!/wrong last sequence|key exists/i.test((e as Error).message) || attempt > 8) throw e;
+      if (attempt > 0 || known === undefined || known.version < params.version) {
+        extra.fence?.();
+        try {
+          const revision = expected === undefined ? await this.kv.create(key, value) : await this.kv.update(key, value, expected);
+          this.latest.set(series, { revision, version: params.version });
+          return { outcome: 'written', revision };
+        } catch (e) {
+          if (!/wrong last sequence|key exists/i.test((e as Error).message) || attempt > 8) throw e;
+        }
       }
       const current = await this.kv.get(key);
       if (current === null || current.operation !== 'PUT') {
@@ -105,7 +109,7 @@ export class FrozenStatsBucket {
         continue;
       }
       if (there.params.version > params.version) return { outcome: 'conflict', revision: current.revision, existing: there.params };
-      this.revisions.set(series, current.revision);
+      this.latest.set(series, { revision: current.revision, version: there.params.version });
       const same = JSON.stringify(frozenParamsToJson(there.params)) === JSON.stringify(frozenParamsToJson(params));
       return same ? { outcome: 'exists', revision: current.revision } : { outcome: 'conflict', revision: current.revision, existing: there.params };
     }

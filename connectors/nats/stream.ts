@@ -77,7 +77,7 @@ export async function ensurePartitionedStream(jsm: JetStreamManager, options: Pa
     if (existing.config.retention !== RetentionPolicy.Limits) throw new Error(`stream ${name} has ${existing.config.retention} retention; a partitioned stream needs limits retention to replay from a checkpoint`);
     return { name, prefix, partitions, info: existing };
   }
-  const config: Partial<StreamConfig> = {
+  const config: Partial<StreamConfig> & { name: string } = {
     name,
     subjects: [`${prefix}.*.>`],
     description: `streamnorm partitions=${partitions} prefix=${prefix}`,
