@@ -11,6 +11,7 @@ import { readStateFile, writeStateFile } from '../cli/state-file.js';
 import { fitWindow } from '../cli/fit-window.js';
 import { connectionState, httpFromArgs, influxReady, startCliDashboard, type HttpConfig } from '../http/cli.js';
 import type { PipelineCounters } from '../http/source.js';
+import { runCluster } from '../cluster/run-cluster.js';
 
 /** `streamnorm run --config FILE` (options in bin/help.ts). */
 export async function runCommand(args: ParsedArgs, out: (line: string) => void): Promise<number> {
@@ -19,6 +20,7 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
   const durationMs = durationOption(args, 'duration');
   const statusMs = durationOption(args, 'status-interval', 10_000) as number;
   const config = readRunConfig(loadConfigFile(path));
+  if (config.cluster) return runCluster(config, { check: flag(args, 'check'), durationMs, statusMs, http: httpFromArgs(args, config.http) }, out);
   const http = httpFromArgs(args, config.http);
   // Eviction is the store's: take it out of the normalize options.
   const { idleEvictMs, ...normalizeOptions } = config.normalize;
