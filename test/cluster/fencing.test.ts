@@ -1,0 +1,80 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { natsSkipReason, startNats, type NatsServer } from '../helpers/nats.js';
+import { bySeries, essence, makeReadings, natsClient, publishReadings, readOutputs, singleProcess, startMember, stopMember, waitForMessages, workerConfig, type WorkerProcess } from './helpers.js';
+
+const NORMALIZE = { freeze: { afterSamples: 10 }, whileFitting: 'provisional' as const };
+
+/**
+ * A worker paused (SIGSTOP) past its lease, its partitions taken over meanwhile, then continued
+ * (SIGCONT) writes nothing for them: no checkpoint, no statistics, no lease renewal, not even an
+ * attempt (a core subscription sees every publish, also those JetStream refuses), and the output
+ * stream does not grow. Outputs the worker had handed to its client just before the pause (its
+ * lease still valid) may reach the server after it: they carry the message ids the new owner's
+ * replay used, so the stream refuses them as duplicates. Then the group goes on, nothing lost.
+ */
+describe.skipIf(natsSkipReason())('fencing: SIGSTOP past the lease, then SIGCONT', () => {
+  let server: NatsServer;
+  const members: WorkerProcess[] = [];
+  beforeAll(async () => {
+    server = await startNats();
+  });
+  afterAll(async () => {
+    for (const w of members) {
+      w.child.kill('SIGCONT');
+      w.child.kill('SIGKILL');
+    }
+    await server?.stop();
+  });
+
+  it('writes nothing for the partitions it lost', async () => {
+    const rounds = makeReadings(40, 60);
+    const all = rounds.flat();
+    const { nc, js } = await natsClient(server.url);
+    const jsm = await jetstreamManager(nc);
+    const w1 = startMember('w1', workerConfig(server.url, 'w1', { partitions: 4, normalize: NORMALIZE }));
+    members.push(w1);
+    await w1.waitFor(/running/);
+    await publishReadings(js, rounds.slice(0, 20).flat(), 4);
+    await waitForMessages(nc, 'streamnorm-out', rounds.slice(0, 20).flat().length);
+    const before = w1.counters();
+    void publishReadings(js, rounds.slice(20, 30).flat(), 4); // in flight to w1 as it stops
+    await new Promise((r) => setTimeout(r, 5));
+    w1.child.kill('SIGSTOP');
+
+    const w2 = startMember('w2', workerConfig(server.url, 'w2', { partitions: 4, normalize: NORMALIZE }));
+    members.push(w2);
+    await w2.waitFor(/(claimed partition \d[\s\S]*){4}/, 30_000);
+    await waitForMessages(nc, 'streamnorm-out', rounds.slice(0, 30).flat().length);
+    w2.child.kill('SIGSTOP');
+
+    const stored = async (): Promise<number> => (await jsm.streams.info('streamnorm-out')).state.messages;
+    const storedBefore = await stored();
+    const seen: string[] = [];
+    const subs = ['normalized.>', '$KV.streamnorm-checkpoints.>', '$KV.streamnorm-stats.>', '$KV.streamnorm-leases.p.>'].map((s) => nc.subscribe(s, { callback: (_e, m) => seen.push(m.subject) }));
+    await nc.flush();
+    w1.child.kill('SIGCONT');
+    await w1.waitFor(/given up/, 5_000);
+    await new Promise((r) => setTimeout(r, 700));
+    for (const s of subs) s.unsubscribe();
+    expect(seen.filter((s) => !s.startsWith('normalized.'))).toEqual([]);
+    expect(await stored()).toBe(storedBefore);
+    console.log(`fencing: ${seen.length} outputs handed to the client before the pause arrived after it, refused as duplicates`);
+    w2.child.kill('SIGCONT');
+
+    await publishReadings(js, rounds.slice(30).flat(), 4);
+    await waitForMessages(nc, 'streamnorm-out', all.length, 60_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    await Promise.all([stopMember(w1), stopMember(w2)]);
+    const after = w1.counters();
+    expect(after.fenced).toBeGreaterThanOrEqual(1);
+    console.log(`fencing: w1 before the pause ${JSON.stringify(before)}; at exit ${JSON.stringify(after)}`);
+
+    const outputs = await readOutputs(nc, 'streamnorm-out');
+    expect(outputs.length).toBe(all.length);
+    const want = await singleProcess(all, NORMALIZE);
+    const got = bySeries(outputs);
+    for (const [series, list] of want) expect(got.get(series)?.map(essence), series).toEqual(list.map(essence));
+    await nc.close();
+  }, 120_000);
+});
