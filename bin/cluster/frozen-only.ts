@@ -41,14 +41,18 @@ export async function startFrozenOnly(s: RoleStart & { stats: FrozenStatsBucket;
       counters.malformed++;
       counters.lastError = `stats ${key}: ${e.message}`;
     })
-    .subscribe((entry) => {
-      if ((store.params(entry.series)?.version ?? 0) >= entry.params.version) return;
-      store.restore(frozenSnapshot(entry, spec));
-      known++;
+    .subscribe({
+      next: (entry) => {
+        if ((store.params(entry.series)?.version ?? 0) >= entry.params.version) return;
+        store.restore(frozenSnapshot(entry, spec));
+        known++;
+      },
+      error: (e: Error) => void (counters.lastError = `stats watch: ${e.message}`),
     });
   const input = new Subject<Reading>();
   let sink: Normalized[] = [];
-  const pipeline = input.pipe(normalize({ unknownSeries: 'raw', ...s.config.normalize, store, learn: false })).subscribe((n) => sink.push(n));
+  const { freeze: _freeze, refit: _refit, ...transformOnly } = s.config.normalize;
+  const pipeline = input.pipe(normalize({ unknownSeries: 'raw', ...transformOnly, store, learn: false })).subscribe((n) => sink.push(n));
   const name = `${cluster.stream}-frozen`;
   const exists = await s.jsm.consumers.info(cluster.stream, name).catch(() => undefined);
   if (exists === undefined) {

@@ -36,7 +36,8 @@ export async function startShare(s: RoleStart & { stats: FrozenStatsBucket; publ
   const common = { ...options, freeze: 'never' as const, store };
   const learner = new Subject<Reading>();
   const server = new Subject<Reading>();
-  const subs = [learner.pipe(normalize(common)).subscribe((n) => sink.push(n)), server.pipe(normalize({ ...common, learn: false })).subscribe((n) => sink.push(n))];
+  const { freeze: _freeze, refit: _refit, ...transformOnly } = options;
+  const subs = [learner.pipe(normalize(common)).subscribe((n) => sink.push(n)), server.pipe(normalize({ ...transformOnly, store, learn: false })).subscribe((n) => sink.push(n))];
 
   const fits = await PartialFits.open(s.nc, {
     bucket: `${cluster.statsBucket}-merge`,
@@ -56,10 +57,13 @@ export async function startShare(s: RoleStart & { stats: FrozenStatsBucket; publ
     },
     onError: (e) => void (counters.lastError = `merge: ${e.message}`),
   });
-  const watching = s.stats.watch().subscribe((entry) => {
-    if ((store.params(entry.series)?.version ?? 0) >= entry.params.version) return;
-    store.restore(frozenSnapshot(entry, spec));
-    closed.delete(entry.series);
+  const watching = s.stats.watch().subscribe({
+    next: (entry) => {
+      if ((store.params(entry.series)?.version ?? 0) >= entry.params.version) return;
+      store.restore(frozenSnapshot(entry, spec));
+      closed.delete(entry.series);
+    },
+    error: (e: Error) => void (counters.lastError = `stats watch: ${e.message}`),
   });
   const notifier = cluster.freezeSubject === undefined ? undefined : s.nc.subscribe(cluster.freezeSubject);
   if (notifier !== undefined) {

@@ -169,7 +169,9 @@ export class FrozenStatsBucket {
             subscriber.next(entry);
           }
         },
-        (e: Error) => subscriber.error(e),
+        (e: Error) => {
+          if (!closed) subscriber.error(e);
+        },
       );
       return () => {
         closed = true;

@@ -51,7 +51,7 @@ describe.skipIf(natsSkipReason())('fencing: SIGSTOP past the lease, then SIGCONT
     const stored = async (): Promise<number> => (await jsm.streams.info('streamnorm-out')).state.messages;
     const storedBefore = await stored();
     const seen: string[] = [];
-    const subs = ['normalized.>', '$KV.streamnorm-checkpoints.>', '$KV.streamnorm-stats.>', '$KV.streamnorm-leases.p.>'].map((s) => nc.subscribe(s, { callback: (_e, m) => seen.push(m.subject) }));
+    const subs = ['normalized.>', '$KV.streamnorm-checkpoints.>', '$KV.streamnorm-stats.>', '$KV.streamnorm-leases.p.>'].map((s) => nc.subscribe(s, { callback: (_e, m) => void seen.push(m.subject) }));
     await nc.flush();
     w1.child.kill('SIGCONT');
     await w1.waitFor(/given up/, 5_000);
