@@ -66,7 +66,7 @@ export async function startFrozenOnly(s: RoleStart & { stats: FrozenStatsBucket;
     });
   }
   const consumer = await s.js.consumers.get(cluster.stream, name);
-  const messages = await consumer.consume({ max_messages: Math.min(cluster.maxUnacked, 256) });
+  const messages = await consumer.consume({ max_messages: Math.min(cluster.maxUnacked, 256), expires: 5_000 });
   const pending = new Map<number, { msg: JsMsg; since: number }>();
   let stopping = false;
   const check = (): void => {

@@ -3,6 +3,7 @@ import type { Normalized } from '../../src/reading.js';
 import { encodeNormalized } from '../../connectors/mqtt/normalized-codec.js';
 import { outputSubject } from '../../connectors/nats/output-subject.js';
 import { backoffDelay, backoffPolicy } from '../../connectors/backoff.js';
+import { FencedError } from '../../connectors/nats/leases.js';
 import type { ClusterCounters } from './counters.js';
 
 /**
@@ -44,6 +45,25 @@ export class OutputPublisher {
         this.counters.lastError = `publish to ${subject}: ${(e as Error).message}`;
         await new Promise((r) => setTimeout(r, backoffDelay(attempt, this.policy)));
       }
+    }
+  }
+}
+
+/**
+ * Runs `write` until it succeeds, with backoff between attempts (a KV write during a leader
+ * election, say); `check` runs before each attempt and throws to stop (the lease was lost), as
+ * does a {@link FencedError} or a fenced write.
+ */
+export async function retrying<T>(write: () => Promise<T>, check: () => void, counters: ClusterCounters, what: string): Promise<T> {
+  const policy = backoffPolicy({ initialMs: 100, maxMs: 5_000 });
+  for (let attempt = 0; ; attempt++) {
+    check();
+    try {
+      return await write();
+    } catch (e) {
+      if (e instanceof FencedError || /fenced/.test((e as Error).message)) throw e;
+      counters.lastError = `${what}: ${(e as Error).message}`;
+      await new Promise((r) => setTimeout(r, backoffDelay(attempt, policy)));
     }
   }
 }

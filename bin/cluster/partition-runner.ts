@@ -6,7 +6,7 @@ import { SeriesStore, normalize } from '../../operators/index.js';
 import { FencedError } from '../../connectors/nats/leases.js';
 import { msToNanos } from '../../connectors/nats/stream.js';
 import { readingsOf } from './decode.js';
-import { keepAlive } from './outputs.js';
+import { keepAlive, retrying } from './outputs.js';
 import type { WorkerContext } from './context.js';
 
 /** Pending message: processed, outputs on their way. */
@@ -30,20 +30,28 @@ export class PartitionRunner {
   private readonly pending = new Map<number, Pending>();
   private processedSeq = 0;
   private checkpointedSeq = -1;
+  private checkpointRevision = 0;
+  private checkpointing: Promise<void> | undefined;
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> = Promise.resolve();
   private pipeline: Subscription | undefined;
   private gate: Promise<void> | undefined;
-  private drained: (() => void) | undefined;
+  /** Everyone waiting for the pending messages to be acknowledged (a checkpoint, a hand-over). */
+  private readonly drainWaiters = new Set<() => void>();
   private timers: (() => void)[] = [];
   private state: 'starting' | 'running' | 'stopping' | 'stopped' | 'fenced' = 'starting';
 
   constructor(
     private readonly ctx: WorkerContext,
     readonly partition: number,
-    private readonly lease: number,
+    readonly lease: number,
     private readonly onFenced: (partition: number, why: string) => void,
   ) {}
+
+  /** `partition:state/pending` for the status line. */
+  describe(): string {
+    return `${this.partition}:${this.state}${this.gate === undefined ? '' : '+ckpt'}/${this.pending.size}`;
+  }
 
   private get consumerName(): string {
     return `${this.ctx.stream}-p${this.partition}-r${this.lease}`;
@@ -52,13 +60,14 @@ export class PartitionRunner {
   /** Throws unless this runner may still write for its partition. */
   private readonly fence = (): void => {
     if (this.state === 'fenced' || this.state === 'stopped') throw new FencedError(this.partition, 'its runner stopped');
-    this.ctx.leases.assert(this.partition);
+    this.ctx.leases.assert(this.partition, this.lease);
   };
 
   /** Claims the checkpoint (fencing the previous owner), restores, and starts consuming. */
   async start(): Promise<void> {
     const { ctx } = this;
-    const checkpoint = await ctx.checkpoints.claim(this.partition, ctx.worker, this.lease);
+    const { checkpoint, revision } = await ctx.checkpoints.claim(this.partition, ctx.worker, this.lease);
+    this.checkpointRevision = revision;
     if (checkpoint.snapshot !== undefined) this.store.restore(checkpoint.snapshot);
     this.processedSeq = checkpoint.seq;
     this.checkpointedSeq = checkpoint.seq;
@@ -68,7 +77,7 @@ export class PartitionRunner {
       if (!live) return; // frozen before the checkpoint: written by the owner that checkpointed it
       const writer = { worker: ctx.worker, partition: this.partition, lease: this.lease };
       this.statWrites.push(
-        ctx.stats.write(series, params, { spec, writer, fence: this.fence }).then((r) => {
+        retrying(() => ctx.stats.write(series, params, { spec, writer, fence: this.fence }), this.fence, ctx.counters, `statistics of ${series}`).then((r) => {
           if (r.outcome === 'written') ctx.counters.statsWritten++;
           else if (r.outcome === 'exists') ctx.counters.statsExisting++;
           else ctx.counters.statsConflicts++;
@@ -82,7 +91,8 @@ export class PartitionRunner {
     });
     await this.recreateConsumer(checkpoint.seq + 1);
     const consumer = await ctx.js.consumers.get(ctx.stream, this.consumerName);
-    this.messages = await consumer.consume({ max_messages: Math.min(ctx.cluster.maxUnacked, 256) });
+    this.messages = await consumer.consume({ max_messages: Math.min(ctx.cluster.maxUnacked, 256), expires: 5_000 });
+    if (this.state !== 'starting') return this.stopNow(); // given up while starting (timed out, lease lost)
     this.state = 'running';
     this.loop = this.consume(this.messages);
     const every = setInterval(() => void this.checkpoint().catch((e: Error) => this.failed(e)), ctx.cluster.checkpointIntervalMs);
@@ -134,16 +144,15 @@ export class PartitionRunner {
     this.statWrites = [];
     this.processedSeq = seq;
     this.pending.set(seq, { msg, since: Date.now() });
-    Promise.all([...outs.map((n, i) => ctx.publisher.publish(n, `${ctx.stream}:${seq}:${i}`, this.fence)), ...writes]).then(
-      () => {
+    Promise.all([...outs.map((n, i) => ctx.publisher.publish(n, `${ctx.stream}:${seq}:${i}`, this.fence)), ...writes])
+      .then(() => {
         this.fence();
         msg.ack();
         ctx.counters.acked++;
         this.pending.delete(seq);
-        if (this.pending.size === 0) this.drained?.();
-      },
-      (e: Error) => this.failed(e),
-    );
+        if (this.pending.size === 0) this.wakeDrainers();
+      })
+      .catch((e: Error) => this.failed(e));
   }
 
   private failed(e: Error): void {
@@ -152,13 +161,22 @@ export class PartitionRunner {
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.size > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    while (this.pending.size > 0 && this.state !== 'stopped' && this.state !== 'fenced') await new Promise<void>((resolve) => this.drainWaiters.add(resolve));
   }
 
-  /** Pauses intake, waits until every processed message is acknowledged, and writes the checkpoint. */
-  async checkpoint(): Promise<void> {
+  private wakeDrainers(): void {
+    for (const wake of this.drainWaiters) wake();
+    this.drainWaiters.clear();
+  }
+
+  /** Pauses intake, waits until every processed message is acknowledged, and writes the checkpoint (one at a time: a second call joins the first). */
+  checkpoint(): Promise<void> {
+    this.checkpointing ??= this.writeCheckpoint().finally(() => (this.checkpointing = undefined));
+    return this.checkpointing;
+  }
+
+  private async writeCheckpoint(): Promise<void> {
     if (this.state !== 'running' && this.state !== 'stopping') return;
-    if (this.gate !== undefined && this.state === 'running') return; // one at a time
     let open!: () => void;
     this.gate = new Promise<void>((r) => (open = r));
     try {
@@ -167,7 +185,7 @@ export class PartitionRunner {
       this.fence();
       const snapshot = this.store.snapshot();
       const seq = this.processedSeq;
-      await this.ctx.checkpoints.write({ partition: this.partition, seq, worker: this.ctx.worker, lease: this.lease, snapshot });
+      this.checkpointRevision = await this.ctx.checkpoints.write({ partition: this.partition, seq, worker: this.ctx.worker, lease: this.lease, snapshot }, this.checkpointRevision);
       this.checkpointedSeq = seq;
       this.ctx.counters.checkpoints++;
     } catch (e) {
@@ -186,6 +204,7 @@ export class PartitionRunner {
     this.messages?.stop();
     await this.loop.catch(() => undefined);
     await this.drain();
+    await this.checkpointing?.catch(() => undefined);
     await this.checkpoint();
     await this.ctx.jsm.consumers.delete(this.ctx.stream, this.consumerName).catch(() => undefined);
     this.stopNow();
@@ -207,6 +226,6 @@ export class PartitionRunner {
     for (const t of this.timers) t();
     this.timers = [];
     this.pipeline?.unsubscribe();
-    this.drained?.();
+    this.wakeDrainers();
   }
 }

@@ -7,6 +7,7 @@ import type { HttpConfig } from '../http/cli.js';
 import { ensureOutputStream, ensurePartitionedStream } from '../../connectors/nats/stream.js';
 import { newCounters, type ClusterCounters } from './counters.js';
 import { startRole } from './roles.js';
+import { TRANSIENT, untilAnswered } from './retry.js';
 
 /** What `streamnorm run` passes on to a cluster member. */
 export interface ClusterRunOptions {
@@ -39,19 +40,20 @@ export async function runCluster(config: ClusterRunConfig, options: ClusterRunOp
     throw new CliError(`cannot reach NATS at ${cluster.servers.join(', ')}: ${(e as Error).message}`, 4);
   }
   try {
-    const jsm = await jetstreamManager(nc);
+    const jsm = await untilJetStream(() => jetstreamManager(nc, { timeout: 5_000 }), out);
     const stream =
       cluster.role === 'share'
         ? undefined
-        : await ensurePartitionedStream(jsm, defined({ name: cluster.stream, prefix: cluster.prefix, partitions: cluster.partitions ?? (await existingPartitions(jsm, cluster.stream)), replicas: cluster.replicas, maxAgeMs: cluster.maxAgeMs, maxBytes: cluster.maxBytes, duplicateWindowMs: cluster.duplicateWindowMs })).catch((e: Error) => {
-            throw new CliError(e.message, 2);
+        : await untilAnswered(async () => ensurePartitionedStream(jsm, defined({ name: cluster.stream, prefix: cluster.prefix, partitions: cluster.partitions ?? (await existingPartitions(jsm, cluster.stream)), replicas: cluster.replicas, maxAgeMs: cluster.maxAgeMs, maxBytes: cluster.maxBytes, duplicateWindowMs: cluster.duplicateWindowMs }))).catch((e: Error) => {
+            throw new CliError(e.message, TRANSIENT.test(e.message) ? 4 : 2);
           });
     if (config.output.nats !== undefined) {
       const tokens = config.output.nats.subject.split('.');
       const fixed = tokens.slice(0, Math.max(0, tokens.findIndex((t) => t.includes('{'))));
       const subjects = [fixed.length === tokens.length || fixed.length === 0 ? config.output.nats.subject.replace(/\{[^{}]+\}/g, '*') : `${fixed.join('.')}.>`];
-      await ensureOutputStream(jsm, { name: config.output.nats.stream, subjects, replicas: cluster.replicas, duplicateWindowMs: cluster.duplicateWindowMs }).catch((e: Error) => {
-        throw new CliError(e.message, 2);
+      const output = { name: config.output.nats.stream, subjects, replicas: cluster.replicas, duplicateWindowMs: cluster.duplicateWindowMs };
+      await untilAnswered(() => ensureOutputStream(jsm, output)).catch((e: Error) => {
+        throw new CliError(e.message, TRANSIENT.test(e.message) ? 4 : 2);
       });
     }
     if (options.check) {
@@ -65,6 +67,16 @@ export async function runCluster(config: ClusterRunConfig, options: ClusterRunOp
     return await untilStopped(role, options, out, nc);
   } catch (e) {
     await nc.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** JetStream may not answer yet (a cluster electing its leader): retried for up to a minute, then surfaced (exit 4). */
+async function untilJetStream<T>(step: () => Promise<T>, out: (line: string) => void): Promise<T> {
+  try {
+    return await untilAnswered(step, (m) => out(`waiting for JetStream: ${m}`));
+  } catch (e) {
+    if (TRANSIENT.test((e as Error).message)) throw new CliError(`JetStream does not answer: ${(e as Error).message}`, 4);
     throw e;
   }
 }

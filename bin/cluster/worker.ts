@@ -1,6 +1,7 @@
 import type { LeaseTable } from '../../connectors/nats/leases.js';
 import type { WorkerContext } from './context.js';
 import { PartitionRunner } from './partition-runner.js';
+import { untilAnswered } from './retry.js';
 
 /**
  * The `worker` role: takes its share of the P partitions and keeps it. Two loops: renewals every
@@ -27,8 +28,15 @@ export class PartitionWorker {
     return [...this.runners.keys()].sort((a, b) => a - b);
   }
 
+  /** The runners' states (partition:state/pending), those being handed over included. */
+  describe(): string {
+    return [...this.runners.values(), ...this.leaving].map((r) => r.describe()).join(' ');
+  }
+
+  private readonly leaving = new Set<PartitionRunner>();
+
   async start(): Promise<void> {
-    await this.leases.heartbeat();
+    await untilAnswered(() => this.leases.heartbeat());
     const renew = async (): Promise<void> => {
       if (this.stopped) return;
       try {
@@ -71,19 +79,30 @@ export class PartitionWorker {
       const lease = await this.leases.claim(p);
       if (lease === undefined) continue;
       const runner = new PartitionRunner(this.ctx, p, lease.claimed, (q, why) => {
-        if (this.runners.get(q) === runner) this.runners.delete(q);
+        if (this.runners.get(q) === runner) {
+          this.runners.delete(q);
+          void this.leases.release(q); // free it for a fresh claim from the latest checkpoint
+        }
         this.ctx.log(`partition ${q} given up: ${why}`);
       });
       this.runners.set(p, runner);
-      try {
-        await runner.start();
-        this.ctx.log(`claimed partition ${p} (lease ${lease.claimed})`);
-      } catch (e) {
-        this.runners.delete(p);
-        runner.giveUp(`start failed: ${(e as Error).message}`);
-        await this.leases.release(p);
-        throw e;
-      }
+      void this.startRunner(p, runner);
+    }
+  }
+
+  /** Starts a runner without holding up the balancing; one that does not start within 30 s is given up and its lease released. */
+  private async startRunner(p: number, runner: PartitionRunner): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('did not start within 30 s')), 30_000)));
+    try {
+      await Promise.race([runner.start(), timeout]);
+      this.ctx.log(`claimed partition ${p} (lease ${runner.lease})`);
+    } catch (e) {
+      if (this.runners.get(p) === runner) this.runners.delete(p);
+      runner.giveUp(`start failed: ${(e as Error).message}`);
+      await this.leases.release(p).catch(() => undefined);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -91,10 +110,13 @@ export class PartitionWorker {
     const runner = this.runners.get(partition);
     this.runners.delete(partition);
     if (runner === undefined) return;
+    this.leaving.add(runner);
+    this.ctx.log(`handing partition ${partition} over`);
     try {
       await runner.handOver();
       this.ctx.log(`handed partition ${partition} over`);
     } finally {
+      this.leaving.delete(runner);
       await this.leases.release(partition);
     }
   }

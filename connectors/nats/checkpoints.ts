@@ -31,29 +31,22 @@ export interface Checkpoint {
  * import { openCheckpoints } from 'streamnorm/nats';
  * const nc = await connect({ servers: natsUrl });
  * const store = await openCheckpoints(nc, { bucket: 'doc-ckpt-store' });
- * await store.claim(2, 'w1', 5);
- * await store.write({ partition: 2, seq: 41, worker: 'w1', lease: 5 });
- * (await store.read(2))?.seq; // => 41
+ * const { revision } = await store.claim(2, 'w1', 5);
+ * await store.write({ partition: 2, seq: 41, worker: 'w1', lease: 5 }, revision);
+ * (await store.read(2)).checkpoint?.seq; // => 41
  * await nc.close();
  * ```
  */
 export class CheckpointStore {
-  private readonly revisions = new Map<number, number>();
-
   constructor(
     readonly kv: KV,
     private readonly maxBytes: number,
   ) {}
 
-  /** Reads a partition's checkpoint (undefined when it has none) and remembers its revision. */
-  async read(partition: number): Promise<Checkpoint | undefined> {
+  /** Reads a partition's checkpoint (undefined when it has none) and the key's revision (0 when none). */
+  async read(partition: number): Promise<{ checkpoint: Checkpoint | undefined; revision: number }> {
     const e = await this.kv.get(`p.${partition}`);
-    if (e === null || e.operation !== 'PUT') {
-      if (e === null) this.revisions.delete(partition);
-      else this.revisions.set(partition, e.revision);
-      return undefined;
-    }
-    this.revisions.set(partition, e.revision);
+    if (e === null || e.operation !== 'PUT') return { checkpoint: undefined, revision: e?.revision ?? 0 };
     let doc: Checkpoint & { format?: unknown };
     try {
       doc = JSON.parse(gunzipSync(e.value).toString('utf8')) as Checkpoint & { format?: unknown };
@@ -64,35 +57,37 @@ export class CheckpointStore {
       throw new Error(`checkpoint of partition ${partition} (revision ${e.revision}) is not a ${CHECKPOINT_FORMAT} document of that partition`);
     }
     const { format: _f, ...checkpoint } = doc;
-    return checkpoint;
+    return { checkpoint, revision: e.revision };
   }
 
-  /** Writes a checkpoint by compare-and-set; throws when another owner wrote since (fenced) or it is too large. */
-  async write(checkpoint: Checkpoint): Promise<number> {
+  /**
+   * Writes a checkpoint over revision `expected` (0: there is none yet) by compare-and-set;
+   * returns the new revision. Throws when another owner wrote since (fenced) or it is too large.
+   */
+  async write(checkpoint: Checkpoint, expected: number): Promise<number> {
     const body = gzipSync(Buffer.from(JSON.stringify({ format: CHECKPOINT_FORMAT, ...checkpoint })));
     if (body.byteLength > this.maxBytes) {
       throw new Error(`checkpoint of partition ${checkpoint.partition} is ${body.byteLength} bytes gzipped, above the server's max_payload ${this.maxBytes}: raise max_payload or use more partitions`);
     }
-    const expected = this.revisions.get(checkpoint.partition);
     const key = `p.${checkpoint.partition}`;
     try {
-      const revision = expected === undefined ? await this.kv.create(key, body) : await this.kv.update(key, body, expected);
-      this.revisions.set(checkpoint.partition, revision);
-      return revision;
+      return expected === 0 ? await this.kv.create(key, body) : await this.kv.update(key, body, expected);
     } catch (e) {
       if (/wrong last sequence|key exists/i.test((e as Error).message)) {
-        throw new Error(`checkpoint of partition ${checkpoint.partition} was written by another owner since revision ${expected ?? 0}: fenced, not written`);
+        throw new Error(`checkpoint of partition ${checkpoint.partition} was written by another owner since revision ${expected}: fenced, not written`);
       }
       throw e;
     }
   }
 
-  /** Takes a partition over: reads its checkpoint and re-writes it under the new lease, fencing the previous owner. */
-  async claim(partition: number, worker: string, lease: number): Promise<Checkpoint> {
+  /**
+   * Takes a partition over: reads its checkpoint and re-writes it under the new lease, fencing the
+   * previous owner; returns it with the revision the next write must name.
+   */
+  async claim(partition: number, worker: string, lease: number): Promise<{ checkpoint: Checkpoint; revision: number }> {
     const previous = await this.read(partition);
-    const claimed: Checkpoint = { ...(previous ?? { partition, seq: 0 }), worker, lease };
-    await this.write(claimed);
-    return claimed;
+    const checkpoint: Checkpoint = { ...(previous.checkpoint ?? { partition, seq: 0 }), worker, lease };
+    return { checkpoint, revision: await this.write(checkpoint, previous.revision) };
   }
 }
 
@@ -106,15 +101,17 @@ export class CheckpointStore {
  * const nc = await connect({ servers: natsUrl });
  * const mine = await openCheckpoints(nc, { bucket: 'doc-ckpt' });
  * const theirs = await openCheckpoints(nc, { bucket: 'doc-ckpt' });
- * (await mine.claim(0, 'a', 1)).seq; // => 0
+ * const claim = await mine.claim(0, 'a', 1);
+ * claim.checkpoint.seq; // => 0
  * await theirs.claim(0, 'b', 2);
  * let fenced = '';
- * await mine.write({ partition: 0, seq: 10, worker: 'a', lease: 1 }).catch((e: Error) => (fenced = e.message));
+ * await mine.write({ partition: 0, seq: 10, worker: 'a', lease: 1 }, claim.revision).catch((e: Error) => (fenced = e.message));
  * fenced.endsWith('fenced, not written'); // => true
  * await nc.close();
  * ```
  */
 export async function openCheckpoints(nc: NatsConnection, options: { bucket: string; replicas?: number }): Promise<CheckpointStore> {
-  const kv = await new Kvm(nc).create(options.bucket, { history: 2, replicas: options.replicas ?? 1 });
+  // reads go to the stream's leader: a take-over must see the latest checkpoint
+  const kv = await new Kvm(nc).create(options.bucket, { history: 2, replicas: options.replicas ?? 1, allow_direct: false });
   return new CheckpointStore(kv, nc.info?.max_payload ?? 1024 * 1024);
 }

@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { encodeSeriesKey } from './key-codec.js';
 
@@ -77,6 +78,7 @@ export class LeaseTable {
 
   constructor(
     readonly kv: KV,
+    private readonly jsm: JetStreamManager,
     readonly options: LeaseOptions,
     private readonly now: () => number = Date.now,
   ) {
@@ -97,18 +99,28 @@ export class LeaseTable {
     await this.kv.delete(`w.${encodeSeriesKey(this.options.worker)}`).catch(() => undefined);
   }
 
+  /**
+   * The keys under `prefix` whose latest value is not a delete: read from the stream's leader
+   * (the subjects it holds, then each key), not with a key-listing consumer, which on a cluster
+   * that just lost a node may read an empty replica.
+   */
+  private async live(prefix: 'w' | 'p'): Promise<string[]> {
+    const stream = `KV_${this.options.bucket}`;
+    const head = `$KV.${this.options.bucket}.`;
+    const info = await this.jsm.streams.info(stream, { subjects_filter: `${head}${prefix}.>` });
+    const keys = Object.keys(info.state.subjects ?? {}).map((s) => s.slice(head.length));
+    const entries = await Promise.all(keys.map((k) => this.kv.get(k)));
+    return entries.flatMap((e) => (e !== null && e.operation === 'PUT' ? [e.key] : []));
+  }
+
   /** The number of live members (this one included once it has sent a heartbeat). */
   async members(): Promise<number> {
-    let n = 0;
-    for await (const _ of await this.kv.keys('w.>')) n++;
-    return n;
+    return (await this.live('w')).length;
   }
 
   /** Partitions that have a live lease now (anyone's). */
   async taken(): Promise<Set<number>> {
-    const out = new Set<number>();
-    for await (const k of await this.kv.keys('p.>')) out.add(Number(k.slice(2)));
-    return out;
+    return new Set((await this.live('p')).map((k) => Number(k.slice(2))));
   }
 
   /** Tries to claim a partition; returns its lease, or undefined when someone holds it. */
@@ -159,12 +171,14 @@ export class LeaseTable {
   }
 
   /**
-   * Throws a {@link FencedError} unless the partition's lease is surely still held: called right
-   * before every write for the partition (outputs, checkpoints, statistics).
+   * Throws a {@link FencedError} unless the partition's lease is surely still held (and, when
+   * `claimed` is given, is still the claim made at that revision: a partition lost and claimed
+   * again is another claim): called right before every write for the partition.
    */
-  assert(partition: number): void {
+  assert(partition: number, claimed?: number): void {
     const lease = this.held.get(partition);
     if (lease === undefined) throw new FencedError(partition, 'its lease was lost or given back');
+    if (claimed !== undefined && lease.claimed !== claimed) throw new FencedError(partition, `its claim at revision ${claimed} was lost (it is held now under revision ${lease.claimed})`);
     if (this.now() >= lease.validUntil) {
       this.held.delete(partition);
       throw new FencedError(partition, `its lease lapsed ${this.now() - lease.validUntil} ms ago (not renewed in time: paused or cut off?)`);
@@ -190,8 +204,9 @@ export class LeaseTable {
  */
 export async function openLeases(nc: NatsConnection, options: LeaseOptions): Promise<LeaseTable> {
   if (!(options.ttlMs >= 500)) throw new RangeError(`lease time must be at least 500 ms, got ${options.ttlMs}`);
-  const kv = await new Kvm(nc).create(options.bucket, { ttl: options.ttlMs, history: 1, replicas: options.replicas ?? 1 });
+  // reads go to the stream's leader (no direct gets from replicas that may lag)
+  const kv = await new Kvm(nc).create(options.bucket, { ttl: options.ttlMs, history: 1, replicas: options.replicas ?? 1, allow_direct: false });
   const status = await kv.status();
   if (status.ttl !== options.ttlMs) throw new Error(`lease bucket ${options.bucket} has a lease time of ${status.ttl} ms; the config asks for ${options.ttlMs} ms (every worker of a group must use one)`);
-  return new LeaseTable(kv, options);
+  return new LeaseTable(kv, await jetstreamManager(nc), options);
 }

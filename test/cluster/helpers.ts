@@ -77,12 +77,21 @@ export const essence = (n: Normalized): unknown => ({ time: n.time, value: n.val
 
 /** Reads every message of a stream (an ordered consumer), decoded as normalized outputs. */
 export async function readOutputs(nc: NatsConnection, stream: string): Promise<Normalized[]> {
-  const jsm = await jetstreamManager(nc);
+  const jsm = await jetstreamManager(nc, { checkAPI: false });
   const info = await jsm.streams.info(stream);
   const total = info.state.messages;
   const out: Normalized[] = [];
   if (total === 0) return out;
-  const consumer = await jetstream(nc).consumers.get(stream, { deliver_policy: DeliverPolicy.All });
+  let consumer;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      consumer = await jetstream(nc).consumers.get(stream, { deliver_policy: DeliverPolicy.All });
+      break;
+    } catch (e) {
+      if (attempt > 10) throw e; // a cluster electing leaders may time out a few requests
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   const messages = await consumer.consume();
   for await (const m of messages) {
     out.push(decodeNormalized(m.string()));
@@ -94,7 +103,7 @@ export async function readOutputs(nc: NatsConnection, stream: string): Promise<N
 
 /** Waits until a stream holds at least `n` messages (rejects after `timeoutMs`). */
 export async function waitForMessages(nc: NatsConnection, stream: string, n: number, timeoutMs = 60_000): Promise<number> {
-  const jsm = await jetstreamManager(nc);
+  const jsm = await jetstreamManager(nc, { checkAPI: false });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const have = await jsm.streams

@@ -123,6 +123,27 @@ function node(bin: string, spec: NodeSpec, dir: string, ownsDir: boolean): NatsS
   };
 }
 
+/** Waits until JetStream answers (a cluster has elected its meta leader), up to 30 s. */
+async function jetStreamReady(servers: string[]): Promise<void> {
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const nc = await connect({ servers });
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await (await jetstreamManager(nc, { timeout: 2_000 })).getAccountInfo();
+        return;
+      } catch (e) {
+        if (Date.now() > deadline) throw new Error(`JetStream not ready after 30 s: ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
 /** Starts one nats-server with JetStream (and MQTT when asked) on free 127.0.0.1 ports. */
 export async function startNats(opts: NatsOptions = {}): Promise<NatsServer> {
   const bin = natsServerPath();
@@ -152,6 +173,7 @@ export async function startNatsCluster(n = 3, opts: NatsOptions = {}): Promise<N
   }
   const nodes = specs.map((s) => node(bin, s, dir, false));
   await Promise.all(nodes.map((s) => s.start()));
+  await jetStreamReady(nodes.map((s) => s.url));
   return {
     nodes,
     urls: nodes.map((s) => s.url),
