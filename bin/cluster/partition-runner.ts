@@ -180,7 +180,14 @@ export class PartitionRunner {
     let open!: () => void;
     this.gate = new Promise<void>((r) => (open = r));
     try {
-      await this.drain();
+      if (this.state === 'stopping') await this.drain();
+      else {
+        // intake waits meanwhile, and messages waiting in the client get no working(): so not for longer than a third of the ack wait
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([this.drain(), new Promise((r) => (timer = setTimeout(r, this.ctx.cluster.ackWaitMs / 3)))]);
+        clearTimeout(timer);
+        if (this.pending.size > 0) return; // not quiet (an output outage?): the next interval tries again
+      }
       if (this.processedSeq === this.checkpointedSeq) return;
       this.fence();
       const snapshot = this.store.snapshot();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { applyFrozen } from '../../src/index.js';
 import { openFrozenStats, partitionMapping } from '../../connectors/nats/index.js';
 import { natsSkipReason, startNats, type NatsServer } from '../helpers/nats.js';
@@ -76,6 +77,33 @@ describe.skipIf(natsSkipReason())('a worker group on one nats-server', () => {
     await stopMember(w1);
     await nc.close();
   }, 90_000);
+
+  it('an output outage: at most maxUnacked messages are taken, kept alive with working(), none redelivered; all delivered after', async () => {
+    server = await startNats();
+    const rounds = makeReadings(40, 50);
+    const { nc, js } = await natsClient(server.url);
+    const jsm = await jetstreamManager(nc);
+    const w1 = startMember('w1', workerConfig(server.url, 'w1', { partitions: 2, normalize: NORMALIZE, cluster: { ackWait: '3s', maxUnacked: 25 } }));
+    members.push(w1);
+    await w1.waitFor(/(claimed partition \d[\s\S]*){2}/);
+    await publishReadings(js, rounds.slice(0, 10).flat(), 2);
+    await waitForMessages(nc, 'streamnorm-out', rounds.slice(0, 10).flat().length);
+    const config = (await jsm.streams.info('streamnorm-out')).config;
+    await jsm.streams.delete('streamnorm-out');
+    const during = rounds.slice(10).flat();
+    await publishReadings(js, during, 2);
+    await new Promise((r) => setTimeout(r, 10_000)); // > 3 × ackWait
+    const held = w1.counters();
+    expect((held.messages ?? 0) - (held.acked ?? 0)).toBeLessThanOrEqual(2 * 25); // the bound, per partition
+    expect(held.working).toBeGreaterThan(0);
+    await jsm.streams.add(config);
+    await waitForMessages(nc, 'streamnorm-out', during.length, 60_000);
+    await stopMember(w1);
+    const after = w1.counters();
+    expect([after.redelivered, after.acked]).toEqual([0, rounds.flat().length]);
+    expect((await readOutputs(nc, 'streamnorm-out')).length).toBe(during.length);
+    await nc.close();
+  }, 120_000);
 
   it("devices publishing to NATS's MQTT listener reach the workers through the server's partition mapping", async () => {
     server = await startNats({ mqtt: true, mappings: partitionMapping('sensors/+/+', 8) });
