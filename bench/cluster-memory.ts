@@ -18,7 +18,9 @@ function fill(drift: boolean, frozen: boolean): SeriesStore {
   const store = new SeriesStore(drift ? {} : { drift: false });
   const source = new Subject<{ series: string; value: number; time: number }>();
   source.pipe(normalize({ store, freeze: frozen ? { afterSamples: 8 } : 'never', whileFitting: 'drop' })).subscribe();
-  for (let k = 0; k < 8; k++) for (let i = 0; i < N; i++) source.next({ series: ids[i] as string, value: 20 + ((i * 7 + k * 3) % 11) / 4, time: k * 1000 });
+  let seed = 12345;
+  const noise = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31; // realistic (incompressible) statistics
+  for (let k = 0; k < 8; k++) for (let i = 0; i < N; i++) source.next({ series: ids[i] as string, value: 20 + (i % 13) + noise() * 4, time: k * 1000 });
   source.complete();
   return store;
 }

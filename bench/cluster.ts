@@ -14,8 +14,8 @@
  *
  * Usage: npm run build && node dist/bench/cluster.js [out.json]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,19 @@ async function run(send: Send, timer: Timer, count: number, rate?: number): Prom
   return { rate: (timer.received / (timer.lastAt - t0)) * 1000, p50: quantile(timer.latencies, 0.5), p99: quantile(timer.latencies, 0.99), lost: count - timer.received };
 }
 
+/** CPU seconds a process has used (user + system), from /proc; NaN where there is none. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Readings one measure() sends. */
+const PER_MEASURE = (FREEZE + 10) * SERIES + BURST + PACED;
+
 async function measure(label: string, send: Send, timer: Timer, figures: Figure[], log: (l: string) => void): Promise<void> {
   const warm = await run(send, timer, (FREEZE + 10) * SERIES);
   if (warm.lost > 0) throw new Error(`${label}: ${warm.lost} warm-up readings never came back`);
@@ -113,7 +126,11 @@ async function singleProcess(figures: Figure[], log: (l: string) => void): Promi
   await sub.subscribeAsync('bench/normalize/out/#', { qos: 1 });
   await new Promise((r) => setTimeout(r, 500));
   try {
+    const before = cpuSeconds(child.pid);
     await measure('single-process MQTT bridge (Mosquitto)', (i) => pub.publishAsync(`bench/normalize/in/dev${i % SERIES}`, payload(i), { qos: 1 }), timer, figures, log);
+    const cpu = +(((cpuSeconds(child.pid) - before) * 1e6) / PER_MEASURE).toFixed(1);
+    figures.push({ name: 'single-process MQTT bridge (Mosquitto): bridge CPU per reading', value: cpu, unit: 'µs' });
+    log(`  CPU per reading: bridge ${cpu} µs`);
   } finally {
     await Promise.all([pub.endAsync(), sub.endAsync()]);
     await stopChild(child);
@@ -140,7 +157,7 @@ async function cluster(workers: number, figures: Figure[], log: (l: string) => v
   let nc: NatsConnection | undefined;
   try {
     for (let w = 0; w < workers; w++) children.push(startWorker(server.url, `bench-w${w + 1}`));
-    children.forEach((c, w) => c.stdout?.on('data', (d: Buffer) => { for (const l of d.toString().split('\n')) if (/given up|handing|failed/.test(l)) log(`  worker ${w + 1}: ${l}`); }));
+    children.forEach((c, w) => c.stdout?.on('data', (d: Buffer) => { for (const l of d.toString().split('\n')) if (/given up|failed/.test(l)) log(`  worker ${w + 1}: ${l}`); }));
     await Promise.all(children.map((c) => new Promise<void>((resolve) => c.stdout?.on('data', (d: Buffer) => /running/.test(d.toString()) && resolve()))));
     await new Promise((r) => setTimeout(r, 5_000)); // the workers share the partitions out
     nc = await connect({ servers: server.url });
@@ -148,7 +165,14 @@ async function cluster(workers: number, figures: Figure[], log: (l: string) => v
     const timer = new Timer();
     nc.subscribe('normalized.>', { callback: (_e, m) => timer.take((JSON.parse(m.string()) as { time: number }).time) });
     const subjects = Array.from({ length: SERIES }, (_, d) => partitionSubject('part', partitionOf([`dev${d}`], PARTITIONS), `bench/in/dev${d}`) as string);
-    await measure(`cluster, ${workers} worker${workers > 1 ? 's' : ''} (${PARTITIONS} partitions, 1 nats-server)`, (i) => js.publish(subjects[i % SERIES] as string, payload(i)), timer, figures, log);
+    const label = `cluster, ${workers} worker${workers > 1 ? 's' : ''} (${PARTITIONS} partitions, 1 nats-server)`;
+    const cpu0 = { workers: children.reduce((a, c) => a + cpuSeconds(c.pid), 0), server: cpuSeconds(server.pid) };
+    await measure(label, (i) => js.publish(subjects[i % SERIES] as string, payload(i)), timer, figures, log);
+    const perReading = (seconds: number): number => +((seconds * 1e6) / PER_MEASURE).toFixed(1);
+    const workersCpu = perReading(children.reduce((a, c) => a + cpuSeconds(c.pid), 0) - cpu0.workers);
+    const serverCpu = perReading(cpuSeconds(server.pid) - cpu0.server);
+    figures.push({ name: `${label}: worker CPU per reading (all workers)`, value: workersCpu, unit: 'µs' }, { name: `${label}: nats-server CPU per reading`, value: serverCpu, unit: 'µs' });
+    log(`  CPU per reading: workers ${workersCpu} µs, nats-server ${serverCpu} µs`);
   } finally {
     await nc?.close();
     await Promise.all(children.map((c) => stopChild(c)));
@@ -162,7 +186,9 @@ async function main(): Promise<void> {
   const log = (l: string): void => void process.stdout.write(`${l}\n`);
   if (process.env.BENCH_WORKERS === undefined) await singleProcess(figures, log);
   for (const w of (process.env.BENCH_WORKERS ?? '1,2,3').split(',').map(Number)) await cluster(w, figures, log);
+  const memory = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('./cluster-memory.js', import.meta.url)), '200000'], { encoding: 'utf8' });
   const doc = {
+    memoryPerSeries: memory.status === 0 ? (JSON.parse(memory.stdout) as unknown) : `cluster-memory failed: ${memory.stderr}`,
     createdAt: new Date().toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
     setup: `${SERIES} series, freeze after ${FREEZE} samples; everything (nats-server, workers, this load generator) on the same ${cpus().length} cores`,

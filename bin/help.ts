@@ -108,6 +108,8 @@ on before live data, the scaler and freeze policy, the outputs (an MQTT topic te
 and a state file. Values like \${MQTT_PASSWORD} or \${VAR:-default} come from the environment.
 With a state file, statistics are checkpointed on an interval and on SIGINT/SIGTERM, and a start
 resumes from it; a corrupt state file is refused (exit 3) and left untouched.
+With a cluster: section, run joins a worker group on NATS JetStream instead (roles worker,
+frozen-only, bridge, share; see docs/scale-out.md): --check then also makes or checks the streams.
 Exit codes: 0 done, 1 failed while running, 2 bad usage or config, 3 bad state file,
 4 broker unreachable.`,
 };
