@@ -148,7 +148,8 @@ function startWorker(servers: string, name: string): ChildProcess {
     output: { nats: { subject: 'normalized.{series}', stream: 'bench-out' } },
   };
   writeFileSync(file, JSON.stringify(config));
-  return spawn(process.execPath, [cli, 'run', '--config', file, '--status-interval', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const profile = process.env.BENCH_CPU_PROF === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF]; // where the time goes
+  return spawn(process.execPath, [...profile, cli, 'run', '--config', file, '--status-interval', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 async function cluster(workers: number, figures: Figure[], log: (l: string) => void): Promise<void> {
