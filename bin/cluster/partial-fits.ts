@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { Scaler } from '../../src/scalers/create.js';
 import type { FrozenParams } from '../../src/scalers/frozen.js';
@@ -40,15 +41,29 @@ export class PartialFits {
   private constructor(
     private readonly kv: KV,
     private readonly members: KV,
+    private readonly jsm: JetStreamManager,
     private readonly o: PartialFitsOptions,
   ) {}
+
+  /**
+   * The keys of a bucket under `filter` whose latest value is a put, read from the stream's leader
+   * (not with a key-listing consumer, which on a cluster that just lost a node may read an empty
+   * replica).
+   */
+  private async liveKeys(kv: KV, bucket: string, filter: string): Promise<string[]> {
+    const head = `$KV.${bucket}.`;
+    const info = await this.jsm.streams.info(`KV_${bucket}`, { subjects_filter: `${head}${filter}` });
+    const keys = Object.keys(info.state.subjects ?? {}).map((s) => s.slice(head.length));
+    const entries = await Promise.all(keys.map((k) => kv.get(k)));
+    return entries.flatMap((e) => (e !== null && e.operation === 'PUT' ? [e.key] : []));
+  }
 
   /** Opens the buckets, joins the members, and starts watching freezes and partial fits. */
   static async open(nc: NatsConnection, o: PartialFitsOptions): Promise<PartialFits> {
     const kvm = new Kvm(nc);
-    const kv = await kvm.create(o.bucket, { history: 1, replicas: o.replicas });
-    const members = await kvm.create(`${o.bucket}-members`, { history: 1, ttl: o.ttlMs, replicas: o.replicas });
-    const fits = new PartialFits(kv, members, o);
+    const kv = await kvm.create(o.bucket, { history: 1, replicas: o.replicas, allow_direct: false });
+    const members = await kvm.create(`${o.bucket}-members`, { history: 1, ttl: o.ttlMs, replicas: o.replicas, allow_direct: false });
+    const fits = new PartialFits(kv, members, await jetstreamManager(nc), o);
     const beat = (): Promise<unknown> => members.put(encodeSeriesKey(o.worker), String(Date.now())).catch(o.onError);
     await beat();
     fits.heartbeat = setInterval(() => void beat(), o.ttlMs / 4);
@@ -90,11 +105,10 @@ export class PartialFits {
 
   private async tryMerge(series: string, force: boolean): Promise<void> {
     if (this.done.has(series)) return;
-    const live = new Set<string>();
-    for await (const k of await this.members.keys()) live.add(decodeSeriesKey(k));
+    const live = new Set((await this.liveKeys(this.members, `${this.o.bucket}-members`, '>')).map(decodeSeriesKey));
     const key = encodeSeriesKey(series);
     const parts = new Map<string, Scaler | null>();
-    for await (const k of await this.kv.keys(`p.${key}.*`)) {
+    for (const k of await this.liveKeys(this.kv, this.o.bucket, `p.${key}.*`)) {
       const e = await this.kv.get(k);
       if (e === null || e.operation !== 'PUT') continue;
       const doc = e.json<{ worker: string; state: unknown }>();
