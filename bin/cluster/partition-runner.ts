@@ -204,18 +204,32 @@ export class PartitionRunner {
     }
   }
 
-  /** Hands the partition over: stops intake, drains, checkpoints, deletes its consumer. */
+  /**
+   * Hands the partition over: stops intake, drains, checkpoints, deletes its consumer. A drain
+   * that does not finish within the ack wait (an output outage) ends the hand-over without a
+   * checkpoint: the next owner replays from the last one, so shutdown always ends and nothing is
+   * lost (the replayed outputs are counted duplicates).
+   */
   async handOver(): Promise<void> {
     if (this.state !== 'running') return this.stopNow();
     this.state = 'stopping';
-    this.messages?.stop();
-    await this.loop.catch(() => undefined);
-    await this.drain();
-    await this.checkpointing?.catch(() => undefined);
-    await this.checkpoint();
-    await this.ctx.jsm.consumers.delete(this.ctx.stream, this.consumerName).catch(() => undefined);
-    this.stopNow();
-    this.ctx.counters.handedOver++;
+    try {
+      this.messages?.stop();
+      await this.loop.catch(() => undefined);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([this.drain(), new Promise((r) => (timer = setTimeout(r, this.ctx.cluster.ackWaitMs)))]);
+      clearTimeout(timer);
+      if (this.pending.size > 0) {
+        this.ctx.log(`partition ${this.partition}: ${this.pending.size} messages still wait for their outputs; handed over without a checkpoint (the next owner replays them)`);
+        return;
+      }
+      await this.checkpointing?.catch(() => undefined);
+      await this.checkpoint();
+      await this.ctx.jsm.consumers.delete(this.ctx.stream, this.consumerName).catch(() => undefined);
+      this.ctx.counters.handedOver++;
+    } finally {
+      this.stopNow();
+    }
   }
 
   /** Stops at once, writing nothing more (the lease is gone or going). */

@@ -127,7 +127,7 @@ export class PartitionWorker {
     clearTimeout(this.renewTimer);
     clearTimeout(this.balanceTimer);
     await this.balancing;
-    for (const p of [...this.runners.keys()]) await this.handOver(p).catch((e: Error) => this.ctx.log(`partition ${p}: hand-over failed: ${e.message}`));
+    await Promise.all([...this.runners.keys()].map((p) => this.handOver(p).catch((e: Error) => this.ctx.log(`partition ${p}: hand-over failed: ${e.message}`))));
     await this.leases.leave();
   }
 }
