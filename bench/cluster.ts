@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { connectAsync } from 'mqtt';
 import { partitionOf } from '../connectors/nats/partition.js';
 import { partitionSubject } from '../connectors/nats/subjects.js';

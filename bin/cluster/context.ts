@@ -1,4 +1,4 @@
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { ReadingRecipe } from '../../connectors/mqtt/index.js';
 import type { CheckpointStore } from '../../connectors/nats/checkpoints.js';

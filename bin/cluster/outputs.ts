@@ -1,4 +1,4 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
+import type { JsPublisher } from './js-publisher.js';
 import type { Normalized } from '../../src/reading.js';
 import { encodeNormalized } from '../../connectors/mqtt/normalized-codec.js';
 import { outputSubject } from '../../connectors/nats/output-subject.js';
@@ -19,10 +19,9 @@ export class OutputPublisher {
   private readonly policy = backoffPolicy({ initialMs: 100, maxMs: 5_000 });
 
   constructor(
-    private readonly js: JetStreamClient,
+    private readonly js: JsPublisher,
     private readonly template: string,
     private readonly counters: ClusterCounters,
-    private readonly timeoutMs = 5_000,
   ) {}
 
   /** Publishes one output; resolves once JetStream stored it (or already had it). */
@@ -36,7 +35,7 @@ export class OutputPublisher {
     for (let attempt = 0; ; attempt++) {
       check();
       try {
-        const ack = await this.js.publish(subject, payload, msgID === undefined ? { timeout: this.timeoutMs } : { msgID, timeout: this.timeoutMs });
+        const ack = await this.js.publish(subject, payload, msgID);
         if (ack.duplicate) this.counters.duplicates++;
         else this.counters.published++;
         return;

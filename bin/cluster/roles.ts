@@ -1,4 +1,4 @@
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { ClusterRunConfig } from '../cli/run-config.js';
 import { openCheckpoints } from '../../connectors/nats/checkpoints.js';
@@ -6,6 +6,7 @@ import { openFrozenStats } from '../../connectors/nats/frozen-kv.js';
 import { openLeases } from '../../connectors/nats/leases.js';
 import type { ClusterCounters } from './counters.js';
 import { OutputPublisher } from './outputs.js';
+import { JsPublisher } from './js-publisher.js';
 import type { RunningRole } from './run-cluster.js';
 import { PartitionWorker } from './worker.js';
 import { startFrozenOnly } from './frozen-only.js';
@@ -29,7 +30,7 @@ export async function startRole(s: RoleStart): Promise<RunningRole> {
   const { config, nc, counters } = s;
   const { cluster } = config;
   const stats = await untilAnswered(() => openFrozenStats(nc, { bucket: cluster.statsBucket, replicas: cluster.replicas }));
-  const publisher = config.output.nats ? new OutputPublisher(s.js, config.output.nats.subject, counters) : undefined;
+  const publisher = config.output.nats ? new OutputPublisher(new JsPublisher(nc), config.output.nats.subject, counters) : undefined;
   const streams = [`KV_${cluster.statsBucket}`, ...(cluster.role === 'share' ? [] : [cluster.stream]), ...(config.output.nats ? [config.output.nats.stream] : [])];
   if (cluster.role === 'worker') streams.push(`KV_${cluster.stream}-leases`, `KV_${cluster.stream}-checkpoints`);
   switch (cluster.role) {

@@ -1,6 +1,6 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { CliError } from '../cli/args.js';
 import type { ClusterRunConfig } from '../cli/run-config.js';
 import type { HttpConfig } from '../http/cli.js';

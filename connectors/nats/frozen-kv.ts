@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { FrozenParams } from '../../src/scalers/frozen.js';
 import type { ScalerSpec } from '../../src/scalers/create.js';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { normalize, type NormalizeOptions } from '../../operators/index.js';
 import type { Normalized, Reading } from '../../src/index.js';
 import { decodeNormalized } from '../../connectors/mqtt/index.js';

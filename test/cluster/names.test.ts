@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { StandardScaler } from '../../src/index.js';
 import { decodeSeriesKey, encodeSeriesKey, openFrozenStats, partitionMapping, partitionOf } from '../../connectors/nats/index.js';
 import { natsSkipReason, startNats, type NatsServer } from '../helpers/nats.js';
