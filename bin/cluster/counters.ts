@@ -28,6 +28,8 @@ export interface ClusterCounters {
   handedOver: number;
   /** Partitions given up because their lease was lost (fenced): nothing more was written for them. */
   fenced: number;
+  /** Take-overs that found the stream no longer holding every message after the checkpoint (retention shorter than the absence). */
+  retentionGaps: number;
   lastError?: string;
 }
 
@@ -52,5 +54,6 @@ export function newCounters(): ClusterCounters {
     claimed: 0,
     handedOver: 0,
     fenced: 0,
+    retentionGaps: 0,
   };
 }

@@ -89,6 +89,11 @@ export class PartitionRunner {
       next: (n) => this.sink.push(n),
       error: (e: Error) => this.giveUp(`its pipeline failed: ${e.message}`),
     });
+    const first = (await ctx.jsm.streams.info(ctx.stream)).state.first_seq;
+    if (checkpoint.seq > 0 && first > checkpoint.seq + 1) {
+      ctx.counters.retentionGaps++;
+      ctx.log(`partition ${this.partition}: its checkpoint covers up to sequence ${checkpoint.seq} but the stream keeps only from ${first} (maxAge / maxBytes): readings of this partition in between are lost`);
+    }
     await this.recreateConsumer(checkpoint.seq + 1);
     const consumer = await ctx.js.consumers.get(ctx.stream, this.consumerName);
     this.messages = await consumer.consume({ max_messages: Math.min(ctx.cluster.maxUnacked, 256), expires: 5_000 });
