@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^streamnorm\/mqtt$/, replacement: here('./connectors/mqtt/index.ts') },
       { find: /^streamnorm\/influx$/, replacement: here('./connectors/influx/index.ts') },
       { find: /^streamnorm\/sparkplug$/, replacement: here('./connectors/sparkplug/index.ts') },
+      { find: /^streamnorm\/nats$/, replacement: here('./connectors/nats/index.ts') },
       { find: /^streamnorm$/, replacement: here('./index.ts') },
     ],
   },

@@ -123,6 +123,8 @@ most delivery.maxUnacknowledged wait; the broker keeps the rest). With a state f
 are checkpointed at every freeze, before learned readings are acknowledged, on an interval and at
 SIGINT/SIGTERM (after draining for delivery.drainTimeout; a second signal skips the wait), and a
 start resumes from it; a corrupt state file is refused (exit 3) and left untouched.
+With a cluster: section, run joins a worker group on NATS JetStream instead (roles worker,
+frozen-only, bridge, share; see docs/scale-out.md): --check then also makes or checks the streams.
 Exit codes: 0 done, 1 failed while running, 2 bad usage or config, 3 bad state file,
 4 broker unreachable, 5 credentials refused, 6 TLS failed.`,
 };

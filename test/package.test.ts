@@ -77,6 +77,7 @@ import { normalize } from 'streamnorm';
 import { StandardScaler, toJsonNumber } from 'streamnorm/core';
 import { encodeNormalized, backoffDelay } from 'streamnorm/mqtt';
 import { formatLine } from 'streamnorm/influx';
+import { encodeSeriesKey } from 'streamnorm/nats';
 import pkg from 'streamnorm/package.json' with { type: 'json' };
 const out = await lastValueFrom(from([1, 2, 3, 4].map((value) => ({ series: 's', value }))).pipe(normalize({ freeze: { afterSamples: 3 } }), toArray()));
 console.log(JSON.stringify({
@@ -86,12 +87,13 @@ console.log(JSON.stringify({
   mqtt: JSON.parse(encodeNormalized(out.at(-1))).phase,
   backoff: backoffDelay(1, { initialMs: 10, jitter: 0 }),
   influx: formatLine({ measurement: 'm', fields: { v: 1 }, timestamp: '5' }),
+  nats: encodeSeriesKey('a/b'),
   version: pkg.version,
 }));
 `,
     );
     const r = await ok(process.execPath, ['use.mjs'], app);
-    expect(JSON.parse(r.stdout)).toEqual({ last: 2.449489742783178, core: 1, nan: 'NaN', mqtt: 'frozen', backoff: 20, influx: 'm v=1 5', version: '0.2.0' });
+    expect(JSON.parse(r.stdout)).toEqual({ last: 2.449489742783178, core: 1, nan: 'NaN', mqtt: 'frozen', backoff: 20, influx: 'm v=1 5', nats: 'a_2Fb', version: '0.2.0' });
   });
 
   it('has types that tsc checks in that project (and that catch a mistake)', async () => {

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { compileTopicPattern, fillTemplate, type MqttConnectOptions, type MqttSourceOptions } from '../../connectors/mqtt/index.js';
+import type { NormalizeOptions } from '../../operators/index.js';
+import type { HttpConfig } from '../http/cli.js';
 import type { FluxConnection } from '../../connectors/influx/flux.js';
 import { defaultSeriesId, type InfluxQLConnection, type InfluxSinkOptions, type SeriesKey, type SeriesSelector, type TailOptions, type TimeInput } from '../../connectors/influx/index.js';
 import { normalizeSchema } from './config-normalize.js';
 import { httpSchema } from './config-http.js';
 import { driftSchema, refitSchema } from './config-lifecycle.js';
 import { connectFields, connectOptions, httpUrl } from './config-connect.js';
-import { deliverySchema, outputChecks } from './config-delivery.js';
+import { deliverySchema, outputChecks, type DeliveryConfig } from './config-delivery.js';
+import { clusterProblems, clusterSchema, natsInput, natsOutput, type ClusterConfig, type NatsInputConfig, type NatsOutputConfig } from './config-cluster.js';
 import { defined, duration, integer, optionalText, qos, section, stringList, text, time } from './schema-kit.js';
 
 /**
@@ -101,10 +104,10 @@ const fitInflux = influxRead({ start: time, stop: time.optional() }).transform((
 
 type RunInput = { mqtt: MqttSourceOptions & { connect: MqttConnectOptions } } | { influx: InfluxReadConfig & { tail: TailOptions } };
 
-const input = section({ mqtt: mqttInput.optional(), influx: influxInput.optional() }).transform(({ mqtt, influx }, ctx): RunInput => {
-  if (mqtt !== undefined && influx === undefined) return { mqtt };
-  if (influx !== undefined && mqtt === undefined) return { influx };
-  ctx.issues.push({ code: 'custom', message: 'give exactly one of input.mqtt and input.influx', input: { mqtt, influx } });
+const input = section({ mqtt: mqttInput.optional(), influx: influxInput.optional(), nats: natsInput(codec).optional() }).transform(({ mqtt, influx, nats }, ctx): RunInput | { nats: NatsInputConfig } => {
+  const given = [mqtt, influx, nats].filter((v) => v !== undefined).length;
+  if (given === 1) return mqtt !== undefined ? { mqtt } : influx !== undefined ? { influx } : { nats: nats as NatsInputConfig };
+  ctx.issues.push({ code: 'custom', message: `give exactly one of input.mqtt and input.influx${nats === undefined ? '' : ' (or input.nats with cluster)'}`, input: { mqtt, influx } });
   return z.NEVER;
 });
 
@@ -150,7 +153,9 @@ const influxOutput = section({
   return defined(o);
 });
 
-const output = section({ mqtt: mqttOutput.optional(), influx: influxOutput.optional() }).refine((o) => o.mqtt !== undefined || o.influx !== undefined, { error: 'give output.mqtt and/or output.influx' });
+const output = section({ mqtt: mqttOutput.optional(), influx: influxOutput.optional(), nats: natsOutput.optional() }).refine((o) => o.mqtt !== undefined || o.influx !== undefined || o.nats !== undefined, {
+  error: 'give output.mqtt and/or output.influx',
+});
 
 const state = section({
   file: text,
@@ -163,7 +168,7 @@ const ROOT = {
   /** History to fit (and freeze) before live data. */
   fit: section({ influx: fitInflux }).optional(),
   normalize: normalizeSchema.optional(),
-  output,
+  output: output.optional(),
   state: state.optional(),
   /** The dashboard and /metrics. */
   http: httpSchema.optional(),
@@ -173,10 +178,21 @@ const ROOT = {
   refit: refitSchema.optional(),
   /** End-to-end delivery: the bound on unacknowledged messages, the shutdown drain, checkpoint batching. */
   delivery: deliverySchema.optional(),
+  /** A worker group on NATS JetStream (config-cluster.ts). */
+  cluster: clusterSchema.optional(),
 };
 
 /** The run config schema: parses a config document into a {@link RunConfig}. */
-export const runConfigSchema = section(ROOT).transform((c, ctx) => {
+export const runConfigSchema = section(ROOT).transform((c, ctx): RunConfig | ClusterRunConfig => {
+  if (c.cluster !== undefined) return clusterConfig({ ...c, cluster: c.cluster }, ctx);
+  if (c.output === undefined) {
+    ctx.issues.push({ code: 'custom', message: 'required', path: ['output'], input: undefined });
+    return z.NEVER;
+  }
+  if ('nats' in c.input || c.output.nats !== undefined) {
+    ctx.issues.push({ code: 'custom', message: 'input.nats and output.nats are for cluster workers: add a cluster section', path: ['nats' in c.input ? 'input' : 'output', 'nats'], input: undefined });
+    return z.NEVER;
+  }
   const inMqtt = 'mqtt' in c.input ? c.input.mqtt : undefined;
   let mqtt: RunOutputs['mqtt'];
   if (c.output.mqtt !== undefined) {
@@ -194,7 +210,7 @@ export const runConfigSchema = section(ROOT).transform((c, ctx) => {
     mqtt = defined({ connect: { ...connect, clean: fields.clean ?? true }, topic, statsTopic, qos: q, maxInflight });
   }
   const delivery = c.delivery ?? deliverySchema.parse({});
-  const config = defined({ input: c.input, fit: c.fit, normalize: c.normalize ?? {}, output: defined({ mqtt, influx: c.output.influx }), state: c.state, http: c.http, delivery, drift: c.drift, refit: c.refit });
+  const config: RunConfig = defined({ input: c.input as RunInput, fit: c.fit, normalize: c.normalize ?? {}, output: defined({ mqtt, influx: c.output.influx }), state: c.state, http: c.http, delivery, drift: c.drift, refit: c.refit });
   for (const issue of outputChecks(config)) ctx.issues.push({ code: 'custom', ...issue, input: undefined });
   return config;
 });
@@ -204,5 +220,49 @@ interface RunOutputs {
   influx?: InfluxSinkOptions;
 }
 
-/** The parsed and checked `run` config. */
-export type RunConfig = z.output<typeof runConfigSchema>;
+/** The parsed and checked `run` config of a single process. */
+export interface RunConfig {
+  cluster?: undefined;
+  input: RunInput;
+  fit?: { influx: InfluxReadConfig & { start: TimeInput; stop?: TimeInput } };
+  normalize: NormalizeOptions;
+  output: RunOutputs;
+  state?: { file: string; checkpointIntervalMs: number };
+  http?: HttpConfig;
+  delivery: DeliveryConfig;
+  drift?: z.output<typeof driftSchema>;
+  refit?: z.output<typeof refitSchema>;
+}
+
+/** The parsed and checked `run` config of a cluster member (`cluster:` given). */
+export interface ClusterRunConfig {
+  cluster: ClusterConfig;
+  input: { nats: NatsInputConfig } | { mqtt: MqttSourceOptions & { connect: MqttConnectOptions } };
+  fit?: undefined;
+  normalize: NormalizeOptions;
+  output: { nats?: NatsOutputConfig; mqtt?: undefined; influx?: undefined };
+  state?: undefined;
+  http?: HttpConfig;
+  delivery?: undefined;
+  drift?: undefined;
+  refit?: undefined;
+}
+
+/** A cluster member's config, checked for what its role needs. */
+function clusterConfig(
+  c: { cluster: ClusterConfig; input: RunInput | { nats: NatsInputConfig }; fit?: unknown; normalize?: NormalizeOptions; output?: { mqtt?: unknown; influx?: unknown; nats?: NatsOutputConfig }; state?: unknown; http?: HttpConfig; drift?: unknown; refit?: unknown; delivery?: unknown },
+  ctx: z.core.$RefinementCtx,
+): ClusterRunConfig {
+  const normalize = c.normalize ?? {};
+  const output = c.output ?? {};
+  const problems = clusterProblems({ cluster: c.cluster, input: c.input, output, normalize });
+  if ('influx' in c.input) problems.push({ path: ['input', 'influx'], message: 'not with cluster: give input.nats (workers) or input.mqtt (bridge, share)' });
+  if (c.fit !== undefined) problems.push({ path: ['fit'], message: 'not with cluster: workers fit on the stream; replay it from the start instead' });
+  if (c.state !== undefined) problems.push({ path: ['state'], message: 'not with cluster: partitions are checkpointed to NATS KV' });
+  for (const key of ['drift', 'refit', 'delivery'] as const) {
+    if (c[key] !== undefined) problems.push({ path: [key], message: 'not with cluster yet: a single-process run only (see docs/scale-out.md)' });
+  }
+  for (const p of problems) ctx.issues.push({ code: 'custom', message: p.message, path: p.path, input: undefined });
+  if (problems.length > 0) return z.NEVER;
+  return defined({ cluster: c.cluster, input: c.input as ClusterRunConfig['input'], normalize, output: defined({ nats: output.nats }), http: c.http });
+}

@@ -1,8 +1,8 @@
 import { baseErrors, formatIssues } from './schema-kit.js';
 import { CliError } from './args.js';
-import { runConfigSchema, type RunConfig } from './config-schema.js';
+import { runConfigSchema, type ClusterRunConfig, type RunConfig } from './config-schema.js';
 
-export type { InfluxReadConfig, RunConfig } from './config-schema.js';
+export type { InfluxReadConfig, RunConfig, ClusterRunConfig } from './config-schema.js';
 
 /**
  * Checks a parsed config document against {@link runConfigSchema} and returns the
@@ -10,7 +10,7 @@ export type { InfluxReadConfig, RunConfig } from './config-schema.js';
  * the key path and what was expected: `config.normalize.freeze.afterSamples: expected an integer
  * >= 1, got number 0`. Unknown keys are refused in every section.
  */
-export function readRunConfig(doc: unknown): RunConfig {
+export function readRunConfig(doc: unknown): RunConfig | ClusterRunConfig {
   const r = runConfigSchema.safeParse(doc, { error: baseErrors, reportInput: true });
   if (r.success) return r.data;
   throw new CliError(formatIssues(r.error.issues).join('\n'));

@@ -13,6 +13,7 @@ import { fitWindow } from '../cli/fit-window.js';
 import { httpFromArgs } from '../http/cli.js';
 import { bridge } from '../run/bridge.js';
 import { BRIDGE_NORMALIZE_DEFAULTS } from '../run/defaults.js';
+import { runCluster } from '../cluster/run-cluster.js';
 
 /** `streamnorm run --config FILE` (options in bin/help.ts). */
 export async function runCommand(args: ParsedArgs, out: (line: string) => void): Promise<number> {
@@ -21,6 +22,7 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
   const durationMs = durationOption(args, 'duration');
   const statusMs = durationOption(args, 'status-interval', 10_000) as number;
   const config = readRunConfig(loadConfigFile(path));
+  if (config.cluster) return runCluster(config, { check: flag(args, 'check'), durationMs, statusMs, http: httpFromArgs(args, config.http) }, out);
   const http = httpFromArgs(args, config.http);
   // Eviction and drift are the store's: take eviction out of the normalize options; the refit
   // policy goes into them (approvals come from store.approve: the dashboard's Approve button).

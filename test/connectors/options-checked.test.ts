@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMqttConnection, mqttSource, publishEach, publishNormalized, publishFrozenStats, watchFrozenStats, readFrozenStats, backoffPolicy } from 'streamnorm/mqtt';
+import { ensureOutputStream, ensurePartitionedStream, openCheckpoints, openFrozenStats, openLeases } from 'streamnorm/nats';
 import { influxSink, replaySpill, influxqlHistory, influxqlTail, fluxHistory, fluxTail, pollTail } from 'streamnorm/influx';
 
 // Every connector entry point refuses a misspelled key before it connects anywhere, naming the
@@ -27,6 +28,12 @@ const cases: [string, string, () => unknown][] = [
   ['fluxHistory', 'db', () => fluxHistory({ url: http, org: 'o', bucket: 'b', measurement: 'm', field: 'f', start: 0, db: 'x' } as never)],
   ['fluxTail', 'intervalMs', () => fluxTail({ url: http, org: 'o', bucket: 'b', measurement: 'm', field: 'f', intervalMs: 5 } as never)],
   ['pollTail', 'lagMs', () => pollTail(async () => [], { lagMs: 5 } as never)],
+  // the NATS ones refuse before they touch the connection (none is given)
+  ['openLeases', 'ttl', () => openLeases(undefined as never, { bucket: 'b', worker: 'w', ttlMs: 1000, ttl: 5 } as never)],
+  ['openCheckpoints', 'history', () => openCheckpoints(undefined as never, { bucket: 'b', history: 5 } as never)],
+  ['openFrozenStats', 'name', () => openFrozenStats(undefined as never, { name: 'b' } as never)],
+  ['ensurePartitionedStream', 'partition', () => ensurePartitionedStream(undefined as never, { partitions: 4, partition: 2 } as never)],
+  ['ensureOutputStream', 'subject', () => ensureOutputStream(undefined as never, { name: 'o', subjects: ['o.>'], subject: 'o' } as never)],
 ];
 
 describe('connector options are checked: an unknown or misspelled key is refused, naming it', () => {

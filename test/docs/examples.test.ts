@@ -7,8 +7,8 @@ import { exampleBlocks, toModule, tsFiles } from './doc-blocks.js';
 /**
  * Docs are code: every ```ts block in an `@example` of src/, operators/ and connectors/ runs here,
  * and its `// =>` lines are assertions. Blocks that mention `brokerUrl` get an embedded aedes
- * broker; blocks that mention `influxUrl` get a VictoriaMetrics server (skipped, and said so, only
- * when its binary is not installed).
+ * broker; blocks that mention `influxUrl` get a VictoriaMetrics server, blocks that mention `natsUrl`
+ * a nats-server with JetStream (each skipped, and said so, only when its binary is not installed).
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // Its own folder: readme.test.ts, which may run at the same time, writes into .generated/readme.
@@ -21,6 +21,18 @@ const blocks = ['src', 'operators', 'connectors'].flatMap((d) => tsFiles(join(ro
 const services: { close: () => Promise<void> }[] = [];
 let broker: Promise<string> | undefined;
 let influx: Promise<string | undefined> | undefined;
+let nats: Promise<string | undefined> | undefined;
+
+async function natsUrl(): Promise<string | undefined> {
+  nats ??= (async () => {
+    const { natsServerPath, startNats } = await import('../helpers/nats.js');
+    if (natsServerPath() === undefined) return undefined;
+    const server = await startNats();
+    services.push({ close: () => server.stop() });
+    return server.url;
+  })();
+  return nats;
+}
 
 async function brokerUrl(): Promise<string> {
   broker ??= (async () => {
@@ -60,6 +72,13 @@ describe('TSDoc @example blocks run and their // => lines hold', () => {
         ctx.influxUrl = await influxUrl();
         if (ctx.influxUrl === undefined) {
           console.warn(`${block.file}:${block.line} not run: victoria-metrics is not installed (.ci/run installs it)`);
+          return;
+        }
+      }
+      if (block.code.includes('natsUrl')) {
+        ctx.natsUrl = await natsUrl();
+        if (ctx.natsUrl === undefined) {
+          console.warn(`${block.file}:${block.line} not run: nats-server is not installed (.ci/run installs it)`);
           return;
         }
       }

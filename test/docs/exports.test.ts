@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
  * function and class has an `@example` (which examples.test.ts runs).
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const entries = ['index.ts', 'connectors/mqtt/index.ts', 'connectors/influx/index.ts', 'connectors/sparkplug/index.ts'];
+const entries = ['index.ts', 'connectors/mqtt/index.ts', 'connectors/influx/index.ts', 'connectors/sparkplug/index.ts', 'connectors/nats/index.ts'];
 const program = ts.createProgram(
   entries.map((e) => root + e),
   { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, skipLibCheck: true },
