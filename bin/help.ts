@@ -116,8 +116,9 @@ ${HTTP_OPTIONS_HELP}
                          (default: the config's http.listen, else no dashboard)
 
 The config names an input (MQTT topics or an InfluxDB tail), optionally an InfluxDB history to fit
-on before live data, the scaler and freeze policy, the outputs (an MQTT topic template, InfluxDB),
-and a state file. Values like \${MQTT_PASSWORD} or \${VAR:-default} come from the environment.
+on before live data, the scaler and freeze policy (or normalize.method: ewm, batchNorm or none,
+and a perSample LayerNorm/RMSNorm stage), the outputs (an MQTT topic template, InfluxDB), and a
+state file. Values like \${MQTT_PASSWORD} or \${VAR:-default} come from the environment.
 Delivery is at least once: an input message is acknowledged once its outputs are confirmed (at
 most delivery.maxUnacknowledged wait; the broker keeps the rest). With a state file, statistics
 are checkpointed at every freeze, before learned readings are acknowledged, on an interval and at

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createScaler, type ScalerSpec } from '../../src/index.js';
 import type { FreezePoint, NormalizeOptions } from '../../operators/index.js';
 import { defined, duration, integer, section, text, time } from './schema-kit.js';
+import { methodShape, type BatchNormConfig, type EwmConfig, type RunMethod } from './config-method.js';
 
 /**
  * The `normalize` section of the run config:
@@ -20,6 +21,7 @@ import { defined, duration, integer, section, text, time } from './schema-kit.js
  *   idleEvict: 1d
  *   late: skip                          # skip (default in run) | learn: readings at or before a fitting series' latest learned time
  *   plausibleTime: { min: 2000-01-01T00:00:00Z, maxAhead: 1d }   # the default in run; false: any time
+ *   method: fit                         # fit | ewm | batchNorm | none, with ewm: / batchNorm: (see config-method.ts)
  * ```
  */
 
@@ -108,6 +110,7 @@ const scalerRules = z
 
 /** The `normalize` section, as the options of `normalize()`. */
 export const normalizeSchema = section({
+  ...methodShape,
   scaler: z.union([scalerSchema, scalerRules], { error: (iss) => (Array.isArray(iss.input) || (typeof iss.input === 'object' && iss.input !== null) ? undefined : 'expected a scaler spec { kind, ... } or a list of { match, scaler } rules') }).optional(),
   freeze: z.union([freezeOne, z.array(freezeOne).min(1)]).optional(),
   whileFitting: z.enum(['drop', 'raw', 'provisional', 'hold']).optional(),
@@ -122,7 +125,7 @@ export const normalizeSchema = section({
   plausibleTime: z
     .union([z.literal(false), section({ min: time.optional(), maxAhead: duration.optional() })], { error: (iss) => (typeof iss.input === 'object' && iss.input !== null ? undefined : 'expected false or { min: TIME, maxAhead: DURATION }') })
     .optional(),
-}).transform(({ idleEvict, plausibleTime, ...rest }): NormalizeOptions =>
+}).transform(({ idleEvict, plausibleTime, ...rest }): NormalizeOptions & { method?: RunMethod['kind']; ewm?: EwmConfig; batchNorm?: BatchNormConfig } =>
   defined({
     ...rest,
     idleEvictMs: idleEvict,

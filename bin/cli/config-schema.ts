@@ -7,6 +7,7 @@ import { defaultSeriesId, type InfluxQLConnection, type InfluxSinkOptions, type 
 import { normalizeSchema } from './config-normalize.js';
 import { httpSchema } from './config-http.js';
 import { driftSchema, refitSchema } from './config-lifecycle.js';
+import { perSampleSchema, runMethod, type RunMethod } from './config-method.js';
 import { connectFields, connectOptions, httpUrl } from './config-connect.js';
 import { deliverySchema, outputChecks, type DeliveryConfig } from './config-delivery.js';
 import { clusterProblems, clusterSchema, natsInput, natsOutput, type ClusterConfig, type NatsInputConfig, type NatsOutputConfig } from './config-cluster.js';
@@ -180,11 +181,18 @@ const ROOT = {
   delivery: deliverySchema.optional(),
   /** A worker group on NATS JetStream (config-cluster.ts). */
   cluster: clusterSchema.optional(),
+  /** LayerNorm or RMSNorm across the fields of one message, after normalize. */
+  perSample: perSampleSchema.optional(),
 };
 
 /** The run config schema: parses a config document into a {@link RunConfig}. */
 export const runConfigSchema = section(ROOT).transform((c, ctx): RunConfig | ClusterRunConfig => {
-  if (c.cluster !== undefined) return clusterConfig({ ...c, cluster: c.cluster }, ctx);
+  if (c.cluster !== undefined) {
+    const { method: kind, ewm: _ewm, batchNorm: _batchNorm, ...normalize } = c.normalize ?? {};
+    if ((kind !== undefined && kind !== 'fit') || _ewm !== undefined || _batchNorm !== undefined) ctx.issues.push({ code: 'custom', message: 'not with cluster yet: workers fit and freeze (method fit)', path: ['normalize', 'method'], input: undefined });
+    if (c.perSample !== undefined) ctx.issues.push({ code: 'custom', message: 'not with cluster yet: a single-process run only', path: ['perSample'], input: undefined });
+    return clusterConfig({ ...c, normalize, cluster: c.cluster }, ctx);
+  }
   if (c.output === undefined) {
     ctx.issues.push({ code: 'custom', message: 'required', path: ['output'], input: undefined });
     return z.NEVER;
@@ -210,10 +218,28 @@ export const runConfigSchema = section(ROOT).transform((c, ctx): RunConfig | Clu
     mqtt = defined({ connect: { ...connect, clean: fields.clean ?? true }, topic, statsTopic, qos: q, maxInflight });
   }
   const delivery = c.delivery ?? deliverySchema.parse({});
-  const config: RunConfig = defined({ input: c.input as RunInput, fit: c.fit, normalize: c.normalize ?? {}, output: defined({ mqtt, influx: c.output.influx }), state: c.state, http: c.http, delivery, drift: c.drift, refit: c.refit });
+  const { method: _method, ewm: _ewm, batchNorm: _batchNorm, ...normalize } = c.normalize ?? {};
+  const { method, issues } = runMethod(c.normalize ?? {});
+  for (const issue of [...issues, ...methodChecks(method, c)]) ctx.issues.push({ code: 'custom', ...issue, input: undefined });
+  const config: RunConfig = defined({ input: c.input as RunInput, fit: c.fit, normalize, method, perSample: c.perSample, output: defined({ mqtt, influx: c.output.influx }), state: c.state, http: c.http, delivery, drift: c.drift, refit: c.refit });
   for (const issue of outputChecks(config)) ctx.issues.push({ code: 'custom', ...issue, input: undefined });
   return config;
 });
+
+/** Sections that a method other than fit does not read, and a perSample stage that could not see a message's outputs together. */
+function methodChecks(method: RunMethod, c: { fit?: unknown; refit?: unknown; perSample?: unknown; normalize?: { whileFitting?: string } }): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  const kind = method.kind;
+  // A row is the outputs of one message: an output made later (a held window, a batch that closes
+  // with another message's reading) could never join its row.
+  const later = c.normalize?.whileFitting === 'hold' ? 'whileFitting: hold' : method.kind === 'batchNorm' && method.batchNorm.initialMode !== 'eval' ? 'batchNorm in train mode' : undefined;
+  if (c.perSample !== undefined && later !== undefined) issues.push({ path: ['perSample'], message: `needs every output of a message while the message is handled, which ${later} does not give` });
+  if (kind !== 'fit') {
+    if (c.fit !== undefined) issues.push({ path: ['fit'], message: `fits a training window: method fit only (method is ${kind})` });
+    if (c.refit !== undefined) issues.push({ path: ['refit'], message: `refits frozen statistics: method fit only (method is ${kind})` });
+  }
+  return issues;
+}
 
 interface RunOutputs {
   mqtt?: { connect: MqttConnectOptions; topic: string; statsTopic?: string; qos: 0 | 1 | 2; maxInflight: number };
@@ -232,6 +258,10 @@ export interface RunConfig {
   delivery: DeliveryConfig;
   drift?: z.output<typeof driftSchema>;
   refit?: z.output<typeof refitSchema>;
+  /** How each series is normalized: fit and freeze (the default), EWM, BatchNorm, or none. */
+  method: RunMethod;
+  /** LayerNorm or RMSNorm across the fields of one message, after the method. */
+  perSample?: z.output<typeof perSampleSchema>;
 }
 
 /** The parsed and checked `run` config of a cluster member (`cluster:` given). */

@@ -8,7 +8,7 @@ import { Checkpointer } from './checkpointer.js';
 import { openInput } from './inputs.js';
 import { Ledger } from './ledger.js';
 import { Outputs } from './outputs.js';
-import { Processor } from './processor.js';
+import { bridgeStages } from './stages.js';
 import { shutdownSequence } from './shutdown.js';
 import { addDeliveryMetrics, pipelineCounters, statusLine, type BridgeParts } from './status.js';
 
@@ -56,10 +56,11 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
     if (which === 'mqtt-out') outState.onEvent(e);
     fatal('the output MQTT broker', outputUrl)(e);
   });
-  const checkpointer = new Checkpointer(config.state?.file, () => ({ ...store.snapshot(), bridge: processor.training.state() }), ledger, { intervalMs: config.state?.checkpointIntervalMs ?? 30_000, delayMs: config.delivery.checkpointDelayMs, bound: config.delivery.maxUnacknowledged }, () => outputs.open(), out);
-  const processor = new Processor(
-    store,
+  const checkpointer = new Checkpointer(config.state?.file, () => ({ ...store.snapshot(), bridge: processor.bridgeState() }), ledger, { intervalMs: config.state?.checkpointIntervalMs ?? 30_000, delayMs: config.delivery.checkpointDelayMs, bound: config.delivery.maxUnacknowledged }, () => outputs.open(), out);
+  const stages = bridgeStages(
+    config,
     normalizeOptions,
+    store,
     ledger,
     (o, entry) => {
       dash?.tap(o);
@@ -74,15 +75,16 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
     },
     (e) => shutdown.stop(new CliError(`stopped on an error: ${e.message}`, 1)),
   );
-  processor.training.restore(resumed?.bridge);
+  const processor = stages.processor;
+  processor.restoreBridgeState(resumed?.bridge);
   // At the bound with nothing in flight, if only held readings keep the oldest message (a window
   // that cannot fill: its series' next readings are behind the bound, at the broker), the window
   // holding it is released by holdOverflow (counted). The bound counts messages not acknowledged
   // yet, settled or not: the broker sends no more while that many wait (Receive Maximum).
-  const holdWatch = processor.hold
+  const holdWatch = processor.held
     ? setInterval(() => {
         if (input.unacknowledged() < config.delivery.maxUnacknowledged || outputs.pending > 0 || ledger.waitingForCheckpoint > 0) return;
-        while (processor.blockedByHolds() && processor.hold?.breakAtBound());
+        while (processor.blockedByHolds() && processor.held?.breakAtBound());
       }, 50)
     : undefined;
   const input = openInput(
@@ -94,7 +96,7 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
     () => undefined,
     (e) => shutdown.stop(new CliError(`stopped on an error: ${e.message}`, 1)),
   );
-  const parts: BridgeParts = { started, received: () => received, store, input, outputs, ledger, checkpointer, processor };
+  const parts: BridgeParts = { started, received: () => received, store, input, outputs, ledger, checkpointer, processor, rows: stages.rows };
   ref.parts = parts;
   if (dash) addDeliveryMetrics(dash.dashboard.metrics, parts);
   const statusTimer = timing.statusMs > 0 ? setInterval(() => out(statusLine(parts)), timing.statusMs) : undefined;
@@ -141,7 +143,7 @@ export async function bridge(config: RunConfig, store: SeriesStore, out: (l: str
   input.start((readings, settle, dup) => {
     const entry = ledger.openEntry(settle);
     received += readings.length;
-    processor.take(readings, entry, dup);
+    stages.take(readings, entry, dup);
     ledger.done(entry);
   });
   return shutdown.finished;

@@ -4,6 +4,7 @@ import { normalize, type NormalizeOptions, type SeriesFrozen, type SeriesStore }
 import { BridgeHold } from './held.js';
 import { TrainingWindows } from './training-window.js';
 import type { Entry, Ledger } from './ledger.js';
+import type { ReadingProcessor } from './reading-processor.js';
 
 /**
  * Runs each message's readings through `normalize` and tells the ledger what the message owes.
@@ -16,8 +17,8 @@ import type { Entry, Ledger } from './ledger.js';
  * `frozen$` before any output with the new statistics, closes the outputs' gate and asks for a
  * checkpoint at once (`onFreeze`).
  */
-export class Processor {
-  readonly hold: BridgeHold | undefined;
+export class Processor implements ReadingProcessor {
+  readonly held: BridgeHold | undefined;
   readonly training: TrainingWindows;
   private readonly input = new Subject<Reading>();
   private readonly subscriptions: Subscription[] = [];
@@ -38,7 +39,7 @@ export class Processor {
   ) {
     const holding = options.whileFitting === 'hold';
     if (holding) {
-      this.hold = new BridgeHold({ holdLimit: options.holdLimit ?? 10_000, holdOverflow: options.holdOverflow ?? 'provisional' }, store, ledger, emit);
+      this.held = new BridgeHold({ holdLimit: options.holdLimit ?? 10_000, holdOverflow: options.holdOverflow ?? 'provisional' }, store, ledger, emit);
     }
     this.training = new TrainingWindows(store, { whileFitting: options.whileFitting ?? 'provisional', invalid: options.invalid ?? 'flag', ...(options.plausibleTime === undefined ? {} : { plausibleTime: options.plausibleTime }) });
     const operatorOptions: NormalizeOptions = { ...options, store, ...(holding ? { whileFitting: 'drop' } : {}) };
@@ -62,7 +63,7 @@ export class Processor {
    */
   take(readings: readonly Reading[], entry: Entry, dup = false): void {
     const store = this.store;
-    const hold = this.hold;
+    const hold = this.held;
     const training = this.training;
     for (const r of readings) {
       const id = r.series;
@@ -117,7 +118,20 @@ export class Processor {
     if (this.current !== undefined && f.series === this.currentSeries) this.frozeCurrent = f;
     else this.training.froze(f.series, f.params.version);
     this.onFreeze(f);
-    this.hold?.release(f.series, f.params);
+    this.held?.release(f.series, f.params);
+  }
+
+  bridgeState(): unknown {
+    return this.training.state();
+  }
+
+  restoreBridgeState(state: unknown): void {
+    this.training.restore(state);
+  }
+
+  status(): string[] {
+    const held = this.held;
+    return [`training readings again ${this.training.count}`, ...(held ? [`held ${held.size} (${held.counters.overflows} overflows, ${held.counters.atBound} at the bound)`] : [])];
   }
 
   /** Whether the ledger's oldest entry waits only for held readings (the bound would then never be left). */

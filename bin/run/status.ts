@@ -6,7 +6,8 @@ import type { Checkpointer } from './checkpointer.js';
 import type { Input } from './inputs.js';
 import type { Ledger } from './ledger.js';
 import type { Outputs } from './outputs.js';
-import type { Processor } from './processor.js';
+import type { PerSampleRows } from './per-sample-rows.js';
+import type { ReadingProcessor } from './reading-processor.js';
 
 /** The parts of a running bridge that its status line, dashboard counters and metrics read. */
 export interface BridgeParts {
@@ -17,7 +18,8 @@ export interface BridgeParts {
   outputs: Outputs;
   ledger: Ledger;
   checkpointer: Checkpointer;
-  processor: Processor;
+  processor: ReadingProcessor;
+  rows: PerSampleRows | undefined;
 }
 
 /** The dashboard's pipeline counters, keys by the config (each present key becomes a metric; nothing counted twice). */
@@ -44,7 +46,21 @@ export function addDeliveryMetrics(metrics: DashboardMetrics, p: BridgeParts): v
   metrics.add({ name: 'streamnorm_unacknowledged_messages', help: 'Input messages taken and not yet acknowledged (bounded by delivery.maxUnacknowledged).', type: 'gauge', read: () => p.input.unacknowledged() });
   metrics.add({ name: 'streamnorm_checkpoint_age_seconds', help: 'Seconds since the state file was last written (since the start before the first write).', type: 'gauge', read: () => (Date.now() - p.checkpointer.lastAt) / 1000 });
   metrics.add({ name: 'streamnorm_outputs_pending', help: 'Outputs handed to a sink or waiting for a checkpoint, not yet confirmed.', type: 'gauge', read: () => p.outputs.pending });
-  metrics.add({ name: 'streamnorm_held_readings', help: 'Readings held back until their series freezes (whileFitting: hold).', type: 'gauge', read: () => p.processor.hold?.size ?? 0 });
+  metrics.add({ name: 'streamnorm_held_readings', help: 'Readings held back for a later output: until their series freezes (whileFitting: hold) or their mini-batch closes (batchNorm in train mode).', type: 'gauge', read: () => p.processor.held?.size ?? 0 });
+  const rows = p.rows;
+  if (rows !== undefined) {
+    metrics.add({
+      name: 'streamnorm_per_sample_rows_total',
+      help: 'Rows of the perSample stage by outcome: emitted (complete), partial (emitted without some fields, missing: rest), dropped.',
+      type: 'counter',
+      labelNames: ['outcome'],
+      read: () => {
+        const d = rows.diagnostics;
+        return [[{ outcome: 'emitted' }, d.emitted - d.partial], [{ outcome: 'partial' }, d.partial], [{ outcome: 'dropped' }, d.dropped]] as const;
+      },
+    });
+    metrics.add({ name: 'streamnorm_per_sample_unrowed_total', help: 'Outputs with no field tag, which cannot be in a perSample row (not sent).', type: 'counter', read: () => rows.unrowed });
+  }
   metrics.add({ name: 'streamnorm_spilled_lines_total', help: 'InfluxDB lines kept in the spill file (written later with replaySpill).', type: 'counter', read: () => p.outputs.counters.spilled });
 }
 
@@ -53,7 +69,6 @@ export function statusLine(p: BridgeParts): string {
   const d = p.store.diagnostics().totals;
   const c = p.outputs.counters;
   const influx = p.outputs.influx?.report();
-  const held = p.processor.hold;
   const parts = [
     `received ${p.received()}`,
     `series ${p.store.size} (${d.frozen} frozen)`,
@@ -61,9 +76,10 @@ export function statusLine(p: BridgeParts): string {
     `influx written ${influx?.written ?? '-'} (${influx?.failed ?? '-'} failed, ${influx ? c.spilled : '-'} spilled)`,
     `malformed ${p.input.malformed()}`,
     `invalid ${d.invalid.nan + d.invalid.null + d.invalid.infinite + d.invalid['not-a-number'] + d.invalid['out-of-domain']}`,
-    `late ${d.skippedLate}, implausible time ${d.implausibleTime}, training readings again ${p.processor.training.count}`,
+    `late ${d.skippedLate}, implausible time ${d.implausibleTime}`,
+    ...p.processor.status(),
+    ...(p.rows ? [`rows ${p.rows.diagnostics.emitted} (${p.rows.diagnostics.dropped} dropped, ${p.rows.diagnostics.partial} partial, ${p.rows.unrowed} outputs without a field)`] : []),
     `unacknowledged ${p.input.unacknowledged()}`,
-    ...(held ? [`held ${held.size} (${held.counters.overflows} overflows, ${held.counters.atBound} at the bound)`] : []),
   ];
   return `[${((Date.now() - p.started) / 1000).toFixed(0)} s] ${parts.join(', ')}`;
 }

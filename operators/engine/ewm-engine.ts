@@ -50,5 +50,5 @@ export class EwmEngine {
 
 /** Whether stored moments were made with `o` (a restored series with other weights is refused). */
 export function sameMoments(m: ExpMoments, o: ExpMomentsOptions): boolean {
-  return m.alpha === o.alpha && m.halfLife === o.halfLife;
+  return m.alpha === o.alpha && m.halfLife === o.halfLife && m.adjust === o.adjust;
 }
