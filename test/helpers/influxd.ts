@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForPort } from './free-port.js';
+import { freePort } from './free-port.js';
+import { spawnListening, stopProcess } from './server-process.js';
 
 const BINARY = process.env.INFLUXD_BIN ?? '/usr/bin/influxd';
 
@@ -73,35 +74,22 @@ export async function startInfluxd(): Promise<Influxd> {
   const rpcPort = await freePort();
   const confPath = join(dir, 'influxdb.conf');
   writeFileSync(confPath, config(dir, port, rpcPort));
-  let output = '';
+  let log = (): string => '';
   let child: ChildProcess | undefined;
   const url = `http://127.0.0.1:${port}`;
   const pause = async (): Promise<void> => {
     const proc = child;
     child = undefined;
-    if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const kill = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-      proc.once('exit', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      proc.kill('SIGTERM');
-    });
+    await stopProcess(proc);
   };
   const stop = async (): Promise<void> => {
     await pause();
     rmSync(dir, { recursive: true, force: true });
   };
   const launch = async (): Promise<void> => {
-    const proc = spawn(BINARY, ['run', '-config', confPath], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, INFLUXDB_DATA_QUERY_LOG_ENABLED: 'false' },
-    });
-    child = proc;
-    proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await waitForPort(port);
+    const server = await spawnListening('influxd', BINARY, ['run', '-config', confPath], port, { env: { ...process.env, INFLUXDB_DATA_QUERY_LOG_ENABLED: 'false' } });
+    child = server.child;
+    log = server.log;
     // The port opens before the meta store is ready; /ping answers 204 once it serves.
     for (let i = 0; i < 100; i++) {
       const res = await fetch(`${url}/ping`).catch(() => undefined);
@@ -113,7 +101,7 @@ export async function startInfluxd(): Promise<Influxd> {
     await launch();
   } catch (err) {
     await stop();
-    throw new Error(`influxd did not start: ${String(err)}\n${output}`);
+    throw new Error(`influxd did not start: ${String(err)}\n${log()}`);
   }
   return {
     url,

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { freePort, waitForPort } from './free-port.js';
+import { freePort } from './free-port.js';
+import { spawnListening, stopProcess, type ServerProcess } from './server-process.js';
 
 /** Where the mosquitto binary is: on PATH, or in /usr/sbin or /usr/local/sbin; undefined when absent. */
 export function mosquittoPath(): string | undefined {
@@ -79,33 +79,17 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     ].join('\n'),
   );
 
-  let child: ChildProcess | undefined;
-  let stderr = '';
+  let server: ServerProcess | undefined;
+  let stoppedLog = ''; // what the last stopped process wrote, shutdown included
   const start = async (): Promise<void> => {
-    const proc = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child = proc;
-    proc.stderr?.on('data', (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-4000);
-    });
-    const exited = new Promise<never>((_, reject) =>
-      proc.once('exit', (code) => reject(new Error(`mosquitto exited (${code}) before listening: ${stderr}`))),
-    );
-    exited.catch(() => undefined);
-    await Promise.race([waitForPort(port), exited]);
+    server = await spawnListening('mosquitto', bin, ['-c', conf], port);
   };
-  const persistenceErrors = (): string[] => stderr.split('\n').filter((l) => /Error saving|Permission denied/.test(l));
+  const persistenceErrors = (): string[] => stoppedLog.split('\n').filter((l) => /Error saving|Permission denied/.test(l));
   const halt = async (): Promise<void> => {
-    const proc = child;
-    child = undefined;
-    if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-      proc.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      proc.kill('SIGTERM');
-    });
+    const stopping = server;
+    server = undefined;
+    await stopProcess(stopping?.child);
+    stoppedLog = stopping?.log() ?? '';
   };
 
   await start();

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort, waitForPort } from './free-port.js';
+import { spawnListening, stopProcess } from './server-process.js';
 
 /** Where the nats-server binary is: on PATH, or in /usr/sbin or /usr/local/sbin; undefined when absent. */
 export function natsServerPath(): string | undefined {
@@ -83,29 +84,13 @@ function node(bin: string, spec: NodeSpec, dir: string, ownsDir: boolean): NatsS
   const conf = join(dir, `${spec.name}.conf`);
   writeFileSync(conf, configText(spec, dir));
   let child: ChildProcess | undefined;
-  let log = '';
   const start = async (): Promise<void> => {
-    const proc = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child = proc;
-    proc.stderr?.on('data', (d: Buffer) => {
-      log = (log + d.toString()).slice(-4000);
-    });
-    const exited = new Promise<never>((_, reject) => proc.once('exit', (code) => reject(new Error(`nats-server ${spec.name} exited (${code}) before listening: ${log}`))));
-    exited.catch(() => undefined);
-    await Promise.race([waitForPort(spec.clientPort), exited]);
+    child = (await spawnListening(`nats-server ${spec.name}`, bin, ['-c', conf], spec.clientPort)).child;
   };
   const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
     const proc = child;
     child = undefined;
-    if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-      proc.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      proc.kill(signal);
-    });
+    await stopProcess(proc, signal);
   };
   return {
     url: `nats://127.0.0.1:${spec.clientPort}`,

@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForPort } from './free-port.js';
+import { freePort } from './free-port.js';
+import { spawnListening, stopProcess } from './server-process.js';
 
 const BINARY = process.env.VICTORIA_METRICS_BIN ?? '/usr/bin/victoria-metrics';
 
@@ -38,18 +39,6 @@ export interface ExportedSeries {
   timestamps: number[];
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGINT');
-  });
-}
-
 /**
  * Starts VictoriaMetrics on a free 127.0.0.1 port with a temporary `-storageDataPath`.
  *
@@ -62,11 +51,10 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetrics> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
-  let output = '';
 
   const launch = async (): Promise<void> => {
-    output = '';
-    const proc = spawn(
+    const server = await spawnListening(
+      'victoria-metrics',
       BINARY,
       [
         `-storageDataPath=${dataDir}`,
@@ -76,21 +64,13 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetrics> {
         '-retentionPeriod=100y',
         '-loggerLevel=ERROR',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      port,
     );
-    proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    child = proc;
-    try {
-      await waitForPort(port);
-    } catch (err) {
-      proc.kill('SIGKILL');
-      throw new Error(`victoria-metrics did not start: ${String(err)}\n${output}`);
-    }
+    child = server.child;
   };
 
   const pause = async (): Promise<void> => {
-    if (child) await stopChild(child);
+    await stopProcess(child, 'SIGINT');
     child = undefined;
   };
 
