@@ -2,7 +2,6 @@
  * Sections 2 and 3: keyed fit and frozen transform through the per-item operator, the chunked
  * and columnar forms, and the hand-written baselines, at each cardinality (round-robin ids).
  */
-import { SeriesStore } from '../operators/index.js';
 import type { Reading } from '../src/reading.js';
 import { StandardScaler } from '../src/scalers/standard.js';
 import type { BenchConfig } from './config.js';
@@ -12,6 +11,7 @@ import type { RawFigure, Target } from './figure.js';
 import { collectGarbage, interleave, type Case } from './interleave.js';
 import { LIMIT_TRANSFORM } from './limits.js';
 import * as p from './pipelines.js';
+import { benchStore } from './store-options.js';
 
 const SAMPLE_EVERY = 65_536;
 /** Above this many ids the groupBy baseline is not run: one group per id makes a run take minutes. */
@@ -94,7 +94,7 @@ async function frozenGroup(cfg: BenchConfig, label: string, ids: string[], readi
   const n = readings.length;
   const params = new StandardScaler().learnMany([18, 22, 25, 31]).freeze();
   const store = measured(() => {
-    const s = new SeriesStore();
+    const s = benchStore();
     for (const id of ids) s.setFrozen(id, params, { kind: 'standard' });
     return s;
   });

@@ -6,7 +6,6 @@
  */
 import { Subject } from 'rxjs';
 import { normalize } from '../operators/index.js';
-import { SeriesStore } from '../operators/index.js';
 import type { ScalerKind } from '../src/scalers/frozen.js';
 import { SCALER_KINDS } from '../src/scalers/create.js';
 import type { BenchConfig } from './config.js';
@@ -14,6 +13,7 @@ import { seriesIds, valueStream } from './data.js';
 import { heapBytes } from './drive.js';
 import type { RawFigure, Target } from './figure.js';
 import { collectGarbage } from './interleave.js';
+import { benchStore, setStoreDrift, storeDrift } from './store-options.js';
 
 /** Valid values each series learns (a frozen series freezes right after the last one). */
 export const VALUES_PER_SERIES = 8;
@@ -24,6 +24,8 @@ export interface MemoryConfig {
   kind: ScalerKind;
   phase: 'frozen' | 'fitting';
   series: number;
+  /** Whether the store runs the drift alarms (default: the suite's setting). */
+  drift?: boolean;
 }
 
 /** Measures one configuration; returns bytes per series. */
@@ -48,7 +50,8 @@ function fill(config: MemoryConfig, ids: readonly string[]): unknown {
     }
     return fits;
   }
-  const store = new SeriesStore();
+  if (config.drift !== undefined) setStoreDrift(config.drift);
+  const store = benchStore();
   const source = new Subject<{ series: string; value: number }>();
   const freeze = config.phase === 'frozen' ? { afterSamples: VALUES_PER_SERIES } : ('never' as const);
   source.pipe(normalize({ store, scaler: { kind: config.kind }, freeze, whileFitting: 'drop' })).subscribe();
@@ -97,7 +100,7 @@ export async function benchMemory(cfg: BenchConfig, runner: MemoryRunner, log: (
       ...SCALER_KINDS.map((kind) => ({
         name: `memory.${phase}.${kind}`,
         label: `${phase}: SeriesStore via normalize, ${kind} scaler, ${n} series, ${VALUES_PER_SERIES} values each`,
-        config: { subject: 'store' as const, kind, phase, series },
+        config: { subject: 'store' as const, kind, phase, series, drift: storeDrift() },
         ...(phase === 'frozen' && kind === 'standard' ? { target: { on: 'median' as const, max: 64, text: '≤ 64 bytes/series' } } : {}),
       })),
     ];

@@ -12,6 +12,7 @@ import { normalizeColumns, type ColumnBatch } from '../operators/index.js';
 import type { SeriesStore } from '../operators/index.js';
 import type { Normalized, Reading } from '../src/reading.js';
 import { consume } from './interleave.js';
+import { benchStore } from './store-options.js';
 
 /** Frozen statistics as a hand-written pipeline keeps them. */
 export interface HandFrozen {
@@ -68,7 +69,7 @@ export function operatorFrozen(store: SeriesStore): Attach<Reading> {
 
 /** The per-item operator fitting every series (never freezing; provisional outputs). */
 export function operatorFit(): Attach<Reading> {
-  return (source, emitted) => eachOutput(source.pipe(normalize({ freeze: 'never' })), emitted);
+  return (source, emitted) => eachOutput(source.pipe(normalize({ freeze: 'never', store: benchStore() })), emitted);
 }
 
 /** The chunked operator on a store of frozen series. */
@@ -100,12 +101,12 @@ export function chunkColumnsFrozen(store: SeriesStore): Attach<readonly Reading[
 
 /** The chunked operator with columnar output, fitting every series. */
 export function chunkColumnsFit(): Attach<readonly Reading[]> {
-  return (source, emitted) => eachColumnOutput(source.pipe(normalizeChunks({ freeze: 'never', output: 'columns' })), emitted);
+  return (source, emitted) => eachColumnOutput(source.pipe(normalizeChunks({ freeze: 'never', output: 'columns', store: benchStore() })), emitted);
 }
 
 /** The chunked operator fitting every series. */
 export function chunksFit(): Attach<readonly Reading[]> {
-  return (source, emitted) => eachChunk(source.pipe(normalizeChunks({ freeze: 'never' })), emitted);
+  return (source, emitted) => eachChunk(source.pipe(normalizeChunks({ freeze: 'never', store: benchStore() })), emitted);
 }
 
 /** The columnar operator (one series per batch, typed arrays) on a store of frozen series. */

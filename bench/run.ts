@@ -3,7 +3,8 @@
  * writes bench/results.json and bench/results.md.
  *
  * Flags: `--quick` (fewer repeats, smaller sizes: a smoke run), `--only=keyed,memory` (a subset;
- * the plain-loop limit always runs), `--out=DIR` (default: the bench/ source folder).
+ * the plain-loop limit always runs), `--out=DIR` (default: the bench/ source folder), `--drift=off`
+ * (the suite's stores without drift alarms; default on, the library's default).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { childProcessRunner } from './memory-child.js';
 import { benchMqtt } from './mqtt-e2e.js';
 import { benchInflux } from './influx.js';
 import { toMarkdown, formatValue } from './report.js';
+import { setStoreDrift } from './store-options.js';
 import { runSuite, SECTIONS, type SectionName } from './suite.js';
 
 /** Parsed command line. */
@@ -21,11 +23,12 @@ interface Args {
   quick: boolean;
   only?: Set<SectionName>;
   out: string;
+  drift: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   // dist/bench/run.js → the source folder bench/ (two levels up, then bench).
-  const args: Args = { quick: false, out: fileURLToPath(new URL('../../bench/', import.meta.url)) };
+  const args: Args = { quick: false, drift: true, out: fileURLToPath(new URL('../../bench/', import.meta.url)) };
   for (const a of argv) {
     if (a === '--quick') args.quick = true;
     else if (a.startsWith('--only=')) {
@@ -33,7 +36,8 @@ function parseArgs(argv: readonly string[]): Args {
       for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`--only: unknown section ${JSON.stringify(n)}; expected ${SECTIONS.join(', ')}`);
       args.only = new Set(names as SectionName[]);
     } else if (a.startsWith('--out=')) args.out = a.slice('--out='.length);
-    else throw new Error(`unknown argument ${JSON.stringify(a)} (expected --quick, --only=..., --out=DIR)`);
+    else if (a === '--drift=off' || a === '--drift=on') args.drift = a === '--drift=on';
+    else throw new Error(`unknown argument ${JSON.stringify(a)} (expected --quick, --only=..., --out=DIR, --drift=on|off)`);
   }
   return args;
 }
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if ((globalThis as { gc?: unknown }).gc === undefined) console.warn('[bench] run node with --expose-gc for clean memory figures');
   const cfg = args.quick ? QUICK : FULL;
+  setStoreDrift(args.drift);
   const t0 = Date.now();
   const log = (line: string): void => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
   const suite = { cfg, memoryRunner: childProcessRunner, servers: { mqtt: benchMqtt, influx: benchInflux }, log };
