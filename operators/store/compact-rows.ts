@@ -1,4 +1,4 @@
-import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance } from '../../src/stats/mean-var-row.js';
+import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance, newMeanVarRows, type MeanVarRows } from '../../src/stats/mean-var-row.js';
 import { MeanVar, type MeanVarState } from '../../src/stats/mean-var.js';
 
 /** Doubles per row: {@link MeanVar}'s row, then the count of missing values. */
@@ -6,16 +6,16 @@ const ROW = MEAN_VAR_ROW + 1;
 const MISSING = MEAN_VAR_ROW;
 
 /**
- * The running moments of many compact fits (standard scalers with default options) in one
- * `Float64Array`: per row {@link MeanVar}'s layout, run by {@link MeanVar}'s own row arithmetic (so
+ * The running moments of many compact fits (standard scalers with default options) in one array
+ * of doubles ({@link MeanVarRows}): per row {@link MeanVar}'s layout, run by {@link MeanVar}'s own row arithmetic (so
  * the statistics are the same bits as a `StandardScaler`'s), plus the count of missing values
  * refused in the window. The only code that knows the row layout.
  *
- * Rows of finished fits are reused; when no row is in use the array is released, so a store of
- * frozen series pays nothing for it.
+ * Rows of finished fits are reused; the array grows as a JS array does (by about half); when no row
+ * is in use it is released, so a store of frozen series pays nothing for it.
  */
 export class CompactRows {
-  private rows: Float64Array<ArrayBuffer> = new Float64Array(0);
+  private rows: MeanVarRows = newMeanVarRows();
   private used = 0;
   private readonly free: number[] = [];
   private inUse = 0;
@@ -29,14 +29,11 @@ export class CompactRows {
   allocate(): number {
     let row = this.free.pop();
     if (row === undefined) {
-      if ((this.used + 1) * ROW > this.rows.length) {
-        const rows = new Float64Array(Math.max(64 * ROW, this.rows.length * 2));
-        rows.set(this.rows);
-        this.rows = rows;
-      }
       row = this.used++;
+      for (let i = 0; i < ROW; i++) this.rows.push(0);
+    } else {
+      for (let i = row * ROW; i < row * ROW + ROW; i++) this.rows[i] = 0;
     }
-    this.rows.fill(0, row * ROW, row * ROW + ROW);
     this.inUse++;
     return row;
   }
@@ -45,7 +42,7 @@ export class CompactRows {
   release(row: number): void {
     this.free.push(row);
     if (--this.inUse === 0) {
-      this.rows = new Float64Array(0);
+      this.rows = newMeanVarRows();
       this.used = 0;
       this.free.length = 0;
     }

@@ -7,6 +7,7 @@ import { frozenToSklearn, toSklearn } from '../../src/state/sklearn.js';
 import { refuseUnknownKeys } from '../../src/options.js';
 import { Diagnostics, type DiagnosticsReport } from './diagnostics.js';
 import { EvictionClock, type EvictionOptions } from './eviction.js';
+import { SeriesIndex } from './series-index.js';
 import { SeriesTable } from './series-table.js';
 import { restoreInto, snapshotOf } from './store-snapshot.js';
 import { Attachments, type Attachment } from './attachments.js';
@@ -72,7 +73,7 @@ export interface SeriesFrozen {
  */
 export class SeriesStore {
   /** @internal Series id → slot of {@link SeriesStore.table}. */
-  readonly index = new Map<string, number>();
+  readonly index = new SeriesIndex();
   /** @internal The per-series state. */
   readonly table = new SeriesTable();
   /** @internal The counters behind {@link SeriesStore.diagnostics}. */

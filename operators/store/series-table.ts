@@ -69,13 +69,13 @@ export class SeriesTable extends SlotRecords {
 
   /** The {@link FrozenParams} of a frozen slot (rebuilt from the record when plain). */
   frozen(slot: number): FrozenParams {
-    return this.irregular.get(slot) ?? this.plainParams(slot);
+    return this.irregular.get(slot) ?? this.plainParams(slot, this.specs.spec(this.specId(slot)).kind);
   }
 
   /** Makes a slot frozen with `p` (a plain record when `p` is plain); ends any fit. */
   writeFrozen(slot: number, p: FrozenParams): void {
     this.leave(slot);
-    if (!this.writePlain(slot, p)) this.irregular.set(slot, p);
+    if (!this.writePlain(slot, p, this.specs.spec(this.specId(slot)).kind)) this.irregular.set(slot, p);
   }
 
   // --- fitting ----------------------------------------------------------------------------------

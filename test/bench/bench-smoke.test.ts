@@ -96,8 +96,8 @@ describe('bench suite (tiny, in-process, CPU sections)', () => {
     for (const f of results.figures) expect(md).toContain(f.label);
   }, 120_000);
 
-  it('measures memory per series as a positive, plausible size', () => {
-    const bytes = measureSeriesMemory({ subject: 'store', kind: 'standard', phase: 'fitting', series: 2000 });
+  it('measures memory per series as a positive, plausible size', async () => {
+    const bytes = await measureSeriesMemory({ subject: 'store', kind: 'standard', phase: 'fitting', series: 2000 });
     expect(bytes).toBeGreaterThan(8);
     expect(bytes).toBeLessThan(100_000);
   });
