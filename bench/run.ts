@@ -2,9 +2,10 @@
  * `npm run bench` entry (compiled to dist/bench/run.js, run with --expose-gc): runs the suite and
  * writes bench/results.json and bench/results.md.
  *
- * Flags: `--quick` (fewer repeats, smaller sizes: a smoke run), `--only=keyed,memory` (a subset;
- * the plain-loop limit always runs), `--out=DIR` (default: the bench/ source folder), `--drift=off`
- * (the suite's stores without drift alarms; default on, the library's default).
+ * Flags: `--quick` (fewer repeats, smaller sizes: a smoke run), `--only=keyed,memory` (a subset),
+ * `--out=DIR` (default: the bench/ source folder), `--drift=off` (the suite's stores without drift
+ * alarms; default on, the library's default). The figures of other scripts (browser, delivery,
+ * cluster) are read from their JSON files in the bench/ source folder when present.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
   setStoreDrift(args.drift);
   const t0 = Date.now();
   const log = (line: string): void => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-  const suite = { cfg, memoryRunner: childProcessRunner, servers: { mqtt: benchMqtt, influx: benchInflux }, log };
+  const othersDir = fileURLToPath(new URL('../../bench/', import.meta.url));
+  const suite = { cfg, memoryRunner: childProcessRunner, servers: { mqtt: benchMqtt, influx: benchInflux }, log, othersDir };
   const results = await runSuite(args.only === undefined ? suite : { ...suite, only: args.only });
   mkdirSync(args.out, { recursive: true });
   writeFileSync(join(args.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
