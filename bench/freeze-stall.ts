@@ -22,6 +22,8 @@ const WINDOW = 3;
 interface StallRun {
   longest: number;
   longestOutsideGc: number;
+  /** The most CPU time the process used (all its threads) between two readings outside major GC pauses. */
+  cpuOutsideGc: number;
   durationMs: number;
   majorGcs: number;
 }
@@ -42,8 +44,9 @@ async function stallOnce(ids: readonly string[], how: How): Promise<StallRun> {
   const done = (): boolean => store.diag.totals.frozen >= ids.length && (!hold || held >= ids.length * WINDOW);
   collectGarbage();
   const gcs = new MajorGcWindows();
-  const waits: [number, number][] = [];
+  const waits: [number, number, number][] = [];
   let last = performance.now();
+  let cpu = process.cpuUsage();
   let s = 1;
   const reading = (): Reading => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -53,6 +56,7 @@ async function stallOnce(ids: readonly string[], how: How): Promise<StallRun> {
     await tick();
     source.next(reading());
     last = performance.now();
+    cpu = process.cpuUsage();
   }
   setImmediate(() => (how === 'store-freeze' ? store.freeze() : notifier.next()));
   const t0 = performance.now();
@@ -60,9 +64,11 @@ async function stallOnce(ids: readonly string[], how: How): Promise<StallRun> {
   for (let after = 0; after < 20; ) {
     await tick();
     const now = performance.now();
-    waits.push([last, now]);
+    const used = process.cpuUsage(cpu);
+    waits.push([last, now, (used.user + used.system) / 1000]);
     source.next(reading());
     last = performance.now();
+    cpu = process.cpuUsage();
     if (end === Infinity && done()) end = last;
     if (end !== Infinity) after++;
     if (now - t0 > 120_000) throw new Error(`freeze-stall ${how}: not done after 120 s`);
@@ -71,11 +77,14 @@ async function stallOnce(ids: readonly string[], how: How): Promise<StallRun> {
   source.complete();
   let longest = 0;
   let outside = 0;
-  for (const [a, b] of waits) {
+  let cpuOutside = 0;
+  for (const [a, b, c] of waits) {
     longest = Math.max(longest, b - a);
-    if (!overlapsAny(windows, a, b)) outside = Math.max(outside, b - a);
+    if (overlapsAny(windows, a, b)) continue;
+    outside = Math.max(outside, b - a);
+    cpuOutside = Math.max(cpuOutside, c);
   }
-  return { longest, longestOutsideGc: outside, durationMs: end - t0, majorGcs: windows.length };
+  return { longest, longestOutsideGc: outside, cpuOutsideGc: cpuOutside, durationMs: end - t0, majorGcs: windows.length };
 }
 
 const LABELS: Record<How, string> = {
@@ -106,6 +115,14 @@ export async function benchFreezeStall(cfg: BenchConfig, log: (line: string) => 
     figures.push(
       { name: `${key}.longest-wait`, section: 'freeze', label: `${label}: longest wait of a reading`, unit: 'ms', runs: rs.map((x) => x.longest), baseline: `${key}.longest-wait`, note: `major GC pauses per run ${rs.map((x) => x.majorGcs).join('/')}` },
       { name: `${key}.longest-wait-outside-gc`, section: 'freeze', label: `${label}: longest wait of a reading outside major GC pauses`, unit: 'ms', runs: rs.map((x) => x.longestOutsideGc), baseline: `${key}.longest-wait-outside-gc`, target: { on: 'median', max: 10, text: '≤ 10 ms' } },
+      {
+        name: `${key}.cpu-between-readings`,
+        section: 'freeze',
+        label: `${label}: most CPU time the process used between two readings outside major GC pauses (all threads: the work that blocked; a wall-clock wait above it is time the process was not running)`,
+        unit: 'ms',
+        runs: rs.map((x) => x.cpuOutsideGc),
+        baseline: `${key}.cpu-between-readings`,
+      },
       { name: `${key}.duration`, section: 'freeze', label: `${label}: from the freeze to the last series frozen${how === 'notifier-hold' ? ' and the last held output emitted' : ''}`, unit: 'ms', runs: rs.map((x) => x.durationMs), baseline: `${key}.duration` },
     );
   }

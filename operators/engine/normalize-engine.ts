@@ -54,9 +54,18 @@ export class NormalizeEngine {
     this.held = new HeldWindows(o, store, (id, r, value, phase, version, flag) => this.out(id, r, value, phase, version, flag));
   }
 
+  /** Called after the store's background freeze released held windows in a slice (the chunked fronts emit them). */
+  sliced: (() => void) | undefined;
+
   /** Starts working on the store (a second learner is refused here); call once per subscription. */
   attach(): void {
-    this.attachment = this.store.attach(this.o.learn, (id) => this.held.evicted(id));
+    this.attachment = this.store.attach(this.o.learn, {
+      evicted: (id) => this.held.evicted(id),
+      frozen: (id, params) => {
+        if (this.held.size !== 0) this.held.release(id, params);
+      },
+      sliced: () => this.sliced?.(),
+    });
   }
 
   /** Handles one reading. Throws for a throwing key function or under `invalid: 'error'`. */
@@ -70,7 +79,8 @@ export class NormalizeEngine {
       this.handle(r);
       for (let i = 0; i < this.waiting.length; i++) this.handle(this.waiting[i] as Reading);
     } finally {
-      this.waiting.length = 0;
+      // Setting an array's length is a builtin call: only when something waited.
+      if (this.waiting.length !== 0) this.waiting.length = 0;
       this.busy = false;
     }
   }
@@ -126,7 +136,7 @@ export class NormalizeEngine {
     const x = r.value;
     if (!this.provisionalOut || typeof x !== 'number' || x - x !== 0) return false;
     const table = this.store.table;
-    if (!table.isCompactFitting(slot) || !this.compactTime(id, slot, r)) return false;
+    if (!table.isCompactFitting(slot) || table.isDue(slot) || !this.compactTime(id, slot, r)) return false;
     // Calls that may not be inlined take objects and small integers only: a double argument or
     // result would be boxed on every reading.
     table.fitStep(slot, r as Reading & { value: number });
@@ -170,12 +180,19 @@ export class NormalizeEngine {
     return slot;
   }
 
-  /** A notifier emitted: freezes the series it names, or every fitting series. */
+  /**
+   * A notifier emitted: freezes the series it names, or every fitting series and refit window. All
+   * of them: marked due at once and frozen by the store's background sweep in slices (or at their
+   * next reading, first), so that a freeze of a million series does not stall the stream.
+   */
   notify(value: unknown): void {
     const store = this.store;
     const named = this.o.rule.named(value);
-    const ids = named ?? [...store.index.keys()];
-    for (const id of ids) {
+    if (named === undefined) {
+      store.sweeper.request(!this.o.rule.waitsForApproval);
+      return;
+    }
+    for (const id of named) {
       const slot = store.index.get(id);
       if (slot === undefined) continue;
       if (store.table.isFitting(slot)) this.freezeNow(id, slot);
@@ -216,6 +233,14 @@ export class NormalizeEngine {
       if (reason !== undefined) this.invalid(id, r, reason, 'fitting', 0);
       else this.emitFitting(id, slot, r, x as number);
       return;
+    }
+    if (table.isDue(slot)) {
+      // Marked by a freeze of every fit (a notifier, store.requestFreeze()): frozen before this reading.
+      const params = this.freezeNow(id, slot);
+      if (params) {
+        this.frozenSlow(id, slot, r, params);
+        return;
+      }
     }
     if (typeof t === 'number' && t === t) {
       if (rule.timeBased && rule.dueAt(table.firstTime(slot), t)) {

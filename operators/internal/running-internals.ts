@@ -31,7 +31,7 @@ export function runningContext<S extends object>(
   onEvict: (series: string) => void,
 ): RunningContext<S> {
   const s = store ?? new SeriesStore();
-  const attachment = s.attach(true, onEvict);
+  const attachment = s.attach(true, { evicted: onEvict });
   const table = s.table;
   return {
     store: s,

@@ -1,15 +1,16 @@
 import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance, newMeanVarRows, type MeanVarRows } from '../../src/stats/mean-var-row.js';
 import { MeanVar, type MeanVarState } from '../../src/stats/mean-var.js';
 
-/** Doubles per row: {@link MeanVar}'s row, then the count of missing values. */
-const ROW = MEAN_VAR_ROW + 1;
+/** Doubles per row: {@link MeanVar}'s row, the count of missing values, the freeze epoch the fit started in. */
+const ROW = MEAN_VAR_ROW + 2;
 const MISSING = MEAN_VAR_ROW;
+const EPOCH = MEAN_VAR_ROW + 1;
 
 /**
  * The running moments of many compact fits (standard scalers with default options) in one array
  * of doubles ({@link MeanVarRows}): per row {@link MeanVar}'s layout, run by {@link MeanVar}'s own row arithmetic (so
  * the statistics are the same bits as a `StandardScaler`'s), plus the count of missing values
- * refused in the window. The only code that knows the row layout.
+ * refused in the window and the freeze epoch the fit started in (see `SeriesTable.isDue`). The only code that knows the row layout.
  *
  * Rows of finished fits are reused; the array grows as a JS array does (by about half); when no row
  * is in use it is released, so a store of frozen series pays nothing for it.
@@ -25,8 +26,8 @@ export class CompactRows {
     return this.inUse;
   }
 
-  /** Takes an empty row; returns its index. */
-  allocate(): number {
+  /** Takes an empty row for a fit started in freeze epoch `epoch`; returns its index. */
+  allocate(epoch: number): number {
     let row = this.free.pop();
     if (row === undefined) {
       row = this.used++;
@@ -34,8 +35,14 @@ export class CompactRows {
     } else {
       for (let i = row * ROW; i < row * ROW + ROW; i++) this.rows[i] = 0;
     }
+    this.rows[row * ROW + EPOCH] = epoch;
     this.inUse++;
     return row;
+  }
+
+  /** The freeze epoch a row's fit started in. */
+  epoch(row: number): number {
+    return this.rows[row * ROW + EPOCH] as number;
   }
 
   /** Gives a row back. */

@@ -10,7 +10,8 @@ import { EvictionClock, type EvictionOptions } from './eviction.js';
 import { SeriesIndex } from './series-index.js';
 import { SeriesTable } from './series-table.js';
 import { restoreInto, snapshotOf } from './store-snapshot.js';
-import { Attachments, type Attachment } from './attachments.js';
+import { Attachments, type Attachment, type AttachmentHooks } from './attachments.js';
+import { FreezeSweep } from './freeze-sweep.js';
 import type { InitialState } from '../types.js';
 import { SeriesLifecycle, type DriftAlarm, type DriftOptions } from './lifecycle.js';
 
@@ -84,6 +85,8 @@ export class SeriesStore {
   readonly attachments: Attachments;
   /** @internal Drift alarms, refits, promotions, older versions. */
   readonly lifecycle: SeriesLifecycle;
+  /** @internal The background freeze of every fit ({@link SeriesStore.requestFreeze}). */
+  readonly sweeper = new FreezeSweep(this);
   /** Series id by slot, kept while eviction is on (an evicted slot's id). */
   private readonly ids: (string | undefined)[] = [];
   private floor = 0;
@@ -174,6 +177,19 @@ export class SeriesStore {
   }
 
   /**
+   * Freezes every fitting series without blocking the stream: each freezes at its next reading
+   * (before that reading is transformed, as at a time freeze point), or when a background sweep in
+   * slices of a few ms per macrotask reaches it, whichever comes first; `frozen$` announces each,
+   * and subscriptions holding windows (`whileFitting: 'hold'`) release them then. A series that
+   * starts fitting after the call is not frozen by it. Use it on a live stream of many series, where
+   * {@link SeriesStore.freeze} (synchronous, and returning the ids) would stall readings while it
+   * visits every series.
+   */
+  requestFreeze(): void {
+    this.sweeper.request(undefined);
+  }
+
+  /**
    * Starts refit windows (shadow fits) for the named frozen series, or all: each goes on serving its
    * statistics while a new window learns with the learner's freeze points; at its freeze the new
    * statistics are promoted as the next version (or wait for approval). Returns the ids started.
@@ -233,6 +249,7 @@ export class SeriesStore {
 
   /** Every series' state, the counters and the version floor as a versioned JSON {@link Snapshot}. */
   snapshot(): Snapshot {
+    this.sweeper.finish();
     return snapshotOf(this, this.floor);
   }
 
@@ -317,8 +334,8 @@ export class SeriesStore {
   }
 
   /** @internal Subscriptions attach while they run (see {@link Attachments}). */
-  attach(learns: boolean, onEvict: (series: string) => void): Attachment {
-    return this.attachments.attach(learns, onEvict);
+  attach(learns: boolean, hooks: AttachmentHooks): Attachment {
+    return this.attachments.attach(learns, hooks);
   }
 
   /** @internal Evicts every series quiet for longer than the idle time. */
