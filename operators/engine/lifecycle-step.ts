@@ -107,3 +107,25 @@ function learnPsi(engine: NormalizeEngine, slot: number, x: number): void {
   const pre = spec.pre ?? 'none';
   psi.learn(slot, pre === 'none' ? x : preTransform(pre, x));
 }
+
+/**
+ * A freeze notifier emitted `value`: freezes the fitting series and refit windows it names (a
+ * string or string[]) now, or, for any other value, every fit of the store: all marked due at once
+ * and frozen by the store's background sweep in slices (or at their next reading, first), so that
+ * a freeze of a million series does not stall the stream.
+ */
+export function notifyFreeze(engine: NormalizeEngine, value: unknown): void {
+  const store = engine.store;
+  const rule = engine.o.rule;
+  const named = rule.named(value);
+  if (named === undefined) {
+    store.sweeper.request(!rule.waitsForApproval);
+    return;
+  }
+  for (const id of named) {
+    const slot = store.index.get(id);
+    if (slot === undefined) continue;
+    if (store.table.isFitting(slot)) engine.freezeNow(id, slot);
+    else if (store.table.hasShadow(slot)) store.lifecycle.freezeRefit(store, id, slot, !rule.waitsForApproval);
+  }
+}

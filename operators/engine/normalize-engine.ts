@@ -9,7 +9,7 @@ import { HeldWindows } from './held-windows.js';
 import { refuseInvalid } from './invalid.js';
 import type { ResolvedNormalizeOptions } from './options.js';
 import { unknownSeries } from './unknown-series.js';
-import { learnWindow, refitAfter, refitBefore, watchFrozen } from './lifecycle-step.js';
+import { learnWindow, notifyFreeze, refitAfter, refitBefore, watchFrozen } from './lifecycle-step.js';
 
 /**
  * The per-reading policy of `normalize`, `normalizeChunks` and `normalizeColumns`, for one
@@ -180,30 +180,14 @@ export class NormalizeEngine {
     return slot;
   }
 
-  /**
-   * A notifier emitted: freezes the series it names, or every fitting series and refit window. All
-   * of them: marked due at once and frozen by the store's background sweep in slices (or at their
-   * next reading, first), so that a freeze of a million series does not stall the stream.
-   */
+  /** A notifier emitted: freezes the series it names, or every fit (see {@link notifyFreeze}). */
   notify(value: unknown): void {
-    const store = this.store;
-    const named = this.o.rule.named(value);
-    if (named === undefined) {
-      store.sweeper.request(!this.o.rule.waitsForApproval);
-      return;
-    }
-    for (const id of named) {
-      const slot = store.index.get(id);
-      if (slot === undefined) continue;
-      if (store.table.isFitting(slot)) this.freezeNow(id, slot);
-      else if (store.table.hasShadow(slot)) store.lifecycle.freezeRefit(store, id, slot, !this.o.rule.waitsForApproval);
-    }
+    notifyFreeze(this, value);
   }
 
   /** The approval notifier emitted: promotes the waiting refits it names, or all. */
   approve(value: unknown): void {
-    const named = this.o.rule.named(value);
-    this.store.approve(named);
+    this.store.approve(this.o.rule.named(value));
   }
 
   /** At source completion: releases held windows (frozen ones as `held`, others by the overflow fallback). */
@@ -273,8 +257,8 @@ export class NormalizeEngine {
     else if (mode === 'hold') this.held.hold(id, slot, r, x);
   }
 
-  /** Freezes a fitting series and releases its held window; undefined (and pending) if it has no valid value yet. */
-  private freezeNow(id: string, slot: number): FrozenParams | undefined {
+  /** @internal Freezes a fitting series and releases its held window; undefined (and pending) if it has no valid value yet. */
+  freezeNow(id: string, slot: number): FrozenParams | undefined {
     const store = this.store;
     const params = store.freezeSlot(id, slot);
     if (params === undefined) {

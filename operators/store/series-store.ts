@@ -177,13 +177,10 @@ export class SeriesStore {
   }
 
   /**
-   * Freezes every fitting series without blocking the stream: each freezes at its next reading
-   * (before that reading is transformed, as at a time freeze point), or when a background sweep in
-   * slices of a few ms per macrotask reaches it, whichever comes first; `frozen$` announces each,
-   * and subscriptions holding windows (`whileFitting: 'hold'`) release them then. A series that
-   * starts fitting after the call is not frozen by it. Use it on a live stream of many series, where
-   * {@link SeriesStore.freeze} (synchronous, and returning the ids) would stall readings while it
-   * visits every series.
+   * Freezes every fitting series without stalling a live stream (where {@link SeriesStore.freeze},
+   * which returns the ids, visits all at once): each freezes at its next reading or when a
+   * background sweep (slices of 2 ms per macrotask) reaches it; `frozen$` announces each, held
+   * windows are released then. A series that starts fitting after the call is not frozen by it.
    */
   requestFreeze(): void {
     this.sweeper.request(undefined);
@@ -266,23 +263,14 @@ export class SeriesStore {
 
   /** Counters per series and per reason, with totals (plain JSON, a copy). */
   diagnostics(): DiagnosticsReport {
-    const report = this.diag.report();
-    const { columns, psi } = this.lifecycle;
-    if (columns === undefined) return report;
-    for (const [id, slot] of this.index) {
-      if (!this.table.isFrozen(slot)) continue;
-      const cusum = columns.score(slot);
-      const p = psi?.score(slot) ?? NaN;
-      if (cusum >= 1 || p >= 0.1) report.drift[id] = p === p ? { cusum, psi: p } : { cusum };
-    }
-    return report;
+    return this.lifecycle.withDriftScores(this.diag.report(), this);
   }
 
   // --- for the operators ------------------------------------------------------------------------
 
   /** @internal Adds a series with spec index `spec` (evicting the least recent one at `maxSeries`); returns its slot. */
   add(series: string, spec: number): number {
-    if (this.index.size >= this.eviction.maxSeries) this.evictLeastRecent();
+    if (this.index.size >= this.eviction.maxSeries) this.evict(this.table.leastRecent(), true);
     const slot = this.table.allocate(spec, this.eviction.now);
     this.index.set(series, slot);
     if (this.eviction.on) this.ids[slot] = series;
@@ -341,20 +329,14 @@ export class SeriesStore {
   /** @internal Evicts every series quiet for longer than the idle time. */
   sweep(): void {
     const limit = this.eviction.sweepLimit();
-    for (let slot = this.table.leastRecent(); slot >= 0 && this.table.seenAt(slot) < limit; slot = this.table.leastRecent()) {
-      this.evict(slot);
-    }
+    for (let slot = this.table.leastRecent(); slot >= 0 && this.table.seenAt(slot) < limit; slot = this.table.leastRecent()) this.evict(slot, false);
   }
 
-  private evictLeastRecent(): void {
-    const slot = this.table.leastRecent();
+  /** Evicts the series at `slot` (counted; `capacity`: because the store was at `maxSeries`). */
+  private evict(slot: number, capacity: boolean): void {
     if (slot < 0) return;
-    this.diag.totals.evictedCapacity++;
-    this.evict(slot);
-  }
-
-  private evict(slot: number): void {
     const series = this.ids[slot] as string;
+    if (capacity) this.diag.totals.evictedCapacity++;
     this.delete(series);
     this.diag.totals.evicted++;
     this.attachments.evicted(series);
