@@ -59,7 +59,7 @@ export const FULL: BenchConfig = {
   chunkSize: 1000,
   memorySeries: 1_000_000,
   memorySizes: [100_000, 600_000, 1_000_000, 1_048_577, 2_000_000],
-  memoryRuns: 5,
+  memoryRuns: 3,
   batchNormSeries: 1_000,
   batchNormReadings: 1_024_000,
   mqttSeries: 100,

@@ -99,8 +99,8 @@ export const METHOD = [
   'loop runs inside each frozen group, beside the columnar form, on the same heap. The baselines are hand-written with a',
   '`Map` and inline arithmetic; the fitting baseline does the library\'s arithmetic (shifted Welford, compensated mean,',
   'zero-spread rule, window times) and a test checks its outputs are the library\'s, bit for bit. Memory runs each',
-  'configuration in a fresh process and counts the heap a second state of the same ids adds to a first one (the first',
-  'brings the process to a steady state). Latencies are per reading, `performance.now()` around each `next`; the longest',
+  'configuration 3 times, each in a fresh process, and counts the heap a second state of the same ids adds to a first',
+  'one (the first brings the process to a steady state); byte counts vary by under a byte between runs. Latencies are per reading, `performance.now()` around each `next`; the longest',
   'waits are also given without the readings that overlapped a major GC pause (a stop-the-world mark-compact), with the',
   'pauses counted. The machine is shared (2 cores) and was busy: runs are niced, ratios are the figures to read.',
 ];

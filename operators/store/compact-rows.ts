@@ -1,10 +1,16 @@
 import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance, newMeanVarRows, type MeanVarRows } from '../../src/stats/mean-var-row.js';
 import { MeanVar, type MeanVarState } from '../../src/stats/mean-var.js';
 
-/** Doubles per row: {@link MeanVar}'s row, the count of missing values, the freeze epoch the fit started in. */
-const ROW = MEAN_VAR_ROW + 2;
+/**
+ * Doubles per row: {@link MeanVar}'s row, then one double holding the count of missing values (below
+ * 2^32) plus 2^32 times the freeze epoch the fit started in (below 2^21; later epochs count as the
+ * last one).
+ */
+const ROW = MEAN_VAR_ROW + 1;
 const MISSING = MEAN_VAR_ROW;
-const EPOCH = MEAN_VAR_ROW + 1;
+const EPOCH_UNIT = 4294967296; // 2^32
+/** The last freeze epoch a compact row can hold (2^21 − 1: a store's two-millionth freeze of every fit). */
+export const MAX_EPOCH = 2097151;
 
 /**
  * The running moments of many compact fits (standard scalers with default options) in one array
@@ -35,14 +41,14 @@ export class CompactRows {
     } else {
       for (let i = row * ROW; i < row * ROW + ROW; i++) this.rows[i] = 0;
     }
-    this.rows[row * ROW + EPOCH] = epoch;
+    this.rows[row * ROW + MISSING] = Math.min(epoch, MAX_EPOCH) * EPOCH_UNIT;
     this.inUse++;
     return row;
   }
 
   /** The freeze epoch a row's fit started in. */
   epoch(row: number): number {
-    return this.rows[row * ROW + EPOCH] as number;
+    return Math.floor((this.rows[row * ROW + MISSING] as number) / EPOCH_UNIT);
   }
 
   /** Gives a row back. */
@@ -85,7 +91,7 @@ export class CompactRows {
 
   /** Missing values refused in the row's window. */
   missing(row: number): number {
-    return this.rows[row * ROW + MISSING] as number;
+    return (this.rows[row * ROW + MISSING] as number) % EPOCH_UNIT;
   }
 
   /** A row's moments as {@link MeanVar}'s state. */

@@ -1,7 +1,7 @@
 import type { Scaler } from '../../src/scalers/create.js';
 import type { FrozenParams } from '../../src/scalers/frozen.js';
 import { standardizeProvisional, type StandardScaler } from '../../src/scalers/standard.js';
-import { CompactRows } from './compact-rows.js';
+import { CompactRows, MAX_EPOCH } from './compact-rows.js';
 import { DriftColumns } from './drift-columns.js';
 import { RecencyList } from './recency-list.js';
 import { COMPACT, FITTING, OTHER, PENDING, RUNNING, SHADOW, SlotRecords } from './slot-records.js';
@@ -139,7 +139,7 @@ export class SeriesTable extends SlotRecords {
    * fit started after this call is not due.
    */
   markAllDue(): void {
-    this.epoch++;
+    this.epoch = Math.min(this.epoch + 1, MAX_EPOCH);
     this.dueBelow = this.epoch;
   }
 
