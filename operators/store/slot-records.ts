@@ -102,7 +102,7 @@ export class SlotRecords {
   /** The spec index of a slot. */
   specId(slot: number): number {
     const tag = this.hot[slot * R + 2] as number;
-    return tag >= 0 ? Math.floor(tag / COUNT_SPAN) % SPEC_SPAN : Math.floor(-tag / STATES) % SPECS;
+    return tag >= 0 ? below(Math.floor(tag / COUNT_SPAN), SPEC_SPAN) : below(Math.floor(-tag / STATES), SPECS);
   }
 
   /** Whether a slot holds a plain frozen series (the fast path's test). */
@@ -113,14 +113,14 @@ export class SlotRecords {
   /** The state bits of a slot (0 for a plain frozen series). */
   protected state(slot: number): number {
     const tag = this.hot[slot * R + 2] as number;
-    return tag >= 0 ? 0 : -tag % STATES;
+    return tag >= 0 ? 0 : below(-tag, STATES);
   }
 
   /** Sets the state bits of a slot, keeping its spec (and a fitting slot's row). */
   protected setState(slot: number, state: number): void {
     const b = slot * R + 2;
     const tag = this.hot[b] as number;
-    this.hot[b] = tag >= 0 ? -(state + STATES * this.specId(slot)) : -(state + (-tag - (-tag % STATES)));
+    this.hot[b] = tag >= 0 ? -(state + STATES * this.specId(slot)) : -(state + (-tag - below(-tag, STATES)));
   }
 
   // --- plain frozen records ----------------------------------------------------------------------
@@ -246,6 +246,14 @@ export class SlotRecords {
     this.hot[slot * R] = first;
     this.hot[slot * R + 1] = last;
   }
+}
+
+/**
+ * `v mod m` for a non-negative integer `v` below 2^53: tags exceed 2^31, where `%` on a double is a
+ * call into the C library (fmod) on every reading; a floor and a multiply are not.
+ */
+function below(v: number, m: number): number {
+  return v - Math.floor(v / m) * m;
 }
 
 /** A copy of `a` with room for `n` doubles. */
