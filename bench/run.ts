@@ -5,9 +5,10 @@
  * Flags: `--quick` (fewer repeats, smaller sizes: a smoke run), `--only=keyed,memory` (a subset),
  * `--out=DIR` (default: the bench/ source folder), `--drift=off` (the suite's stores without drift
  * alarms; default on, the library's default). The figures of other scripts (browser, delivery,
- * cluster) are read from their JSON files in the bench/ source folder when present.
+ * cluster) are read from their JSON files in the bench/ source folder when present. A full run
+ * into the source folder also rewrites the README's benchmark summary (between its markers).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FULL, QUICK } from './config.js';
@@ -17,6 +18,7 @@ import { benchMqtt } from './mqtt-e2e.js';
 import { benchInflux } from './influx.js';
 import { toMarkdown, formatValue } from './report.js';
 import { setStoreDrift } from './store-options.js';
+import { withSummary } from './summary.js';
 import { runSuite, SECTIONS, type SectionName } from './suite.js';
 
 /** Parsed command line. */
@@ -56,6 +58,11 @@ async function main(): Promise<void> {
   mkdirSync(args.out, { recursive: true });
   writeFileSync(join(args.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(args.out, 'results.md'), toMarkdown(results));
+  const source = fileURLToPath(new URL('../../bench/', import.meta.url));
+  if (args.out === source && !args.quick && args.only === undefined) {
+    const readme = fileURLToPath(new URL('../../README.md', import.meta.url));
+    writeFileSync(readme, withSummary(readFileSync(readme, 'utf8'), results));
+  }
   for (const f of results.figures) {
     const mark = f.pass === null ? '    ' : f.pass ? 'PASS' : 'MISS';
     console.log(`${mark} ${f.name.padEnd(44)} ${formatValue(f.median, f.unit).padStart(8)} ${f.unit.padEnd(12)} ratio ${f.ratio.toFixed(3)}${f.target ? `  target ${f.target.text}` : ''}`);
