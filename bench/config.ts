@@ -14,8 +14,9 @@ export interface BenchConfig {
   keyedReadings: number;
   /** Readings per emission of the chunked form. */
   chunkSize: number;
-  /** Series of the memory section, and fresh processes (runs) per configuration. */
+  /** Series of the memory section's kinds, the sizes of its frozen standard figures, and fresh processes (runs) per configuration. */
   memorySeries: number;
+  memorySizes: readonly number[];
   memoryRuns: number;
   /** Series and readings per run of the BatchNorm section. */
   batchNormSeries: number;
@@ -27,6 +28,20 @@ export interface BenchConfig {
   mqttLatencyRate: number;
   /** Points per run of the InfluxDB section. */
   influxPoints: number;
+  /** Latency section: ids, readings per run. */
+  latencyIds: number;
+  latencyReadings: number;
+  /** New series of the growth section. */
+  growthSeries: number;
+  /** Fitting series frozen at once, and rounds (each way) of the freeze section. */
+  freezeSeries: number;
+  freezeRounds: number;
+  /** Peers: series counts and readings of the `Map`-of-scalers comparison, objects for bytes, and the sketch comparison's series and values. */
+  peerCardinalities: readonly { ids: number; label: string }[];
+  peerReadings: number;
+  peerObjects: number;
+  sketchSeries: number;
+  sketchValues: number;
   /** Repeats of the CPU sections, of the server sections. */
   cpu: RepeatPlan;
   servers: RepeatPlan;
@@ -41,9 +56,10 @@ export const FULL: BenchConfig = {
     { ids: 1_000_000, label: '1M' },
   ],
   keyedReadings: 1_000_000,
-  chunkSize: 1024,
+  chunkSize: 1000,
   memorySeries: 1_000_000,
-  memoryRuns: 2,
+  memorySizes: [100_000, 600_000, 1_000_000, 1_048_577, 2_000_000],
+  memoryRuns: 3,
   batchNormSeries: 1_000,
   batchNormReadings: 1_024_000,
   mqttSeries: 100,
@@ -51,7 +67,20 @@ export const FULL: BenchConfig = {
   mqttLatencyReadings: 3_000,
   mqttLatencyRate: 1_000,
   influxPoints: 200_000,
-  cpu: { warmup: 1, repeats: 5, minRepeats: 3, budgetSeconds: 20 },
+  latencyIds: 100_000,
+  latencyReadings: 1_000_000,
+  growthSeries: 2_000_000,
+  freezeSeries: 1_000_000,
+  freezeRounds: 5,
+  peerCardinalities: [
+    { ids: 1_000, label: '1k' },
+    { ids: 100_000, label: '100k' },
+  ],
+  peerReadings: 2_000_000,
+  peerObjects: 100_000,
+  sketchSeries: 100,
+  sketchValues: 20_000,
+  cpu: { warmup: 1, repeats: 5, minRepeats: 5, budgetSeconds: 60 },
   servers: { warmup: 1, repeats: 5, minRepeats: 3, budgetSeconds: 30 },
 };
 
@@ -63,8 +92,9 @@ export const QUICK: BenchConfig = {
     { ids: 10_000, label: '10k' },
   ],
   keyedReadings: 200_000,
-  chunkSize: 1024,
+  chunkSize: 1000,
   memorySeries: 100_000,
+  memorySizes: [100_000],
   memoryRuns: 1,
   batchNormSeries: 100,
   batchNormReadings: 204_800,
@@ -73,6 +103,16 @@ export const QUICK: BenchConfig = {
   mqttLatencyReadings: 300,
   mqttLatencyRate: 500,
   influxPoints: 20_000,
+  latencyIds: 10_000,
+  latencyReadings: 200_000,
+  growthSeries: 200_000,
+  freezeSeries: 100_000,
+  freezeRounds: 1,
+  peerCardinalities: [{ ids: 1_000, label: '1k' }],
+  peerReadings: 200_000,
+  peerObjects: 10_000,
+  sketchSeries: 20,
+  sketchValues: 5_000,
   cpu: { warmup: 1, repeats: 3, minRepeats: 1, budgetSeconds: 5 },
   servers: { warmup: 1, repeats: 2, minRepeats: 1, budgetSeconds: 10 },
 };
@@ -86,9 +126,20 @@ export const TINY: BenchConfig = {
     { ids: 100, label: '100' },
   ],
   keyedReadings: 4_096,
-  chunkSize: 256,
+  chunkSize: 250,
   memorySeries: 1_000,
+  memorySizes: [1_000],
   batchNormSeries: 10,
   batchNormReadings: 4_096,
+  latencyIds: 100,
+  latencyReadings: 2_000,
+  growthSeries: 5_000,
+  freezeSeries: 2_000,
+  freezeRounds: 1,
+  peerCardinalities: [{ ids: 100, label: '100' }],
+  peerReadings: 5_000,
+  peerObjects: 500,
+  sketchSeries: 3,
+  sketchValues: 500,
   cpu: { warmup: 0, repeats: 1, minRepeats: 1, budgetSeconds: 1 },
 };

@@ -5,9 +5,15 @@
 import type { ColumnBatch } from '../operators/index.js';
 import type { Reading } from '../src/reading.js';
 
-/** Series ids as a sensor fleet names them: `site{i % 97}/dev{i}/temperature`. */
+/**
+ * Series ids as a sensor fleet names them: `site{i % 97}/dev{i}/temperature`, as flat strings (as
+ * ids decoded from a topic or a JSON message are). A template literal makes a rope (a `ConsString`)
+ * that the first code to read its characters flattens, freeing the rope's parts: a memory figure
+ * would then count that as the store's saving, and lookups would time the flattening. (Joined from
+ * its characters, each id is one sequential string of its own.)
+ */
 export function seriesIds(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `site${i % 97}/dev${i}/temperature`);
+  return Array.from({ length: count }, (_, i) => `site${i % 97}/dev${i}/temperature`.split('').join(''));
 }
 
 /** A seeded value stream (LCG): temperatures around 25 with a spread of about 3. */
@@ -29,6 +35,26 @@ export function roundRobinReadings(ids: readonly string[], count: number): Readi
   return out;
 }
 
+/** `count` readings of series drawn uniformly at random from `ids` (seeded), with event time = index. */
+export function randomReadings(ids: readonly string[], count: number, seed = 987654321): Reading[] {
+  const values = valueStream(count);
+  const out: Reading[] = new Array<Reading>(count);
+  let s = seed;
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = { series: ids[Math.floor((s / 4294967296) * ids.length)] as string, value: values[i] as number, time: i };
+  }
+  return out;
+}
+
+/** Moves every reading's event time on by `by` (between runs of a long-lived fit: time goes forward). */
+export function advanceTimes(readings: readonly Reading[], by: number): void {
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i] as Reading;
+    r.time = (r.time as number) + by;
+  }
+}
+
 /** The readings cut into arrays of `size` (the last one shorter). */
 export function chunksOf<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -38,11 +64,17 @@ export function chunksOf<T>(items: readonly T[], size: number): T[][] {
 
 /**
  * `count` values as column batches of `size` values, one series per batch, the series cycling
- * round-robin through `ids` (the columnar input: the series is resolved once per batch).
+ * round-robin through `ids` or drawn at random (the columnar input: the series is resolved once per
+ * batch).
  */
-export function columnBatches(ids: readonly string[], count: number, size: number): ColumnBatch[] {
+export function columnBatches(ids: readonly string[], count: number, size: number, random = false): ColumnBatch[] {
   const values = valueStream(count);
   const out: ColumnBatch[] = [];
-  for (let b = 0, i = 0; i < count; b++, i += size) out.push({ series: ids[b % ids.length] as string, values: values.subarray(i, Math.min(count, i + size)) });
+  let s = 24680;
+  for (let b = 0, i = 0; i < count; b++, i += size) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const k = random ? Math.floor((s / 4294967296) * ids.length) : b % ids.length;
+    out.push({ series: ids[k] as string, values: values.subarray(i, Math.min(count, i + size)) });
+  }
   return out;
 }

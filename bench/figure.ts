@@ -6,7 +6,7 @@
  */
 
 /** Units the suite reports in. */
-export type Unit = 'values/s' | 'readings/s' | 'points/s' | 'bytes' | 'bytes/series' | 'ms';
+export type Unit = 'values/s' | 'readings/s' | 'points/s' | 'bytes' | 'bytes/series' | 'ms' | 'µs' | 'rank' | 'tasks';
 
 /**
  * What a figure must reach: `on` names the quantity compared (the ratio to the baseline, the

@@ -9,12 +9,8 @@ import { runInNewContext } from 'node:vm';
 export interface Case {
   name: string;
   run: () => number | Promise<number>;
-  /**
-   * Untimed work run after each full GC and before each run (e.g. the same pipeline on a tenth of
-   * the input): a full GC discards optimized code that embedded objects it collected, so without
-   * it every run would time the JIT warming up again instead of the steady state.
-   */
-  prime?: () => void;
+  /** Untimed preparation before each run (e.g. moving event times on); never a run of the subject itself. */
+  before?: () => void;
 }
 
 /** How many runs, and the wall-clock bound on them. */
@@ -50,14 +46,16 @@ export function collectGarbage(): void {
 /**
  * Runs every case `warmup` times, then rounds of every case (the order rotated each round) until
  * `repeats` rounds or the time budget; returns the runs of each case by name. Each run follows a
- * full GC (so that runs do not pay for each other's garbage) and the case's `prime`.
+ * full GC (so that runs do not pay for each other's garbage) and the case's `before`. Cases are
+ * long-lived (one pipeline for all of a case's runs), so the warm-up runs are the stream's earlier
+ * traffic, the same for every case.
  */
 export async function interleave(cases: readonly Case[], plan: RepeatPlan): Promise<Map<string, number[]>> {
   const runs = new Map<string, number[]>(cases.map((c) => [c.name, []]));
   for (let w = 0; w < plan.warmup; w++) {
     for (const c of cases) {
       collectGarbage();
-      c.prime?.();
+      c.before?.();
       await c.run();
     }
   }
@@ -67,7 +65,7 @@ export async function interleave(cases: readonly Case[], plan: RepeatPlan): Prom
     for (let k = 0; k < cases.length; k++) {
       const c = cases[(k + round) % cases.length] as Case;
       collectGarbage();
-      c.prime?.();
+      c.before?.();
       (runs.get(c.name) as number[]).push(await c.run());
     }
   }

@@ -1,146 +1,151 @@
 /**
- * Sections 2 and 3: keyed fit and frozen transform through the per-item operator, the chunked
- * and columnar forms, and the hand-written baselines, at each cardinality (round-robin ids).
+ * Sections 2 and 3: per item, chunked and columnar, frozen and fitting, at each cardinality, in
+ * round-robin and in random order, against hand-written baselines doing the same arithmetic.
+ *
+ * Method: every case is one long-lived pipeline (its own store) fed the same block of readings run
+ * after run; the cases of a group (one size, one order, one phase) take turns, the plain loop among
+ * them, so load hits all alike. Each run follows a full GC; event times move on between runs, so
+ * a fit sees time go forward as in a stream. One untimed warm-up round for every case, then the
+ * timed rounds; medians and min–max of the runs are reported.
  */
-import { SeriesStore } from '../operators/index.js';
+import type { SeriesStore } from '../operators/index.js';
 import type { Reading } from '../src/reading.js';
 import { StandardScaler } from '../src/scalers/standard.js';
 import type { BenchConfig } from './config.js';
-import { chunksOf, columnBatches, roundRobinReadings, seriesIds } from './data.js';
-import { drive, heapBytes, type DriveResult } from './drive.js';
+import { advanceTimes, chunksOf, columnBatches, randomReadings, roundRobinReadings, seriesIds, valueStream } from './data.js';
 import type { RawFigure, Target } from './figure.js';
-import { collectGarbage, interleave, type Case } from './interleave.js';
-import { LIMIT_TRANSFORM } from './limits.js';
+import type { HandFrozen } from './hand.js';
+import { consume, interleave, type Case } from './interleave.js';
+import { transformLoop } from './limits.js';
 import * as p from './pipelines.js';
+import { benchStore } from './store-options.js';
 
-const SAMPLE_EVERY = 65_536;
-/** Above this many ids the groupBy baseline is not run: one group per id makes a run take minutes. */
-export const GROUPBY_MAX_IDS = 100_000;
-
-/** A measured pipeline: its case name, label, and what its runs were. */
-interface Subject {
+/** What one case pushes: its items, and how many values they carry. */
+interface Subject<T> {
   name: string;
   label: string;
   baseline: string;
   target?: Target;
-  /** Bytes of state built before the runs (frozen statistics), added to each run's peak. */
-  stateBytes: number;
-  run: () => DriveResult;
-  /** The same pipeline on a prefix of the input, untimed (see {@link Case.prime}). */
-  prime: () => void;
+  pipeline: p.LivePipeline<T>;
+  items: readonly T[];
 }
 
 const atLeast = (min: number, what: string): Target => ({ on: 'ratio', min, text: `≥ ${min >= 0.1 ? `${min}×` : `1/${Math.round(1 / min)} of`} ${what}` });
 
-/** What a subject is, before its runs are attached. */
-type SubjectSpec = Omit<Subject, 'run' | 'prime'>;
-
-/**
- * A subject that drives `items` (carrying `values` values) through pipelines from `attach`; its
- * prime drives the first tenth of them through a fresh pipeline, untimed.
- */
-function driven<T>(spec: SubjectSpec, items: readonly T[], values: number, sampleEvery: number, attach: () => Parameters<typeof drive<T>>[3]): Subject {
-  const head = items.slice(0, Math.ceil(items.length / 10));
+/** A case that pushes all of `s.items` (carrying `values` values) and returns values/s. */
+function caseOf<T>(s: Subject<T>, values: number, before: (() => void) | undefined): Case {
+  let last = s.pipeline.emitted();
   return {
-    ...spec,
-    run: () => drive(items, values, sampleEvery, attach()),
-    prime: () => {
-      drive(head, 0, sampleEvery, attach());
+    name: s.name,
+    ...(before === undefined ? {} : { before }),
+    run: () => {
+      const items = s.items;
+      const push = s.pipeline.push;
+      const t0 = performance.now();
+      for (let i = 0; i < items.length; i++) push(items[i] as T);
+      const ms = performance.now() - t0;
+      const now = s.pipeline.emitted();
+      if (now - last !== values) throw new Error(`${s.name}: emitted ${now - last} values for ${values}`);
+      last = now;
+      return (values / ms) * 1000;
     },
   };
 }
 
-/** Builds something and returns it with the heap it retains (after GC), in bytes. */
-function measured<T>(build: () => T): { value: T; bytes: number } {
-  collectGarbage();
-  const before = heapBytes();
-  const value = build();
-  collectGarbage();
-  return { value, bytes: Math.max(0, heapBytes() - before) };
+/** The plain loop, `(x − mean) · invStd` over a Float64Array, as a case of the group (same rounds, same heap). */
+function plainLoopCase(name: string, values: number): Case {
+  const block = valueStream(1 << 16);
+  const out = new Float64Array(block.length);
+  const passes = Math.max(1, Math.round(values / block.length));
+  return {
+    name,
+    run: () => {
+      const t0 = performance.now();
+      let sink = 0;
+      for (let k = 0; k < passes; k++) sink += transformLoop(block, out, 25, 1 / 2.9);
+      const ms = performance.now() - t0;
+      consume(sink);
+      return ((passes * block.length) / ms) * 1000;
+    },
+  };
 }
 
-/** Runs subjects interleaved and turns them into rate and peak-memory figures. */
-async function measureGroup(cfg: BenchConfig, subjects: readonly Subject[], readings: number): Promise<RawFigure[]> {
-  const peaks = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
-  const cases: Case[] = subjects.map((s) => ({
-    name: s.name,
-    prime: s.prime,
-    run: () => {
-      const r = s.run();
-      if (r.emitted !== readings) throw new Error(`${s.name}: emitted ${r.emitted} values for ${readings} readings`);
-      (peaks.get(s.name) as number[]).push(s.stateBytes + r.peakBytes);
-      return r.rate;
-    },
-  }));
+function figuresOf(subjects: readonly Subject<unknown>[], runs: Map<string, number[]>): RawFigure[] {
+  return subjects.map((s) => {
+    const f: RawFigure = { name: s.name, section: s.name.split('.')[0] as string, label: s.label, unit: 'values/s', runs: runs.get(s.name) ?? [], baseline: s.baseline };
+    if (s.target) f.target = s.target;
+    return f;
+  });
+}
+
+/** A store with every id frozen on the same statistics. */
+function frozenStore(ids: readonly string[]): SeriesStore {
+  const params = new StandardScaler().learnMany([18, 22, 25, 31]).freeze();
+  const store = benchStore();
+  for (const id of ids) store.versions.setFrozen(id, params, { kind: 'standard' });
+  return store;
+}
+
+type Order = 'round-robin' | 'random';
+
+/** One group: a cardinality, an order, frozen or fitting. */
+async function group(cfg: BenchConfig, label: string, ids: readonly string[], order: Order, fit: boolean): Promise<RawFigure[]> {
+  const n = cfg.keyedReadings;
+  const readings: Reading[] = order === 'random' ? randomReadings(ids, n) : roundRobinReadings(ids, n);
+  const chunks = chunksOf(readings, cfg.chunkSize);
+  const tag = `${label}.${order}`;
+  const words = `${label} ids, ${order}`;
+  const k = `keyed.${fit ? 'fit' : 'frozen'}.${tag}`;
+  const c = `chunked.${fit ? 'fit' : 'frozen'}.${tag}`;
+  const size = cfg.chunkSize;
+  const subjects: Subject<unknown>[] = [];
+  if (fit) {
+    subjects.push(
+      { name: `${k}.hand`, label: `fit, ${words}: hand-written map + Map, the library's arithmetic`, baseline: `${k}.hand`, pipeline: p.handFitPipeline(), items: readings },
+      { name: `${k}.plain-welford`, label: `fit, ${words}: hand-written map + Map of plain Welford states (reference)`, baseline: `${k}.hand`, pipeline: p.plainFitPipeline(), items: readings },
+      { name: `${k}.operator`, label: `fit, ${words}: normalize (per item, provisional)`, baseline: `${k}.hand`, target: atLeast(1, 'the same-arithmetic baseline'), pipeline: p.operatorPipeline(benchStore(), true), items: readings },
+      { name: `${c}.chunks`, label: `fit, ${words}: normalizeChunks (${size} per array, output objects)`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), pipeline: p.chunksPipeline(benchStore(), true, false), items: chunks },
+      { name: `${c}.chunk-columns`, label: `fit, ${words}: normalizeChunks (${size} per array, output: 'columns')`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), pipeline: p.chunksPipeline(benchStore(), true, true), items: chunks },
+    );
+  } else {
+    const params = new StandardScaler().learnMany([18, 22, 25, 31]).freeze();
+    const hand = new Map<string, HandFrozen>(ids.map((id) => [id, { center: params.center, inv: params.invScale, version: params.version }]));
+    const batches = columnBatches(ids, n, size, order === 'random');
+    subjects.push(
+      { name: `${k}.hand`, label: `frozen, ${words}: hand-written map + Map lookup`, baseline: `${k}.hand`, pipeline: p.handFrozenPipeline(hand), items: readings },
+      { name: `${k}.operator`, label: `frozen, ${words}: normalize (per item)`, baseline: `${k}.hand`, target: atLeast(1, 'map + Map'), pipeline: p.operatorPipeline(frozenStore(ids), false), items: readings },
+      { name: `${c}.chunks`, label: `frozen, ${words}: normalizeChunks (${size} per array, output objects)`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), pipeline: p.chunksPipeline(frozenStore(ids), false, false), items: chunks },
+      { name: `${c}.chunk-columns`, label: `frozen, ${words}: normalizeChunks (${size} per array, output: 'columns')`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), pipeline: p.chunksPipeline(frozenStore(ids), false, true), items: chunks },
+      { name: `${c}.columns`, label: `frozen, ${words}: normalizeColumns (${size} values per series batch)`, baseline: `limit.${tag}`, target: atLeast(1 / 30, 'the plain loop'), pipeline: p.columnsPipeline(frozenStore(ids)), items: batches },
+    );
+  }
+  let clock = n;
+  const before = fit
+    ? (): void => {
+        advanceTimes(readings, clock);
+        clock += n;
+      }
+    : undefined;
+  const cases = subjects.map((s) => caseOf(s, n, before));
+  const loopName = `limit.${tag}${fit ? '.fit' : ''}`;
+  if (!fit) cases.push(plainLoopCase(loopName, cfg.loopValues));
   const runs = await interleave(cases, cfg.cpu);
-  const figures: RawFigure[] = [];
-  for (const s of subjects) {
-    const section = s.name.split('.')[0] as string;
-    const rate: RawFigure = { name: s.name, section, label: s.label, unit: 'values/s', runs: runs.get(s.name) ?? [], baseline: s.baseline };
-    if (s.target) rate.target = s.target;
-    figures.push(rate);
-  }
-  for (const s of subjects) {
-    const section = s.name.split('.')[0] as string;
-    const baseline = s.baseline === LIMIT_TRANSFORM ? subjects[0]?.name : s.baseline;
-    const all = peaks.get(s.name) ?? [];
-    figures.push({ name: `${s.name}.peak-heap`, section, label: `${s.label}: peak heap (state + growth in a run)`, unit: 'bytes', runs: all.slice(all.length - (runs.get(s.name)?.length ?? 0)), baseline: `${baseline}.peak-heap` });
-  }
+  const figures = figuresOf(subjects, runs);
+  if (!fit) figures.push({ name: loopName, section: 'limit', label: `plain loop over Float64Array, (x − mean) · invStd, interleaved with the ${words} frozen cases`, unit: 'values/s', runs: runs.get(loopName) ?? [], baseline: loopName });
   return figures;
 }
 
-/** Frozen transform at one cardinality: operator, chunks, columns against the hand-written forms. */
-async function frozenGroup(cfg: BenchConfig, label: string, ids: string[], readings: Reading[]): Promise<RawFigure[]> {
-  const n = readings.length;
-  const params = new StandardScaler().learnMany([18, 22, 25, 31]).freeze();
-  const store = measured(() => {
-    const s = new SeriesStore();
-    for (const id of ids) s.setFrozen(id, params, { kind: 'standard' });
-    return s;
-  });
-  const hand = measured(() => new Map<string, p.HandFrozen>(ids.map((id) => [id, { mean: params.center, inv: params.invScale, version: params.version }])));
-  const chunks = chunksOf(readings, cfg.chunkSize);
-  const batches = columnBatches(ids, n, cfg.chunkSize);
-  const k = `keyed.frozen.${label}`;
-  const c = `chunked.frozen.${label}`;
-  const perChunk = Math.max(1, SAMPLE_EVERY / cfg.chunkSize);
-  const subjects: Subject[] = [
-    driven({ name: `${k}.map-map`, label: `frozen, ${label} ids: hand-written map + Map lookup`, baseline: `${k}.map-map`, stateBytes: hand.bytes }, readings, n, SAMPLE_EVERY, () => p.handMapFrozen(hand.value)),
-    ...(ids.length <= GROUPBY_MAX_IDS ? [driven({ name: `${k}.groupby`, label: `frozen, ${label} ids: hand-written groupBy + map`, baseline: `${k}.map-map`, stateBytes: hand.bytes }, readings, n, SAMPLE_EVERY, () => p.handGroupByFrozen(hand.value))] : []),
-    driven({ name: `${k}.operator`, label: `frozen, ${label} ids: normalize (per item)`, baseline: `${k}.map-map`, target: atLeast(1, 'map + Map'), stateBytes: store.bytes }, readings, n, SAMPLE_EVERY, () => p.operatorFrozen(store.value)),
-    driven({ name: `${c}.chunk-columns`, label: `frozen, ${label} ids: normalizeChunks (${cfg.chunkSize} per array, output: 'columns')`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), stateBytes: store.bytes }, chunks, n, perChunk, () => p.chunkColumnsFrozen(store.value)),
-    driven({ name: `${c}.chunks`, label: `frozen, ${label} ids: normalizeChunks (${cfg.chunkSize} per array, output: objects)`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), stateBytes: store.bytes }, chunks, n, perChunk, () => p.chunksFrozen(store.value)),
-    driven({ name: `${c}.columns`, label: `frozen, ${label} ids: normalizeColumns (${cfg.chunkSize} values per series batch)`, baseline: LIMIT_TRANSFORM, target: atLeast(1 / 30, 'plain loop'), stateBytes: store.bytes }, batches, n, perChunk, () => p.columnsFrozen(store.value)),
-  ];
-  return measureGroup(cfg, subjects, n);
-}
-
-/** Fitting at one cardinality: operator and chunks against the hand-written forms. */
-async function fitGroup(cfg: BenchConfig, label: string, ids: number, readings: Reading[]): Promise<RawFigure[]> {
-  const n = readings.length;
-  const chunks = chunksOf(readings, cfg.chunkSize);
-  const k = `keyed.fit.${label}`;
-  const perChunk = Math.max(1, SAMPLE_EVERY / cfg.chunkSize);
-  const subjects: Subject[] = [
-    driven({ name: `${k}.map-map`, label: `fit, ${label} ids: hand-written map + Map of Welford states`, baseline: `${k}.map-map`, stateBytes: 0 }, readings, n, SAMPLE_EVERY, () => p.handMapFit()),
-    ...(ids <= GROUPBY_MAX_IDS ? [driven({ name: `${k}.groupby`, label: `fit, ${label} ids: hand-written groupBy + scan`, baseline: `${k}.map-map`, stateBytes: 0 }, readings, n, SAMPLE_EVERY, () => p.handGroupByFit())] : []),
-    driven({ name: `${k}.operator`, label: `fit, ${label} ids: normalize (per item, provisional)`, baseline: `${k}.map-map`, target: atLeast(1, 'map + Map'), stateBytes: 0 }, readings, n, SAMPLE_EVERY, () => p.operatorFit()),
-    driven({ name: `chunked.fit.${label}.chunk-columns`, label: `fit, ${label} ids: normalizeChunks (${cfg.chunkSize} per array, output: 'columns')`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), stateBytes: 0 }, chunks, n, perChunk, () => p.chunkColumnsFit()),
-    driven({ name: `chunked.fit.${label}.chunks`, label: `fit, ${label} ids: normalizeChunks (${cfg.chunkSize} per array, output: objects)`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), stateBytes: 0 }, chunks, n, perChunk, () => p.chunksFit()),
-  ];
-  return measureGroup(cfg, subjects, n);
-}
-
-/** Sections 2 and 3 at every cardinality of the config. */
+/** Sections 2 and 3 at every cardinality and order of the config. */
 export async function benchKeyed(cfg: BenchConfig, log: (line: string) => void = () => undefined): Promise<RawFigure[]> {
   const figures: RawFigure[] = [];
   for (const { ids: count, label } of cfg.cardinalities) {
     const ids = seriesIds(count);
-    const readings = roundRobinReadings(ids, Math.max(cfg.keyedReadings, count));
-    log(`keyed: ${label} ids, ${readings.length} readings: frozen`);
-    figures.push(...(await frozenGroup(cfg, label, ids, readings)));
-    log(`keyed: ${label} ids: fit`);
-    figures.push(...(await fitGroup(cfg, label, ids.length, readings)));
+    for (const order of ['round-robin', 'random'] as const) {
+      for (const fit of [false, true]) {
+        log(`keyed: ${label} ids, ${order}, ${fit ? 'fitting' : 'frozen'}`);
+        figures.push(...(await group(cfg, label, ids, order, fit)));
+      }
+    }
   }
   return figures;
 }

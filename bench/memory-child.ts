@@ -29,5 +29,5 @@ export const childProcessRunner: MemoryRunner = (config) =>
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const config = JSON.parse(process.argv[2] ?? '{}') as MemoryConfig;
   if ((globalThis as { gc?: unknown }).gc === undefined) throw new Error('memory-child needs node --expose-gc');
-  process.stdout.write(`${JSON.stringify({ bytesPerSeries: measureSeriesMemory(config) })}\n`);
+  void measureSeriesMemory(config).then((bytesPerSeries) => process.stdout.write(`${JSON.stringify({ bytesPerSeries })}\n`));
 }

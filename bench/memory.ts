@@ -6,7 +6,6 @@
  */
 import { Subject } from 'rxjs';
 import { normalize } from '../operators/index.js';
-import { SeriesStore } from '../operators/index.js';
 import type { ScalerKind } from '../src/scalers/frozen.js';
 import { SCALER_KINDS } from '../src/scalers/create.js';
 import type { BenchConfig } from './config.js';
@@ -14,6 +13,7 @@ import { seriesIds, valueStream } from './data.js';
 import { heapBytes } from './drive.js';
 import type { RawFigure, Target } from './figure.js';
 import { collectGarbage } from './interleave.js';
+import { benchStore, setStoreDrift, storeDrift } from './store-options.js';
 
 /** Valid values each series learns (a frozen series freezes right after the last one). */
 export const VALUES_PER_SERIES = 8;
@@ -24,6 +24,10 @@ export interface MemoryConfig {
   kind: ScalerKind;
   phase: 'frozen' | 'fitting';
   series: number;
+  /** Whether the store runs the drift alarms (default: the suite's setting). */
+  drift?: boolean;
+  /** Whether the store evicts idle series (an idle time of a day: the recency list and ids by slot). */
+  evict?: boolean;
 }
 
 /** Measures one configuration; returns bytes per series. */
@@ -33,7 +37,7 @@ export type MemoryRunner = (config: MemoryConfig) => Promise<number>;
 function fill(config: MemoryConfig, ids: readonly string[]): unknown {
   const values = valueStream(VALUES_PER_SERIES * 4);
   if (config.subject === 'hand-map') {
-    if (config.phase === 'frozen') return new Map(ids.map((id) => [id, { mean: 25, inv: 1 / 2.9, version: 1 }]));
+    if (config.phase === 'frozen') return new Map(ids.map((id) => [id, { center: 25.3, inv: 1 / 2.9, version: 1 }]));
     const fits = new Map<string, { n: number; mean: number; m2: number }>();
     for (let k = 0; k < VALUES_PER_SERIES; k++) {
       for (const id of ids) {
@@ -48,7 +52,8 @@ function fill(config: MemoryConfig, ids: readonly string[]): unknown {
     }
     return fits;
   }
-  const store = new SeriesStore();
+  if (config.drift !== undefined) setStoreDrift(config.drift);
+  const store = benchStore(config.evict === true ? { idleEvictMs: 86_400_000 } : {});
   const source = new Subject<{ series: string; value: number }>();
   const freeze = config.phase === 'frozen' ? { afterSamples: VALUES_PER_SERIES } : ('never' as const);
   source.pipe(normalize({ store, scaler: { kind: config.kind }, freeze, whileFitting: 'drop' })).subscribe();
@@ -60,55 +65,112 @@ function fill(config: MemoryConfig, ids: readonly string[]): unknown {
   return store;
 }
 
-/** Measures one configuration in this process (run it in a fresh one for clean figures). */
-export function measureSeriesMemory(config: MemoryConfig): number {
+/**
+ * The heap after full GCs with turns of the event loop between them, so that what weak callbacks
+ * and finalizers free (array buffers) is freed before it is read.
+ */
+export async function settledHeapBytes(): Promise<number> {
+  for (let i = 0; i < 4; i++) {
+    collectGarbage();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return heapBytes();
+}
+
+/**
+ * Measures one configuration in this process (run it in a fresh one for clean figures): the heap a
+ * second state of the same ids adds to a first one, kept alive. The first one brings the process to
+ * its steady state (code compiled, caches filled, bytecode that V8 flushes after a few GCs
+ * flushed): measured from a cold start, those shifts are megabytes either way, tens of bytes per
+ * series at 100k.
+ */
+export async function measureSeriesMemory(config: MemoryConfig): Promise<number> {
   const ids = seriesIds(config.series);
-  collectGarbage();
-  collectGarbage();
-  const before = heapBytes();
+  const first = fill(config, ids);
+  const before = await settledHeapBytes();
   const state = fill(config, ids);
-  collectGarbage();
-  collectGarbage();
-  const after = heapBytes();
-  if (state === undefined || ids.length === 0) return NaN;
+  const after = await settledHeapBytes();
+  if (state === undefined || first === undefined || ids.length === 0) return NaN;
   return (after - before) / ids.length;
 }
 
 /** Runs a configuration in this process (the smoke test's runner). */
-export const inProcessRunner: MemoryRunner = async (config) => measureSeriesMemory(config);
+export const inProcessRunner: MemoryRunner = (config) => measureSeriesMemory(config);
 
 function handName(phase: MemoryConfig['phase']): string {
   return `memory.${phase}.hand-map`;
 }
 
-/** Section 4: every scaler kind frozen and fitting, against a hand-written Map of plain objects. */
-export async function benchMemory(cfg: BenchConfig, runner: MemoryRunner, log: (line: string) => void = () => undefined): Promise<RawFigure[]> {
-  const repeats = Math.max(1, cfg.memoryRuns);
-  const figures: RawFigure[] = [];
+/** One configuration to measure, with its figure's name and label. */
+interface Planned {
+  name: string;
+  label: string;
+  config: MemoryConfig;
+  baseline: string;
+  target?: Target;
+}
+
+/** A count as the tables write it: 1M, 600k, 1,048,577. */
+function sizeLabel(n: number): string {
+  if (n % 1e6 === 0) return `${n / 1e6}M`;
+  if (n % 1e3 === 0) return `${n / 1e3}k`;
+  return n.toLocaleString('en-US');
+}
+
+/** Every kind frozen and fitting at `cfg.memorySeries`, against a hand-written Map of plain objects. */
+function kindPlan(cfg: BenchConfig): Planned[] {
   const series = cfg.memorySeries;
-  const n = series >= 1e6 ? `${series / 1e6}M` : series >= 1e3 ? `${series / 1e3}k` : String(series);
+  const n = sizeLabel(series);
+  const plan: Planned[] = [];
   for (const phase of ['frozen', 'fitting'] as const) {
-    const configs: { name: string; label: string; config: MemoryConfig; target?: Target }[] = [
-      {
-        name: handName(phase),
-        label: phase === 'frozen' ? `frozen: hand-written Map<id, {mean, inv, version}>, ${n} series` : `fitting: hand-written Map<id, {n, mean, m2}>, ${n} series`,
-        config: { subject: 'hand-map', kind: 'standard', phase, series },
-      },
-      ...SCALER_KINDS.map((kind) => ({
+    plan.push({
+      name: handName(phase),
+      label: phase === 'frozen' ? `frozen: hand-written Map<id, {center, inv, version}>, ${n} series` : `fitting: hand-written Map<id, {n, mean, m2}>, ${n} series`,
+      config: { subject: 'hand-map', kind: 'standard', phase, series },
+      baseline: handName(phase),
+    });
+    for (const kind of SCALER_KINDS) {
+      plan.push({
         name: `memory.${phase}.${kind}`,
-        label: `${phase}: SeriesStore via normalize, ${kind} scaler, ${n} series, ${VALUES_PER_SERIES} values each`,
-        config: { subject: 'store' as const, kind, phase, series },
-        ...(phase === 'frozen' && kind === 'standard' ? { target: { on: 'median' as const, max: 64, text: '≤ 64 bytes/series' } } : {}),
-      })),
-    ];
-    for (const c of configs) {
-      log(`memory: ${c.name}`);
-      const runs: number[] = [];
-      for (let r = 0; r < repeats; r++) runs.push(await runner(c.config));
-      const fig: RawFigure = { name: c.name, section: 'memory', label: c.label, unit: 'bytes/series', runs, baseline: handName(phase) };
-      if (c.target) fig.target = c.target;
-      figures.push(fig);
+        label: `${phase}: SeriesStore via normalize, ${kind} scaler, ${n} series, ${VALUES_PER_SERIES} values each, drift ${storeDrift() ? 'on' : 'off'}`,
+        config: { subject: 'store', kind, phase, series, drift: storeDrift() },
+        baseline: handName(phase),
+      });
     }
+  }
+  return plan;
+}
+
+/**
+ * Frozen standard series at every size of `cfg.memorySizes`: eviction and drift off (the targets:
+ * ≤ 64 bytes at 1M, ≤ 72 at every size), then drift on, then eviction on, against the hand-written Map.
+ */
+function sizePlan(cfg: BenchConfig): Planned[] {
+  const plan: Planned[] = [];
+  for (const series of cfg.memorySizes) {
+    const n = sizeLabel(series);
+    const key = `memory.size.${series}`;
+    const max = series === 1_000_000 ? 64 : 72;
+    plan.push(
+      { name: `${key}.hand-map`, label: `frozen standard, ${n} series: hand-written Map<id, {center, inv, version}>`, config: { subject: 'hand-map', kind: 'standard', phase: 'frozen', series }, baseline: `${key}.hand-map` },
+      { name: `${key}.store`, label: `frozen standard, ${n} series: SeriesStore, eviction and drift off`, config: { subject: 'store', kind: 'standard', phase: 'frozen', series, drift: false }, baseline: `${key}.hand-map`, target: { on: 'median', max, text: `≤ ${max} bytes/series` } },
+      { name: `${key}.drift`, label: `frozen standard, ${n} series: SeriesStore, drift on (the default)`, config: { subject: 'store', kind: 'standard', phase: 'frozen', series, drift: true }, baseline: `${key}.hand-map` },
+      { name: `${key}.evict`, label: `frozen standard, ${n} series: SeriesStore, eviction on, drift off`, config: { subject: 'store', kind: 'standard', phase: 'frozen', series, drift: false, evict: true }, baseline: `${key}.hand-map` },
+    );
+  }
+  return plan;
+}
+
+/** Section 4: bytes per series, each configuration in a fresh process per run. */
+export async function benchMemory(cfg: BenchConfig, runner: MemoryRunner, log: (line: string) => void = () => undefined): Promise<RawFigure[]> {
+  const figures: RawFigure[] = [];
+  for (const c of [...sizePlan(cfg), ...kindPlan(cfg)]) {
+    log(`memory: ${c.name}`);
+    const runs: number[] = [];
+    for (let r = 0; r < Math.max(1, cfg.memoryRuns); r++) runs.push(await runner(c.config));
+    const fig: RawFigure = { name: c.name, section: 'memory', label: c.label, unit: 'bytes/series', runs, baseline: c.baseline };
+    if (c.target) fig.target = c.target;
+    figures.push(fig);
   }
   return figures;
 }

@@ -1,201 +1,93 @@
 /**
- * The pipelines the keyed and chunked sections compare: the library's operators, and what a user
- * would write by hand (a `map` with a `Map` lookup and inline math; `groupBy` + `scan`).
- *
- * Every pipeline reads each output's value once (as any consumer would), and reports how many
- * values it emitted.
+ * Long-lived pipelines: each is built once per benchmark case and fed block after block for all of
+ * that case's runs, as a stream is (a fresh pipeline per run would time its construction and JIT
+ * warm-up, or need priming that flatters it). The library's operators and the hand-written
+ * baselines; every sink reads each output's value once, as any consumer would.
  */
-import { groupBy, map, mergeMap, scan, type Observable } from 'rxjs';
-import { normalize } from '../operators/index.js';
-import { normalizeChunks } from '../operators/index.js';
-import { normalizeColumns, type ColumnBatch } from '../operators/index.js';
-import type { SeriesStore } from '../operators/index.js';
+import { map, Subject, type Observable, type OperatorFunction } from 'rxjs';
+import { normalize, normalizeChunks, normalizeColumns, type ColumnBatch, type SeriesStore } from '../operators/index.js';
 import type { Normalized, Reading } from '../src/reading.js';
+import { handFitStep, handFrozenStep, plainFitStep, type HandFit, type HandFrozen, type PlainFit } from './hand.js';
 import { consume } from './interleave.js';
 
-/** Frozen statistics as a hand-written pipeline keeps them. */
-export interface HandFrozen {
-  mean: number;
-  inv: number;
-  version: number;
+/** A pipeline fed by `push`; `emitted` counts the values it has emitted so far. */
+export interface LivePipeline<T> {
+  push(item: T): void;
+  emitted(): number;
 }
 
-/** Welford state as a hand-written pipeline keeps it. */
-interface HandFit {
-  n: number;
-  mean: number;
-  m2: number;
-}
+/** How a sink reads one emission: returns the number of values in it, adding their sum to `acc`. */
+type Reader<R> = (out: R, acc: { sum: number }) => number;
 
-type Attach<T> = (source: Observable<T>, emitted: (n: number) => void) => void;
+const readOne: Reader<Normalized> = (o, acc) => {
+  acc.sum += o.value;
+  return 1;
+};
+const readArray: Reader<Normalized[]> = (chunk, acc) => {
+  for (let i = 0; i < chunk.length; i++) acc.sum += (chunk[i] as Normalized).value;
+  return chunk.length;
+};
+const readColumns: Reader<{ values: Float64Array }> = (c, acc) => {
+  const v = c.values;
+  for (let i = 0; i < v.length; i++) acc.sum += v[i] as number;
+  return v.length;
+};
 
-/** Subscribes to per-item outputs, reading each value. */
-function eachOutput(out: Observable<Normalized>, emitted: (n: number) => void): void {
-  let acc = 0;
+function live<T, R>(operator: OperatorFunction<T, R>, read: Reader<R>): LivePipeline<T> {
+  const source = new Subject<T>();
+  const acc = { sum: 0 };
   let n = 0;
-  out.subscribe({
-    next: (o) => {
-      acc += o.value;
-      n++;
-    },
-    complete: () => {
-      consume(acc);
-      emitted(n);
-    },
+  (source.pipe(operator) as Observable<R>).subscribe((out) => {
+    n += read(out, acc);
   });
-}
-
-/** Subscribes to array outputs, reading each value. */
-function eachChunk(out: Observable<Normalized[]>, emitted: (n: number) => void): void {
-  let acc = 0;
-  let n = 0;
-  out.subscribe({
-    next: (chunk) => {
-      for (let i = 0; i < chunk.length; i++) acc += (chunk[i] as Normalized).value;
-      n += chunk.length;
+  return {
+    push: (item) => source.next(item),
+    emitted: () => {
+      consume(acc.sum);
+      acc.sum = 0;
+      return n;
     },
-    complete: () => {
-      consume(acc);
-      emitted(n);
-    },
-  });
-}
-
-/** The per-item operator on a store of frozen series. */
-export function operatorFrozen(store: SeriesStore): Attach<Reading> {
-  return (source, emitted) => eachOutput(source.pipe(normalize({ store })), emitted);
-}
-
-/** The per-item operator fitting every series (never freezing; provisional outputs). */
-export function operatorFit(): Attach<Reading> {
-  return (source, emitted) => eachOutput(source.pipe(normalize({ freeze: 'never' })), emitted);
-}
-
-/** The chunked operator on a store of frozen series. */
-export function chunksFrozen(store: SeriesStore): Attach<readonly Reading[]> {
-  return (source, emitted) => eachChunk(source.pipe(normalizeChunks({ store })), emitted);
-}
-
-/** Subscribes to columnar outputs (chunks or one series' columns), reading each value. */
-function eachColumnOutput(out: Observable<{ values: Float64Array }>, emitted: (n: number) => void): void {
-  let acc = 0;
-  let n = 0;
-  out.subscribe({
-    next: (chunk) => {
-      const v = chunk.values;
-      for (let i = 0; i < v.length; i++) acc += v[i] as number;
-      n += v.length;
-    },
-    complete: () => {
-      consume(acc);
-      emitted(n);
-    },
-  });
-}
-
-/** The chunked operator with columnar output on a store of frozen series. */
-export function chunkColumnsFrozen(store: SeriesStore): Attach<readonly Reading[]> {
-  return (source, emitted) => eachColumnOutput(source.pipe(normalizeChunks({ store, output: 'columns' })), emitted);
-}
-
-/** The chunked operator with columnar output, fitting every series. */
-export function chunkColumnsFit(): Attach<readonly Reading[]> {
-  return (source, emitted) => eachColumnOutput(source.pipe(normalizeChunks({ freeze: 'never', output: 'columns' })), emitted);
-}
-
-/** The chunked operator fitting every series. */
-export function chunksFit(): Attach<readonly Reading[]> {
-  return (source, emitted) => eachChunk(source.pipe(normalizeChunks({ freeze: 'never' })), emitted);
-}
-
-/** The columnar operator (one series per batch, typed arrays) on a store of frozen series. */
-export function columnsFrozen(store: SeriesStore): Attach<ColumnBatch> {
-  return (source, emitted) => eachColumnOutput(source.pipe(normalizeColumns({ store })), emitted);
-}
-
-/** Baseline (b): `map` with a `Map` lookup and inline math, on frozen statistics. */
-export function handMapFrozen(stats: ReadonlyMap<string, HandFrozen>): Attach<Reading> {
-  return (source, emitted) =>
-    eachOutput(
-      source.pipe(
-        map((r): Normalized => {
-          const s = stats.get(r.series);
-          const x = r.value as number;
-          return { series: r.series, raw: x, value: s ? (x - s.mean) * s.inv : NaN, time: r.time, tags: r.tags, phase: 'frozen', version: s ? s.version : 0 };
-        }),
-      ),
-      emitted,
-    );
-}
-
-/** Baseline (b) while fitting: `map` with a `Map` of Welford states, provisional outputs. */
-export function handMapFit(): Attach<Reading> {
-  return (source, emitted) => {
-    const stats = new Map<string, HandFit>();
-    eachOutput(
-      source.pipe(
-        map((r): Normalized => {
-          let s = stats.get(r.series);
-          if (s === undefined) {
-            s = { n: 0, mean: 0, m2: 0 };
-            stats.set(r.series, s);
-          }
-          const x = r.value as number;
-          s.n++;
-          const d = x - s.mean;
-          s.mean += d / s.n;
-          s.m2 += d * (x - s.mean);
-          const sd = Math.sqrt(s.m2 / s.n);
-          return { series: r.series, raw: x, value: (x - s.mean) / (sd > 0 ? sd : 1), time: r.time, tags: r.tags, phase: 'fitting', version: 0, flag: 'provisional' };
-        }),
-      ),
-      emitted,
-    );
   };
 }
 
-/** Baseline (a): one `groupBy` group per series, each mapping with its frozen statistics. */
-export function handGroupByFrozen(stats: ReadonlyMap<string, HandFrozen>): Attach<Reading> {
-  return (source, emitted) =>
-    eachOutput(
-      source.pipe(
-        groupBy((r) => r.series),
-        mergeMap((g) => {
-          const s = stats.get(g.key) as HandFrozen;
-          return g.pipe(map((r): Normalized => ({ series: r.series, raw: r.value, value: ((r.value as number) - s.mean) * s.inv, time: r.time, tags: r.tags, phase: 'frozen', version: s.version })));
-        }),
-      ),
-      emitted,
-    );
+/** The per-item operator on a store (frozen series, or `freeze: 'never'` to fit every series). */
+export function operatorPipeline(store: SeriesStore, fit: boolean): LivePipeline<Reading> {
+  return live(normalize(fit ? { store, freeze: 'never' } : { store }), readOne);
 }
 
-/** Baseline (a) while fitting: one `groupBy` group per series with a `scan` of Welford states. */
-export function handGroupByFit(): Attach<Reading> {
-  interface Acc extends HandFit {
-    last: Reading | undefined;
-  }
-  const seed: Acc = { n: 0, mean: 0, m2: 0, last: undefined };
-  return (source, emitted) =>
-    eachOutput(
-      source.pipe(
-        groupBy((r) => r.series),
-        mergeMap((g) =>
-          g.pipe(
-            scan((a: Acc, r: Reading): Acc => {
-              const x = r.value as number;
-              const n = a.n + 1;
-              const d = x - a.mean;
-              const mean = a.mean + d / n;
-              return { n, mean, m2: a.m2 + d * (x - mean), last: r };
-            }, seed),
-            map((a): Normalized => {
-              const r = a.last as Reading;
-              const sd = Math.sqrt(a.m2 / a.n);
-              return { series: r.series, raw: r.value, value: ((r.value as number) - a.mean) / (sd > 0 ? sd : 1), time: r.time, tags: r.tags, phase: 'fitting', version: 0, flag: 'provisional' };
-            }),
-          ),
-        ),
-      ),
-      emitted,
-    );
+/** The chunked operator, output objects or columns. */
+export function chunksPipeline(store: SeriesStore, fit: boolean, columns: boolean): LivePipeline<readonly Reading[]> {
+  const options = { store, ...(fit ? { freeze: 'never' as const } : {}) };
+  return columns ? live(normalizeChunks({ ...options, output: 'columns' }), readColumns) : live(normalizeChunks(options), readArray);
+}
+
+/** The columnar operator (one series per batch, typed arrays) on a store of frozen series. */
+export function columnsPipeline(store: SeriesStore): LivePipeline<ColumnBatch> {
+  return live(normalizeColumns({ store }), readColumns);
+}
+
+/** Hand-written `map` + `Map` on frozen statistics. */
+export function handFrozenPipeline(stats: ReadonlyMap<string, HandFrozen>): LivePipeline<Reading> {
+  return live(
+    map((r: Reading) => handFrozenStep(stats, r)),
+    readOne,
+  );
+}
+
+/** Hand-written `map` + `Map` of fits doing the library's arithmetic (see {@link handFitStep}). */
+export function handFitPipeline(): LivePipeline<Reading> {
+  const fits = new Map<string, HandFit>();
+  return live(
+    map((r: Reading) => handFitStep(fits, r)),
+    readOne,
+  );
+}
+
+/** Hand-written `map` + `Map` of plain Welford states (for reference). */
+export function plainFitPipeline(): LivePipeline<Reading> {
+  const fits = new Map<string, PlainFit>();
+  return live(
+    map((r: Reading) => plainFitStep(fits, r)),
+    readOne,
+  );
 }

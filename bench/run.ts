@@ -2,10 +2,13 @@
  * `npm run bench` entry (compiled to dist/bench/run.js, run with --expose-gc): runs the suite and
  * writes bench/results.json and bench/results.md.
  *
- * Flags: `--quick` (fewer repeats, smaller sizes: a smoke run), `--only=keyed,memory` (a subset;
- * the plain-loop limit always runs), `--out=DIR` (default: the bench/ source folder).
+ * Flags: `--quick` (fewer repeats, smaller sizes: a smoke run), `--only=keyed,memory` (a subset),
+ * `--out=DIR` (default: the bench/ source folder), `--drift=off` (the suite's stores without drift
+ * alarms; default on, the library's default). The figures of other scripts (browser, delivery,
+ * cluster) are read from their JSON files in the bench/ source folder when present. A full run
+ * into the source folder also rewrites the README's benchmark summary (between its markers).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FULL, QUICK } from './config.js';
@@ -14,6 +17,8 @@ import { childProcessRunner } from './memory-child.js';
 import { benchMqtt } from './mqtt-e2e.js';
 import { benchInflux } from './influx.js';
 import { toMarkdown, formatValue } from './report.js';
+import { setStoreDrift } from './store-options.js';
+import { withSummary } from './summary.js';
 import { runSuite, SECTIONS, type SectionName } from './suite.js';
 
 /** Parsed command line. */
@@ -21,11 +26,12 @@ interface Args {
   quick: boolean;
   only?: Set<SectionName>;
   out: string;
+  drift: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   // dist/bench/run.js → the source folder bench/ (two levels up, then bench).
-  const args: Args = { quick: false, out: fileURLToPath(new URL('../../bench/', import.meta.url)) };
+  const args: Args = { quick: false, drift: true, out: fileURLToPath(new URL('../../bench/', import.meta.url)) };
   for (const a of argv) {
     if (a === '--quick') args.quick = true;
     else if (a.startsWith('--only=')) {
@@ -33,7 +39,8 @@ function parseArgs(argv: readonly string[]): Args {
       for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`--only: unknown section ${JSON.stringify(n)}; expected ${SECTIONS.join(', ')}`);
       args.only = new Set(names as SectionName[]);
     } else if (a.startsWith('--out=')) args.out = a.slice('--out='.length);
-    else throw new Error(`unknown argument ${JSON.stringify(a)} (expected --quick, --only=..., --out=DIR)`);
+    else if (a === '--drift=off' || a === '--drift=on') args.drift = a === '--drift=on';
+    else throw new Error(`unknown argument ${JSON.stringify(a)} (expected --quick, --only=..., --out=DIR, --drift=on|off)`);
   }
   return args;
 }
@@ -42,13 +49,20 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if ((globalThis as { gc?: unknown }).gc === undefined) console.warn('[bench] run node with --expose-gc for clean memory figures');
   const cfg = args.quick ? QUICK : FULL;
+  setStoreDrift(args.drift);
   const t0 = Date.now();
   const log = (line: string): void => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-  const suite = { cfg, memoryRunner: childProcessRunner, servers: { mqtt: benchMqtt, influx: benchInflux }, log };
+  const othersDir = fileURLToPath(new URL('../../bench/', import.meta.url));
+  const suite = { cfg, memoryRunner: childProcessRunner, servers: { mqtt: benchMqtt, influx: benchInflux }, log, othersDir };
   const results = await runSuite(args.only === undefined ? suite : { ...suite, only: args.only });
   mkdirSync(args.out, { recursive: true });
   writeFileSync(join(args.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(args.out, 'results.md'), toMarkdown(results));
+  const source = fileURLToPath(new URL('../../bench/', import.meta.url));
+  if (args.out === source && !args.quick && args.only === undefined) {
+    const readme = fileURLToPath(new URL('../../README.md', import.meta.url));
+    writeFileSync(readme, withSummary(readFileSync(readme, 'utf8'), results));
+  }
   for (const f of results.figures) {
     const mark = f.pass === null ? '    ' : f.pass ? 'PASS' : 'MISS';
     console.log(`${mark} ${f.name.padEnd(44)} ${formatValue(f.median, f.unit).padStart(8)} ${f.unit.padEnd(12)} ratio ${f.ratio.toFixed(3)}${f.target ? `  target ${f.target.text}` : ''}`);

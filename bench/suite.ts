@@ -6,14 +6,19 @@
  */
 import type { BenchConfig } from './config.js';
 import { completeFigures, type RawFigure } from './figure.js';
-import { benchLimits } from './limits.js';
 import { benchKeyed } from './keyed.js';
 import { benchBatchNorm } from './batchnorm.js';
+import { benchFreezeStall } from './freeze-stall.js';
+import { benchGrowth } from './growth.js';
+import { benchLatency } from './latency.js';
 import { benchMemory, type MemoryRunner } from './memory.js';
+import { otherScripts } from './others.js';
+import { benchPeers } from './peers.js';
 import { machine, type Results } from './report.js';
+import { storeDrift } from './store-options.js';
 
 /** Sections by name, as `--only` takes them. */
-export const SECTIONS = ['limit', 'keyed', 'memory', 'batchnorm', 'mqtt', 'influx'] as const;
+export const SECTIONS = ['keyed', 'latency', 'growth', 'freeze', 'memory', 'peers', 'batchnorm', 'mqtt', 'influx'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 /** What a server section measured, and the parts it could not run (each with the reason). */
@@ -35,6 +40,8 @@ export interface SuiteOptions {
   /** The MQTT and InfluxDB sections (absent in-process: the smoke test runs CPU parts only). */
   servers?: { mqtt: ServerSection; influx: ServerSection };
   log?: (line: string) => void;
+  /** Where the JSON files of other benchmark scripts are read from (default: none read). */
+  othersDir?: string;
 }
 
 /** Runs the chosen sections and returns the results document. */
@@ -44,11 +51,14 @@ export async function runSuite(o: SuiteOptions): Promise<Results> {
   const wants = (s: SectionName): boolean => o.only === undefined || o.only.has(s);
   const raw: RawFigure[] = [];
   const skipped: Results['skipped'] = [];
-  // The limit is always measured: the columnar form's target is a ratio to it.
-  log('limit: plain loops');
-  raw.push(...(await benchLimits(o.cfg)));
+  // The plain loop is measured inside each frozen group of the keyed section, interleaved with the
+  // columnar form whose target is a ratio to it.
   if (wants('keyed')) raw.push(...(await benchKeyed(o.cfg, log)));
+  if (wants('latency')) raw.push(...(await benchLatency(o.cfg, log)));
+  if (wants('growth')) raw.push(...(await benchGrowth(o.cfg, log)));
+  if (wants('freeze')) raw.push(...(await benchFreezeStall(o.cfg, log)));
   if (wants('memory')) raw.push(...(await benchMemory(o.cfg, o.memoryRunner, log)));
+  if (wants('peers')) raw.push(...(await benchPeers(o.cfg, log)));
   if (wants('batchnorm')) raw.push(...(await benchBatchNorm(o.cfg, log)));
   for (const name of ['mqtt', 'influx'] as const) {
     if (!wants(name)) continue;
@@ -61,5 +71,5 @@ export async function runSuite(o: SuiteOptions): Promise<Results> {
     raw.push(...out.figures);
     for (const reason of out.skipped) skipped.push({ section: name, reason });
   }
-  return { schema: 'streamnorm/bench', mode: o.cfg.mode, machine: machine(), seconds: (performance.now() - t0) / 1000, skipped, figures: completeFigures(raw) };
+  return { schema: 'streamnorm/bench', mode: o.cfg.mode, machine: machine(), drift: storeDrift(), seconds: (performance.now() - t0) / 1000, skipped, figures: completeFigures(raw), others: otherScripts(o.othersDir) };
 }

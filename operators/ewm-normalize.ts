@@ -54,6 +54,9 @@ const EWM_KEYS = ['alpha', 'halfLifeMs', 'adjust', 'warmup', 'store', 'key', 'in
  *    out-of-order reading counts as simultaneous (dt = 0) and is counted; a reading without
  *    `time` is normalized but not learned, counted as `missingTime`.
  * 3. Invalid values never reach the statistics: dropped, flagged or an error (`invalid`), counted.
+ *    A missing one (NaN, `null`) of a series already seen ages its weights as a step without a
+ *    value, as pandas' `ewm(ignore_na=False)` (with `halfLifeMs`: its time, when newer, moves the
+ *    series' clock); the series' `skipped` counts them. Infinite and non-numeric values do not.
  * 4. An exception in `key` becomes an error notification; unsubscribing stops a synchronous source.
  *
  * @example

@@ -18,7 +18,8 @@ export type { NormalizeOptions, RefitPolicy, FreezePolicy, FreezePoint, WhileFit
 export { InvalidReadingError } from './errors.js';
 
 export { SeriesStore } from './store/series-store.js';
-export type { SeriesStoreOptions, SeriesFrozen } from './store/series-store.js';
+export type { SeriesStoreOptions } from './store/series-store.js';
+export type { SeriesFrozen } from './store/store-versions.js';
 export type { EvictionOptions, EvictBy } from './store/eviction.js';
 export type { DriftAlarm, DriftKind, DriftOptions } from './store/lifecycle.js';
 export type { DiagnosticsReport, SeriesDiagnostics } from './store/diagnostics.js';

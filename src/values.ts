@@ -35,6 +35,15 @@ export function invalidReason(value: unknown): InvalidReason | undefined {
   return 'not-a-number';
 }
 
+/**
+ * @internal Whether an invalid value is a missing one (NaN, `null`, `undefined`): the values that
+ * statistics count as gaps (and exponential moments age over, as pandas' `ignore_na=False`), where
+ * the other reasons are bad data.
+ */
+export function isMissing(reason: InvalidReason | undefined): reason is 'nan' | 'null' {
+  return reason === 'nan' || reason === 'null';
+}
+
 /** Counts of refused values per {@link InvalidReason}; plain data, safe to serialize. */
 export type InvalidCountsRecord = Record<InvalidReason, number>;
 

@@ -1,6 +1,7 @@
 import type { Normalized, Reading } from '../../src/reading.js';
 import { isZeroSpread } from '../../src/scalers/frozen.js';
 import { standardizeProvisional } from '../../src/scalers/standard.js';
+import { invalidReason, isMissing } from '../../src/values.js';
 import { ExpMoments, type ExpMomentsOptions } from '../../src/stats/exp-moments.js';
 import type { RunningContext } from '../internal/running-internals.js';
 
@@ -15,7 +16,8 @@ export interface EwmSettings {
 /**
  * The per-reading step of `ewmNormalize` for one subscription: normalize with the series'
  * exponential moments before the value (the provisional z-score of the core, so a zero spread is
- * handled as everywhere else), then learn it.
+ * handled as everywhere else), then learn it. A missing value of a known series (NaN, null) is
+ * refused by the invalid policy and ages the weights ({@link ExpMoments.skip}).
  */
 export class EwmEngine {
   constructor(
@@ -30,7 +32,11 @@ export class EwmEngine {
     const diag = this.ctx.store.diag;
     diag.totals.readings++;
     const v = this.ctx.accept(r, id, this.emit, 'fitting', 0);
-    if (v === undefined) return;
+    if (v === undefined) {
+      // A gap (NaN, null) ages the series' weights, as pandas' ignore_na=False; other bad data does not.
+      if (isMissing(invalidReason(r.value))) this.ctx.existing(id)?.skip(this.s.byTime && typeof r.time === 'number' ? r.time : undefined);
+      return;
+    }
     const m = this.ctx.statsOf(id, r);
     const count = m.count;
     const y = count === 0 ? 0 : standardizeProvisional(v - m.mean, m.mean, m.variance, false);

@@ -1,6 +1,6 @@
 import type { Reading } from '../../src/reading.js';
 import { preTransform, type FrozenParams } from '../../src/scalers/frozen.js';
-import { invalidReason } from '../../src/values.js';
+import { invalidReason, isMissing } from '../../src/values.js';
 import type { DriftKind } from '../store/lifecycle.js';
 import { PSI_MAJOR } from '../../src/drift/psi.js';
 import type { NormalizeEngine } from './normalize-engine.js';
@@ -58,6 +58,7 @@ function alarm(engine: NormalizeEngine, id: string, slot: number, kind: DriftKin
 export function refitBefore(engine: NormalizeEngine, id: string, slot: number, r: Reading): FrozenParams | undefined {
   const t = r.time;
   const rule = engine.o.rule;
+  if (engine.store.table.isDue(slot)) return engine.store.lifecycle.freezeRefit(engine.store, id, slot, !rule.waitsForApproval);
   if (!rule.timeBased || typeof t !== 'number' || t !== t || engine.badTime) return undefined;
   const table = engine.store.table;
   if (!rule.dueAt(table.firstTime(slot), t)) return undefined;
@@ -78,7 +79,7 @@ export function refitAfter(engine: NormalizeEngine, id: string, slot: number, r:
   if (typeof t === 'number' && t === t && !table.recordTime(slot, t)) store.diag.count(id, 'outOfOrder');
   const x = r.value;
   const reason = invalidReason(x);
-  if (reason === 'nan' || reason === 'null') table.countMissing(slot, reason);
+  if (isMissing(reason)) table.countMissing(slot, reason);
   if (reason !== undefined || table.learn(slot, x as number) !== undefined) return;
   learnPsi(engine, slot, x as number);
   if (rule.dueAfter(table.fitCount(slot), table.isPending(slot))) store.lifecycle.freezeRefit(store, id, slot, !rule.waitsForApproval);
@@ -105,4 +106,26 @@ function learnPsi(engine: NormalizeEngine, slot: number, x: number): void {
   if (spec.kind === 'robust' || spec.kind === 'quantile') return;
   const pre = spec.pre ?? 'none';
   psi.learn(slot, pre === 'none' ? x : preTransform(pre, x));
+}
+
+/**
+ * A freeze notifier emitted `value`: freezes the fitting series and refit windows it names (a
+ * string or string[]) now, or, for any other value, every fit of the store: all marked due at once
+ * and frozen by the store's background sweep in slices (or at their next reading, first), so that
+ * a freeze of a million series does not stall the stream.
+ */
+export function notifyFreeze(engine: NormalizeEngine, value: unknown): void {
+  const store = engine.store;
+  const rule = engine.o.rule;
+  const named = rule.named(value);
+  if (named === undefined) {
+    store.sweeper.request(!rule.waitsForApproval);
+    return;
+  }
+  for (const id of named) {
+    const slot = store.index.get(id);
+    if (slot === undefined) continue;
+    if (store.table.isFitting(slot)) engine.freezeNow(id, slot);
+    else if (store.table.hasShadow(slot)) store.lifecycle.freezeRefit(store, id, slot, !rule.waitsForApproval);
+  }
 }

@@ -1,6 +1,6 @@
 import type { Normalized, OutputFlag, OutputPhase, Reading } from '../../src/reading.js';
-import { applyFrozen, preTransform, wasClipped, type FrozenParams } from '../../src/scalers/frozen.js';
-import { invalidReason, type InvalidReason } from '../../src/values.js';
+import type { FrozenParams } from '../../src/scalers/frozen.js';
+import { invalidReason, isMissing, type InvalidReason } from '../../src/values.js';
 import type { ChunkRows } from '../output/chunk-rows.js';
 import { FLAG_PROVISIONAL, PHASE_FITTING } from '../output/codes.js';
 import type { Attachment } from '../store/attachments.js';
@@ -9,7 +9,8 @@ import { HeldWindows } from './held-windows.js';
 import { refuseInvalid } from './invalid.js';
 import type { ResolvedNormalizeOptions } from './options.js';
 import { unknownSeries } from './unknown-series.js';
-import { learnWindow, refitAfter, refitBefore, watchFrozen } from './lifecycle-step.js';
+import { frozenSlow } from './frozen-slow.js';
+import { learnWindow, notifyFreeze, watchFrozen } from './lifecycle-step.js';
 
 /**
  * The per-reading policy of `normalize`, `normalizeChunks` and `normalizeColumns`, for one
@@ -54,9 +55,18 @@ export class NormalizeEngine {
     this.held = new HeldWindows(o, store, (id, r, value, phase, version, flag) => this.out(id, r, value, phase, version, flag));
   }
 
+  /** Called after the store's background freeze released held windows in a slice (the chunked fronts emit them). */
+  sliced: (() => void) | undefined;
+
   /** Starts working on the store (a second learner is refused here); call once per subscription. */
   attach(): void {
-    this.attachment = this.store.attach(this.o.learn, (id) => this.held.evicted(id));
+    this.attachment = this.store.attach(this.o.learn, {
+      evicted: (id) => this.held.evicted(id),
+      frozen: (id, params) => {
+        if (this.held.size !== 0) this.held.release(id, params);
+      },
+      sliced: () => this.sliced?.(),
+    });
   }
 
   /** Handles one reading. Throws for a throwing key function or under `invalid: 'error'`. */
@@ -70,7 +80,8 @@ export class NormalizeEngine {
       this.handle(r);
       for (let i = 0; i < this.waiting.length; i++) this.handle(this.waiting[i] as Reading);
     } finally {
-      this.waiting.length = 0;
+      // Setting an array's length is a builtin call: only when something waited.
+      if (this.waiting.length !== 0) this.waiting.length = 0;
       this.busy = false;
     }
   }
@@ -107,7 +118,7 @@ export class NormalizeEngine {
     if (this.fitCompactProvisional(id, slot, r, undefined)) return;
     if (table.isFitting(slot)) this.fitting(id, slot, r);
     else if (table.isRunning(slot)) throw new Error(`normalize: series ${JSON.stringify(id)} holds running statistics (ewmNormalize or batchNorm) in this store`);
-    else this.frozenSlow(id, slot, r, undefined);
+    else frozenSlow(this, id, slot, r, undefined);
   }
 
   /** Advances the eviction clock for a reading at event time `t`, and sweeps when a sweep is due. */
@@ -126,7 +137,7 @@ export class NormalizeEngine {
     const x = r.value;
     if (!this.provisionalOut || typeof x !== 'number' || x - x !== 0) return false;
     const table = this.store.table;
-    if (!table.isCompactFitting(slot) || !this.compactTime(id, slot, r)) return false;
+    if (!table.isCompactFitting(slot) || table.isDue(slot) || !this.compactTime(id, slot, r)) return false;
     // Calls that may not be inlined take objects and small integers only: a double argument or
     // result would be boxed on every reading.
     table.fitStep(slot, r as Reading & { value: number });
@@ -170,23 +181,14 @@ export class NormalizeEngine {
     return slot;
   }
 
-  /** A notifier emitted: freezes the series it names, or every fitting series. */
+  /** A notifier emitted: freezes the series it names, or every fit (see {@link notifyFreeze}). */
   notify(value: unknown): void {
-    const store = this.store;
-    const named = this.o.rule.named(value);
-    const ids = named ?? [...store.index.keys()];
-    for (const id of ids) {
-      const slot = store.index.get(id);
-      if (slot === undefined) continue;
-      if (store.table.isFitting(slot)) this.freezeNow(id, slot);
-      else if (store.table.hasShadow(slot)) store.lifecycle.freezeRefit(store, id, slot, !this.o.rule.waitsForApproval);
-    }
+    notifyFreeze(this, value);
   }
 
   /** The approval notifier emitted: promotes the waiting refits it names, or all. */
   approve(value: unknown): void {
-    const named = this.o.rule.named(value);
-    this.store.approve(named);
+    this.store.approve(this.o.rule.named(value));
   }
 
   /** At source completion: releases held windows (frozen ones as `held`, others by the overflow fallback). */
@@ -217,11 +219,19 @@ export class NormalizeEngine {
       else this.emitFitting(id, slot, r, x as number);
       return;
     }
+    if (table.isDue(slot)) {
+      // Marked by a freeze of every fit (a notifier, store.requestFreeze()): frozen before this reading.
+      const params = this.freezeNow(id, slot);
+      if (params) {
+        frozenSlow(this, id, slot, r, params);
+        return;
+      }
+    }
     if (typeof t === 'number' && t === t) {
       if (rule.timeBased && rule.dueAt(table.firstTime(slot), t)) {
         const params = this.freezeNow(id, slot);
         if (params) {
-          this.frozenSlow(id, slot, r, params);
+          frozenSlow(this, id, slot, r, params);
           return;
         }
       }
@@ -231,7 +241,7 @@ export class NormalizeEngine {
     }
     let reason = invalidReason(x);
     if (reason === undefined) reason = table.learn(slot, x as number);
-    else if (reason === 'nan' || reason === 'null') table.countMissing(slot, reason);
+    else if (isMissing(reason)) table.countMissing(slot, reason);
     if (reason !== undefined) {
       this.invalid(id, r, reason, 'fitting', 0);
       return;
@@ -248,10 +258,10 @@ export class NormalizeEngine {
     else if (mode === 'hold') this.held.hold(id, slot, r, x);
   }
 
-  /** Freezes a fitting series and releases its held window; undefined (and pending) if it has no valid value yet. */
-  private freezeNow(id: string, slot: number): FrozenParams | undefined {
+  /** @internal Freezes a fitting series and releases its held window; undefined (and pending) if it has no valid value yet. */
+  freezeNow(id: string, slot: number): FrozenParams | undefined {
     const store = this.store;
-    const params = store.freezeSlot(id, slot);
+    const params = store.versions.freeze(id, slot);
     if (params === undefined) {
       store.table.setPending(slot, true);
       return undefined;
@@ -260,36 +270,7 @@ export class NormalizeEngine {
     return params;
   }
 
-  // --- frozen, invalid, outputs -------------------------------------------------------------
-
-  /**
-   * A frozen series off the plain path (pre-transform, clip, offset, zero spread), or one frozen
-   * just now (`params` given): the core's transform, with out-of-domain values refused.
-   */
-  private frozenSlow(id: string, slot: number, r: Reading, params: FrozenParams | undefined): void {
-    if (this.held.size !== 0 && params === undefined) this.held.releaseIfFrozen(id, slot);
-    const table = this.store.table;
-    const refitting = this.o.learn && table.hasShadow(slot);
-    const p = params ?? (refitting ? refitBefore(this, id, slot, r) : undefined) ?? table.frozen(slot);
-    const x = r.value;
-    const reason = invalidReason(x);
-    const y = reason === undefined ? applyFrozen(p, x as number) : NaN;
-    if (reason === undefined && !(y !== y && p.invScale === p.invScale) && this.watching) watchFrozen(this, id, slot, preTransform(p.pre, x as number), r.time);
-    if (refitting && table.hasShadow(slot)) refitAfter(this, id, slot, r);
-    if (reason !== undefined) {
-      this.invalid(id, r, reason, 'frozen', p.version);
-    } else if (y !== y && p.invScale === p.invScale) {
-      this.invalid(id, r, 'out-of-domain', 'frozen', p.version);
-    } else {
-      const clipped = p.clip !== undefined && wasClipped(p, x as number);
-      if (p.zeroSpread) this.store.diag.count(id, 'zeroSpread');
-      else if (clipped) this.store.diag.count(id, 'clipped');
-      const flag = p.zeroSpread ? 'zero-spread' : clipped ? 'clipped' : undefined;
-      if (!this.scoreOut) this.out(id, r, y, 'frozen', p.version, flag);
-      else if (flag === undefined) this.emit({ series: id, raw: r.value, value: y, time: r.time, tags: r.tags, phase: 'frozen', version: p.version, drift: this.store.lifecycle.score(slot) });
-      else this.emit({ series: id, raw: r.value, value: y, time: r.time, tags: r.tags, phase: 'frozen', version: p.version, flag, drift: this.store.lifecycle.score(slot) });
-    }
-  }
+  // --- invalid, outputs ----------------------------------------------------------------------
 
   /** Applies the invalid-value policy to a reading (counted; dropped, flagged or thrown). */
   invalid(id: string, r: Reading, reason: InvalidReason, phase: OutputPhase, version: number): void {

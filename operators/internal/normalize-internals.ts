@@ -30,6 +30,8 @@ export function normalizeInternals<T, R>(options: NormalizeOptions, where: strin
     const front = makeFront(destination);
     const store = options.store ?? new SeriesStore({ ...resolved.eviction, ...(options.initial === undefined ? {} : { initial: options.initial }) });
     const engine = new NormalizeEngine(resolved, store, front.emit);
+    const flushSlice = front.flush;
+    if (flushSlice !== undefined) engine.sliced = () => runGuarded(destination, flushSlice);
     engine.attach();
     subscribeNotifiers(destination, resolved, engine, front.flush);
     const flush = front.flush;

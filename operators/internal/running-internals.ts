@@ -9,6 +9,8 @@ export interface RunningContext<S extends object> {
   readonly store: SeriesStore;
   /** The running statistics of a reading's series (created by `make` if new), after the eviction clock moved. */
   statsOf(id: string, r: Reading): S;
+  /** The running statistics of a series this operator already keeps (none are created), or undefined. */
+  existing(id: string): S | undefined;
   /** The reading's value when it is a finite number; otherwise the invalid policy ran (counted) and undefined. */
   accept(r: Reading, id: string, emit: (n: Normalized) => void, phase: OutputPhase, version: number): number | undefined;
   /** Ends the attachment. */
@@ -31,7 +33,7 @@ export function runningContext<S extends object>(
   onEvict: (series: string) => void,
 ): RunningContext<S> {
   const s = store ?? new SeriesStore();
-  const attachment = s.attach(true, onEvict);
+  const attachment = s.attach(true, { evicted: onEvict });
   const table = s.table;
   return {
     store: s,
@@ -51,6 +53,12 @@ export function runningContext<S extends object>(
       const stats = table.running<S>(slot);
       if (!matches(stats)) throw new Error(`${where}: series ${JSON.stringify(id)} has running statistics made with other options than this operator's`);
       return stats;
+    },
+    existing(id) {
+      const slot = s.index.get(id);
+      if (slot === undefined || !table.isRunning(slot)) return undefined;
+      const stats = table.running<S>(slot);
+      return matches(stats) ? stats : undefined;
     },
     accept(r, id, emit, phase, version) {
       const x = r.value;

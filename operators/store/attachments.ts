@@ -1,4 +1,15 @@
+import type { FrozenParams } from '../../src/scalers/frozen.js';
 import type { EvictionClock } from './eviction.js';
+
+/** What an attached subscription is told of: evictions, and freezes made by the store's background sweep. */
+export interface AttachmentHooks {
+  /** A series was evicted. */
+  evicted(series: string): void;
+  /** The background sweep froze a series (its held windows can be released). */
+  frozen?(series: string, params: FrozenParams): void;
+  /** A slice of the background sweep ended (emit what it released). */
+  sliced?(): void;
+}
 
 /** A subscription's hold on a store, released when the subscription ends. */
 export interface Attachment {
@@ -14,7 +25,7 @@ export interface Attachment {
  */
 export class Attachments {
   private learner = false;
-  private readonly listeners = new Set<(series: string) => void>();
+  private readonly listeners = new Set<AttachmentHooks>();
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -23,7 +34,7 @@ export class Attachments {
   ) {}
 
   /** Attaches a subscription; throws when it would be a second learner. */
-  attach(learns: boolean, onEvict: (series: string) => void): Attachment {
+  attach(learns: boolean, hooks: AttachmentHooks): Attachment {
     if (learns && this.learner) {
       throw new Error(
         'SeriesStore: another subscription is already learning into this store, and a second learner would learn every reading twice; ' +
@@ -31,7 +42,7 @@ export class Attachments {
       );
     }
     if (learns) this.learner = true;
-    this.listeners.add(onEvict);
+    this.listeners.add(hooks);
     if (this.clock.needsTimer && this.timer === undefined) {
       this.clock.tick();
       this.timer = setInterval(() => {
@@ -46,7 +57,7 @@ export class Attachments {
         if (!attached) return;
         attached = false;
         if (learns) this.learner = false;
-        this.listeners.delete(onEvict);
+        this.listeners.delete(hooks);
         if (this.listeners.size === 0 && this.timer !== undefined) {
           clearInterval(this.timer);
           this.timer = undefined;
@@ -57,6 +68,16 @@ export class Attachments {
 
   /** Tells every attached subscription that a series was evicted. */
   evicted(series: string): void {
-    for (const f of this.listeners) f(series);
+    for (const h of this.listeners) h.evicted(series);
+  }
+
+  /** Tells every attached subscription that the background sweep froze a series. */
+  frozen(series: string, params: FrozenParams): void {
+    for (const h of this.listeners) h.frozen?.(series, params);
+  }
+
+  /** Tells every attached subscription that a slice of the background sweep ended. */
+  sliced(): void {
+    for (const h of this.listeners) h.sliced?.();
   }
 }

@@ -1,21 +1,28 @@
-import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance } from '../../src/stats/mean-var-row.js';
+import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance, newMeanVarRows, type MeanVarRows } from '../../src/stats/mean-var-row.js';
 import { MeanVar, type MeanVarState } from '../../src/stats/mean-var.js';
 
-/** Doubles per row: {@link MeanVar}'s row, then the count of missing values. */
+/**
+ * Doubles per row: {@link MeanVar}'s row, then one double holding the count of missing values (below
+ * 2^32) plus 2^32 times the freeze epoch the fit started in (below 2^21; later epochs count as the
+ * last one).
+ */
 const ROW = MEAN_VAR_ROW + 1;
 const MISSING = MEAN_VAR_ROW;
+const EPOCH_UNIT = 4294967296; // 2^32
+/** The last freeze epoch a compact row can hold (2^21 − 1: a store's two-millionth freeze of every fit). */
+export const MAX_EPOCH = 2097151;
 
 /**
- * The running moments of many compact fits (standard scalers with default options) in one
- * `Float64Array`: per row {@link MeanVar}'s layout, run by {@link MeanVar}'s own row arithmetic (so
+ * The running moments of many compact fits (standard scalers with default options) in one array
+ * of doubles ({@link MeanVarRows}): per row {@link MeanVar}'s layout, run by {@link MeanVar}'s own row arithmetic (so
  * the statistics are the same bits as a `StandardScaler`'s), plus the count of missing values
- * refused in the window. The only code that knows the row layout.
+ * refused in the window and the freeze epoch the fit started in (see `SeriesTable.isDue`). The only code that knows the row layout.
  *
- * Rows of finished fits are reused; when no row is in use the array is released, so a store of
- * frozen series pays nothing for it.
+ * Rows of finished fits are reused; the array grows as a JS array does (by about half); when no row
+ * is in use it is released, so a store of frozen series pays nothing for it.
  */
 export class CompactRows {
-  private rows: Float64Array<ArrayBuffer> = new Float64Array(0);
+  private rows: MeanVarRows = newMeanVarRows();
   private used = 0;
   private readonly free: number[] = [];
   private inUse = 0;
@@ -25,27 +32,30 @@ export class CompactRows {
     return this.inUse;
   }
 
-  /** Takes an empty row; returns its index. */
-  allocate(): number {
+  /** Takes an empty row for a fit started in freeze epoch `epoch`; returns its index. */
+  allocate(epoch: number): number {
     let row = this.free.pop();
     if (row === undefined) {
-      if ((this.used + 1) * ROW > this.rows.length) {
-        const rows = new Float64Array(Math.max(64 * ROW, this.rows.length * 2));
-        rows.set(this.rows);
-        this.rows = rows;
-      }
       row = this.used++;
+      for (let i = 0; i < ROW; i++) this.rows.push(0);
+    } else {
+      for (let i = row * ROW; i < row * ROW + ROW; i++) this.rows[i] = 0;
     }
-    this.rows.fill(0, row * ROW, row * ROW + ROW);
+    this.rows[row * ROW + MISSING] = Math.min(epoch, MAX_EPOCH) * EPOCH_UNIT;
     this.inUse++;
     return row;
+  }
+
+  /** The freeze epoch a row's fit started in. */
+  epoch(row: number): number {
+    return Math.floor((this.rows[row * ROW + MISSING] as number) / EPOCH_UNIT);
   }
 
   /** Gives a row back. */
   release(row: number): void {
     this.free.push(row);
     if (--this.inUse === 0) {
-      this.rows = new Float64Array(0);
+      this.rows = newMeanVarRows();
       this.used = 0;
       this.free.length = 0;
     }
@@ -81,7 +91,7 @@ export class CompactRows {
 
   /** Missing values refused in the row's window. */
   missing(row: number): number {
-    return this.rows[row * ROW + MISSING] as number;
+    return (this.rows[row * ROW + MISSING] as number) % EPOCH_UNIT;
   }
 
   /** A row's moments as {@link MeanVar}'s state. */

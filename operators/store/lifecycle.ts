@@ -4,6 +4,7 @@ import { driftStandard } from '../../src/drift/standardize.js';
 import type { Scaler, ScalerSpec } from '../../src/scalers/create.js';
 import type { FrozenParams } from '../../src/scalers/frozen.js';
 import { refuseUnknownKeys } from '../../src/options.js';
+import type { DiagnosticsReport } from './diagnostics.js';
 import type { DriftColumns } from './drift-columns.js';
 import { PsiWindows } from './psi-windows.js';
 import type { SeriesStore } from './series-store.js';
@@ -124,6 +125,19 @@ export class SeriesLifecycle {
     if (list.length > this.keepVersions - 1) list.shift();
   }
 
+  /** `report` with the notable drift scores of the store's frozen series (CUSUM ≥ 1 σ, PSI ≥ 0.1). */
+  withDriftScores(report: DiagnosticsReport, store: SeriesStore): DiagnosticsReport {
+    const columns = this.columns;
+    if (columns === undefined) return report;
+    for (const [id, slot] of store.index) {
+      if (!store.table.isFrozen(slot)) continue;
+      const cusum = columns.score(slot);
+      const p = this.psi?.score(slot) ?? NaN;
+      if (cusum >= 1 || p >= 0.1) report.drift[id] = p === p ? { cusum, psi: p } : { cusum };
+    }
+    return report;
+  }
+
   /** The drift score of a slot (0 when drift is off). */
   score(slot: number): number {
     return this.columns === undefined ? 0 : this.columns.score(slot);
@@ -158,7 +172,7 @@ export class SeriesLifecycle {
     }
     const at = table.windowTimes(slot)[1];
     const scaler = table.scalerOf(slot);
-    const params = scaler.freeze(store.nextVersion(slot));
+    const params = scaler.freeze(store.versions.next(slot));
     if (!approve) {
       this.waiting.set(slot, params);
       table.endShadow(slot, table.frozen(slot));
@@ -177,7 +191,7 @@ export class SeriesLifecycle {
     table.endShadow(slot, params);
     this.arm(slot, params, table.specs.spec(table.specId(slot)), at, scaler);
     store.diag.count(series, 'promotions');
-    store.announce(series, params);
+    store.versions.announce(series, params);
   }
 
   /** Forgets what the lifecycle keeps of a series leaving the store; returns the highest version it held. */

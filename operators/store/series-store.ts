@@ -1,5 +1,5 @@
-import { Observable, Subject } from 'rxjs';
-import type { Scaler, ScalerSpec } from '../../src/scalers/create.js';
+import type { Observable } from 'rxjs';
+import type { Scaler } from '../../src/scalers/create.js';
 import type { FrozenParams } from '../../src/scalers/frozen.js';
 import type { Snapshot } from '../../src/state/snapshot.js';
 import type { RunningStats } from '../../src/state/running-state.js';
@@ -7,10 +7,13 @@ import { frozenToSklearn, toSklearn } from '../../src/state/sklearn.js';
 import { refuseUnknownKeys } from '../../src/options.js';
 import { Diagnostics, type DiagnosticsReport } from './diagnostics.js';
 import { EvictionClock, type EvictionOptions } from './eviction.js';
+import { SeriesIndex } from './series-index.js';
 import { SeriesTable } from './series-table.js';
 import { restoreInto, snapshotOf } from './store-snapshot.js';
-import { Attachments, type Attachment } from './attachments.js';
+import { Attachments, type Attachment, type AttachmentHooks } from './attachments.js';
+import { FreezeSweep } from './freeze-sweep.js';
 import type { InitialState } from '../types.js';
+import { StoreVersions, type SeriesFrozen } from './store-versions.js';
 import { SeriesLifecycle, type DriftAlarm, type DriftOptions } from './lifecycle.js';
 
 /** Options of {@link SeriesStore}. */
@@ -24,14 +27,6 @@ export interface SeriesStoreOptions extends EvictionOptions {
 }
 
 const STORE_OPTIONS = ['initial', 'idleEvictMs', 'maxSeries', 'evictBy', 'drift', 'keepVersions'] as const;
-
-/** One series' freeze or promotion, as {@link SeriesStore.frozen$} emits it. */
-export interface SeriesFrozen {
-  series: string;
-  params: FrozenParams;
-  /** The versions the series served before this one, oldest first (kept for inverses; absent when none). */
-  history?: readonly FrozenParams[];
-}
 
 /**
  * The per-series state of the operators: one store keyed by series id, not one `groupBy` group
@@ -79,7 +74,7 @@ export interface SeriesFrozen {
  */
 export class SeriesStore {
   /** @internal Series id → slot of {@link SeriesStore.table}. */
-  readonly index = new Map<string, number>();
+  readonly index = new SeriesIndex();
   /** @internal The per-series state. */
   readonly table = new SeriesTable();
   /** @internal The counters behind {@link SeriesStore.diagnostics}. */
@@ -90,19 +85,15 @@ export class SeriesStore {
   readonly attachments: Attachments;
   /** @internal Drift alarms, refits, promotions, older versions. */
   readonly lifecycle: SeriesLifecycle;
+  /** @internal The background freeze of every fit ({@link SeriesStore.requestFreeze}). */
+  readonly sweeper = new FreezeSweep(this);
+  /** @internal Freezes, version numbers, `frozen$`. */
+  readonly versions = new StoreVersions(this);
   /** Series id by slot, kept while eviction is on (an evicted slot's id). */
   private readonly ids: (string | undefined)[] = [];
-  private floor = 0;
-  private readonly frozenSubject = new Subject<SeriesFrozen>();
 
   /** Every series frozen at subscription, then each series as it freezes (or is restored frozen). */
-  readonly frozen$: Observable<SeriesFrozen> = new Observable<SeriesFrozen>((subscriber) => {
-    for (const [series, slot] of this.index) {
-      if (subscriber.closed) return;
-      if (this.table.isFrozen(slot)) subscriber.next(this.frozenEvent(series, this.table.frozen(slot)));
-    }
-    return this.frozenSubject.subscribe(subscriber);
-  });
+  readonly frozen$: Observable<SeriesFrozen> = this.versions.frozen$;
 
   /**
    * Drift alarms as they are raised: `{ series, kind, score, version, time }`. A `cusum` alarm
@@ -179,8 +170,18 @@ export class SeriesStore {
   freeze(series?: string | readonly string[]): string[] {
     return this.each(series, (id, slot) => {
       if (this.table.hasShadow(slot)) return this.lifecycle.freezeRefit(this, id, slot, true) !== undefined;
-      return this.table.isFitting(slot) && this.freezeSlot(id, slot) !== undefined;
+      return this.table.isFitting(slot) && this.versions.freeze(id, slot) !== undefined;
     });
+  }
+
+  /**
+   * Freezes every fitting series without stalling a live stream (where {@link SeriesStore.freeze},
+   * which returns the ids, visits all at once): each freezes at its next reading or when a
+   * background sweep (slices of 2 ms per macrotask) reaches it; `frozen$` announces each, held
+   * windows are released then. A series that starts fitting after the call is not frozen by it.
+   */
+  requestFreeze(): void {
+    this.sweeper.request(undefined);
   }
 
   /**
@@ -233,7 +234,7 @@ export class SeriesStore {
   delete(series: string): boolean {
     const slot = this.index.get(series);
     if (slot === undefined) return false;
-    this.floor = Math.max(this.floor, this.versionAt(slot), this.lifecycle.forget(series, slot));
+    this.versions.floor = Math.max(this.versions.floor, this.versions.at(slot), this.lifecycle.forget(series, slot));
     this.index.delete(series);
     if (this.ids.length > slot) this.ids[slot] = undefined;
     this.table.release(slot);
@@ -243,7 +244,8 @@ export class SeriesStore {
 
   /** Every series' state, the counters and the version floor as a versioned JSON {@link Snapshot}. */
   snapshot(): Snapshot {
-    return snapshotOf(this, this.floor);
+    this.sweeper.finish();
+    return snapshotOf(this, this.versions.floor);
   }
 
   /**
@@ -252,110 +254,46 @@ export class SeriesStore {
    * window stood; series of the same id are replaced. The version floor never goes down.
    */
   restore(state: InitialState): this {
-    const floor = restoreInto(this, state, this.floor); // deleting replaced series may raise this.floor
-    this.floor = Math.max(this.floor, floor);
+    const floor = restoreInto(this, state, this.versions.floor); // deleting replaced series may raise the floor
+    this.versions.floor = Math.max(this.versions.floor, floor);
     return this;
   }
 
   /** Counters per series and per reason, with totals (plain JSON, a copy). */
   diagnostics(): DiagnosticsReport {
-    const report = this.diag.report();
-    const { columns, psi } = this.lifecycle;
-    if (columns === undefined) return report;
-    for (const [id, slot] of this.index) {
-      if (!this.table.isFrozen(slot)) continue;
-      const cusum = columns.score(slot);
-      const p = psi?.score(slot) ?? NaN;
-      if (cusum >= 1 || p >= 0.1) report.drift[id] = p === p ? { cusum, psi: p } : { cusum };
-    }
-    return report;
+    return this.lifecycle.withDriftScores(this.diag.report(), this);
   }
 
   // --- for the operators ------------------------------------------------------------------------
 
   /** @internal Adds a series with spec index `spec` (evicting the least recent one at `maxSeries`); returns its slot. */
   add(series: string, spec: number): number {
-    if (this.index.size >= this.eviction.maxSeries) this.evictLeastRecent();
+    if (this.index.size >= this.eviction.maxSeries) this.evict(this.table.leastRecent(), true);
     const slot = this.table.allocate(spec, this.eviction.now);
     this.index.set(series, slot);
     if (this.eviction.on) this.ids[slot] = series;
     return slot;
   }
 
-  /** @internal The version the next freeze of the series at `slot` gets: above its own and above the floor. */
-  nextVersion(slot: number): number {
-    return Math.max(this.versionAt(slot), this.floor) + 1;
-  }
-
-  /**
-   * @internal Freezes the fitting series at `slot`; returns its frozen statistics, or undefined when
-   * it has no valid value yet (it stays fitting). Emits on `frozen$`.
-   */
-  freezeSlot(series: string, slot: number): FrozenParams | undefined {
-    const table = this.table;
-    if (!table.isFitting(slot)) return table.isFrozen(slot) ? table.frozen(slot) : undefined;
-    if (table.fitCount(slot) === 0) return undefined;
-    const scaler = table.scalerOf(slot);
-    const at = table.windowTimes(slot)[1];
-    const params = scaler.freeze(this.nextVersion(slot));
-    table.writeFrozen(slot, params);
-    this.lifecycle.arm(slot, params, table.specs.spec(table.specId(slot)), at, scaler);
-    this.diag.totals.frozen++;
-    this.announce(series, params);
-    return params;
-  }
-
-  /** @internal Puts a series in the store frozen with `params` (replacing it if present); returns its slot. */
-  setFrozen(series: string, params: FrozenParams, spec: ScalerSpec): number {
-    this.delete(series);
-    const slot = this.add(series, this.table.specs.intern(spec));
-    this.table.writeFrozen(slot, params);
-    this.lifecycle.arm(slot, params, spec, NaN);
-    this.diag.totals.frozen++;
-    this.announce(series, params);
-    return slot;
-  }
-
-  /** @internal Tells `frozen$` of a freeze or promotion. */
-  announce(series: string, params: FrozenParams): void {
-    if (this.frozenSubject.observed) this.frozenSubject.next(this.frozenEvent(series, params));
-  }
-
-  private frozenEvent(series: string, params: FrozenParams): SeriesFrozen {
-    const history = this.lifecycle.history.get(series);
-    return history === undefined || history.length === 0 ? { series, params } : { series, params, history: [...history] };
-  }
-
   /** @internal Subscriptions attach while they run (see {@link Attachments}). */
-  attach(learns: boolean, onEvict: (series: string) => void): Attachment {
-    return this.attachments.attach(learns, onEvict);
+  attach(learns: boolean, hooks: AttachmentHooks): Attachment {
+    return this.attachments.attach(learns, hooks);
   }
 
   /** @internal Evicts every series quiet for longer than the idle time. */
   sweep(): void {
     const limit = this.eviction.sweepLimit();
-    for (let slot = this.table.leastRecent(); slot >= 0 && this.table.seenAt(slot) < limit; slot = this.table.leastRecent()) {
-      this.evict(slot);
-    }
+    for (let slot = this.table.leastRecent(); slot >= 0 && this.table.seenAt(slot) < limit; slot = this.table.leastRecent()) this.evict(slot, false);
   }
 
-  private evictLeastRecent(): void {
-    const slot = this.table.leastRecent();
+  /** Evicts the series at `slot` (counted; `capacity`: because the store was at `maxSeries`). */
+  private evict(slot: number, capacity: boolean): void {
     if (slot < 0) return;
-    this.diag.totals.evictedCapacity++;
-    this.evict(slot);
-  }
-
-  private evict(slot: number): void {
     const series = this.ids[slot] as string;
+    if (capacity) this.diag.totals.evictedCapacity++;
     this.delete(series);
     this.diag.totals.evicted++;
     this.attachments.evicted(series);
   }
 
-  private versionAt(slot: number): number {
-    const table = this.table;
-    if (table.isFrozen(slot)) return table.frozen(slot).version;
-    return table.isFitting(slot) && !table.isCompactFitting(slot) ? table.scalerOf(slot).version : 0;
-  }
 }

@@ -1,7 +1,7 @@
 import type { Scaler } from '../../src/scalers/create.js';
 import type { FrozenParams } from '../../src/scalers/frozen.js';
 import { standardizeProvisional, type StandardScaler } from '../../src/scalers/standard.js';
-import { CompactRows } from './compact-rows.js';
+import { CompactRows, MAX_EPOCH } from './compact-rows.js';
 import { DriftColumns } from './drift-columns.js';
 import { RecencyList } from './recency-list.js';
 import { COMPACT, FITTING, OTHER, PENDING, RUNNING, SHADOW, SlotRecords } from './slot-records.js';
@@ -20,6 +20,12 @@ export class SeriesTable extends SlotRecords {
   private readonly objects: (object | undefined)[] = [];
   private objectCount = 0;
   private readonly irregular = new Map<number, FrozenParams>();
+  /** The freeze epoch each fit held in an object (not a compact row) started in, by slot. */
+  private readonly objectEpochs = new Map<number, number>();
+  /** The current freeze epoch: a request to freeze every fit so far ({@link SeriesTable.markAllDue}) starts a new one. */
+  private epoch = 0;
+  /** Fits started in an epoch below this are due to freeze (0: none). */
+  private dueBelow = 0;
   private recency: RecencyList | undefined;
   /** The drift alarms' per-slot state, when drift is on (see {@link SeriesTable.trackDrift}). */
   drift: DriftColumns | undefined;
@@ -69,13 +75,13 @@ export class SeriesTable extends SlotRecords {
 
   /** The {@link FrozenParams} of a frozen slot (rebuilt from the record when plain). */
   frozen(slot: number): FrozenParams {
-    return this.irregular.get(slot) ?? this.plainParams(slot);
+    return this.irregular.get(slot) ?? this.plainParams(slot, this.specs.spec(this.specId(slot)).kind);
   }
 
   /** Makes a slot frozen with `p` (a plain record when `p` is plain); ends any fit. */
   writeFrozen(slot: number, p: FrozenParams): void {
     this.leave(slot);
-    if (!this.writePlain(slot, p)) this.irregular.set(slot, p);
+    if (!this.writePlain(slot, p, this.specs.spec(this.specId(slot)).kind)) this.irregular.set(slot, p);
   }
 
   // --- fitting ----------------------------------------------------------------------------------
@@ -84,7 +90,8 @@ export class SeriesTable extends SlotRecords {
   startFitting(slot: number, scaler: Scaler | undefined): void {
     this.leave(slot);
     if (scaler !== undefined) this.setObject(slot, scaler);
-    this.writeFitting(slot, scaler === undefined ? FITTING | COMPACT : FITTING, scaler === undefined ? this.rows.allocate() : 0);
+    if (scaler !== undefined) this.objectEpochs.set(slot, this.epoch);
+    this.writeFitting(slot, scaler === undefined ? FITTING | COMPACT : FITTING, scaler === undefined ? this.rows.allocate(this.epoch) : 0);
     this.drift?.startWindow(slot);
   }
 
@@ -124,6 +131,25 @@ export class SeriesTable extends SlotRecords {
     this.stepOut[0] = this.provisional(slot, r.value);
   }
 
+  // --- freezing every fit at once, without stopping the stream ------------------------------
+
+  /**
+   * Marks every fit started so far (first windows and refit windows) as due to freeze: each freezes
+   * at its next reading or when the store's background sweep reaches it, whichever comes first. A
+   * fit started after this call is not due.
+   */
+  markAllDue(): void {
+    this.epoch = Math.min(this.epoch + 1, MAX_EPOCH);
+    this.dueBelow = this.epoch;
+  }
+
+  /** Whether the fitting (or refitting) slot is due to freeze by {@link SeriesTable.markAllDue}. */
+  isDue(slot: number): boolean {
+    if (this.dueBelow === 0) return false;
+    const started = this.isCompactFitting(slot) ? this.rows.epoch(this.rowOf(slot)) : this.objectEpochs.get(slot);
+    return started !== undefined && started < this.dueBelow;
+  }
+
   /** Whether a freeze point came before any valid value of the fitting slot. */
   isPending(slot: number): boolean {
     return (this.state(slot) & PENDING) !== 0;
@@ -142,6 +168,7 @@ export class SeriesTable extends SlotRecords {
   fittingScaler(slot: number): Scaler {
     if (!this.isCompactFitting(slot)) return this.objects[slot] as Scaler;
     const scaler = this.compactScaler(slot);
+    this.objectEpochs.set(slot, this.rows.epoch(this.rowOf(slot)));
     this.rows.release(this.rowOf(slot));
     this.setObject(slot, scaler);
     this.setState(slot, this.state(slot) & ~COMPACT);
@@ -172,6 +199,7 @@ export class SeriesTable extends SlotRecords {
     const current = this.frozen(slot);
     this.irregular.set(slot, current);
     this.setObject(slot, scaler);
+    this.objectEpochs.set(slot, this.epoch);
     this.writeFitting(slot, OTHER | SHADOW, 0);
   }
 
@@ -245,6 +273,7 @@ export class SeriesTable extends SlotRecords {
       else this.objects[slot] = undefined;
     }
     this.irregular.delete(slot);
+    this.objectEpochs.delete(slot);
     this.setState(slot, OTHER);
   }
 

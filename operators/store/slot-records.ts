@@ -1,4 +1,4 @@
-import { affine, type FrozenParams } from '../../src/scalers/frozen.js';
+import { affine, type FrozenParams, type ScalerKind } from '../../src/scalers/frozen.js';
 
 /** State bits of a slot that is not a plain frozen series. */
 export const OTHER = 1;
@@ -9,31 +9,52 @@ export const RUNNING = 16;
 export const SHADOW = 32;
 /** Tag units per spec index: the state bits live below it. */
 const STATES = 64;
+/** Spec indexes of a negative tag (the store's limit); a compact row index is counted above them. */
+const SPECS = 65536;
+const ROW_UNIT = STATES * SPECS; // 2^22: −tag = state + 64 · spec + 2^22 · row < 2^53
 
 const COUNT_SPAN = 4194304; // 2^22
 const SPEC_SPAN = 2048; // 2^11
 const VERSION_SPAN = 1048576; // 2^20: (version · 2^11 + spec) · 2^22 + count < 2^53
 const VERSION_UNIT = COUNT_SPAN * SPEC_SPAN;
 
+/** Doubles per record. */
+const R = 3;
+
+/**
+ * The capacity after `n` when more is needed: a sixteenth more (64 at least), so that a table just
+ * past a growth point holds at most a sixteenth more room than it uses (doubling would leave a
+ * store of 2^20 + 1 series with room for 2^21), and a growth step copies what the table holds
+ * (48 MB at 2M series: about 10 ms, a fifth of one `Map` doubling at 2^20). Every per-slot column
+ * grows by it.
+ */
+export function grownCapacity(n: number): number {
+  return n + Math.max(64, n >> 4);
+}
+
 /**
  * The slot records of a store: the only code that knows their layout. {@link SeriesTable} builds
  * the per-series state on them and never reads the array itself.
  *
- * One 32-byte record per slot in one `Float64Array` (4 doubles). Its last double, the *tag*, says
+ * One 24-byte record per slot in one `Float64Array` (3 doubles). Its last double, the *tag*, says
  * what the slot holds:
- * - `tag ≥ 0`: a *plain* frozen series (no pre-transform, clip or offset, non-zero spread, no
- *   missing values in its window, `invScale = 1/scale`; a standard series whose training mean and
- *   standard deviation are its center and scale), record `[center, invScale, scale, tag]`
- *   with `tag = (version · 2^11 + spec) · 2^22 + count`: one cache line per reading. A version from
- *   2^20, a count from 2^22 or a spec index from 2^11 on make a series non-plain instead.
- * - `tag < 0`: `tag = −(state + 64 · spec)`, state bits {@link OTHER}, {@link FITTING},
- *   {@link COMPACT}, {@link PENDING}, {@link RUNNING}, {@link SHADOW} (frozen, with a refit window). A fitting record is
- *   `[row, firstTime, lastTime, tag]` (`row`: a compact fit's row).
+ * - `tag ≥ 0`: a *plain* frozen series of an affine kind (no pre-transform, clip or offset, non-zero
+ *   spread, no missing values in its window, `invScale = 1/scale`), record `[center, scale, tag]`
+ *   with `tag = (version · 2^11 + spec) · 2^22 + count`; the transform multiplies by `1/scale`,
+ *   which is `invScale` bit for bit. A standard series' training mean and standard deviation are
+ *   its center and scale; other kinds keep theirs in a side column made when the first of them is
+ *   written. A version from 2^20, a count from 2^22 or a spec index from 2^11 on make a series
+ *   non-plain instead.
+ * - `tag < 0`: `−tag = state + 64 · spec + 2^22 · row`, state bits {@link OTHER}, {@link FITTING},
+ *   {@link COMPACT}, {@link PENDING}, {@link RUNNING}, {@link SHADOW} (frozen, with a refit window);
+ *   `row` is a compact fit's row. A fitting record is `[firstTime, lastTime, tag]`.
  *
- * Slots of released series are reused; the array grows by doubling.
+ * Slots of released series are reused; the arrays grow by {@link grownCapacity}.
  */
 export class SlotRecords {
   private hot: Float64Array<ArrayBuffer> = new Float64Array(0);
+  /** Training mean and standard deviation of plain records of kinds other than standard. */
+  private train: Float64Array<ArrayBuffer> | undefined;
   private used = 0;
   private cap = 0;
   private readonly free: number[] = [];
@@ -50,16 +71,15 @@ export class SlotRecords {
     let slot = this.free.pop();
     if (slot === undefined) {
       if (this.used === this.cap) {
-        const n = Math.max(64, this.cap * 2);
-        const hot = new Float64Array(n * 4);
-        hot.set(this.hot);
-        this.hot = hot;
+        const n = grownCapacity(this.cap);
+        this.hot = grownArray(this.hot, n * R);
+        if (this.train !== undefined) this.train = grownArray(this.train, n * 2);
         this.cap = n;
         this.grown(n);
       }
       slot = this.used++;
     }
-    this.hot[slot * 4 + 3] = -(OTHER + STATES * spec);
+    this.hot[slot * R + 2] = -(OTHER + STATES * spec);
     return slot;
   }
 
@@ -68,7 +88,7 @@ export class SlotRecords {
 
   /** Gives a slot back. */
   protected give(slot: number): void {
-    this.hot[slot * 4 + 3] = -OTHER;
+    this.hot[slot * R + 2] = -OTHER;
     this.releases++;
     this.free.push(slot);
   }
@@ -81,32 +101,34 @@ export class SlotRecords {
 
   /** The spec index of a slot. */
   specId(slot: number): number {
-    const tag = this.hot[slot * 4 + 3] as number;
-    return tag >= 0 ? Math.floor(tag / COUNT_SPAN) % SPEC_SPAN : Math.floor(-tag / STATES);
+    const tag = this.hot[slot * R + 2] as number;
+    return tag >= 0 ? below(Math.floor(tag / COUNT_SPAN), SPEC_SPAN) : below(Math.floor(-tag / STATES), SPECS);
   }
 
   /** Whether a slot holds a plain frozen series (the fast path's test). */
   isPlain(slot: number): boolean {
-    return (this.hot[slot * 4 + 3] as number) >= 0;
+    return (this.hot[slot * R + 2] as number) >= 0;
   }
 
   /** The state bits of a slot (0 for a plain frozen series). */
   protected state(slot: number): number {
-    const tag = this.hot[slot * 4 + 3] as number;
-    return tag >= 0 ? 0 : -tag % STATES;
+    const tag = this.hot[slot * R + 2] as number;
+    return tag >= 0 ? 0 : below(-tag, STATES);
   }
 
-  /** Sets the state bits of a slot, keeping its spec. */
+  /** Sets the state bits of a slot, keeping its spec (and a fitting slot's row). */
   protected setState(slot: number, state: number): void {
-    this.hot[slot * 4 + 3] = -(state + STATES * this.specId(slot));
+    const b = slot * R + 2;
+    const tag = this.hot[b] as number;
+    this.hot[b] = tag >= 0 ? -(state + STATES * this.specId(slot)) : -(state + (-tag - below(-tag, STATES)));
   }
 
   // --- plain frozen records ----------------------------------------------------------------------
 
   /** The frozen transform of a finite `x` by the plain frozen series at `slot`. */
   transformPlain(slot: number, x: number): number {
-    const b = slot * 4;
-    return affine(x, this.hot[b] as number, this.hot[b + 1] as number, 0);
+    const b = slot * R;
+    return affine(x, this.hot[b] as number, 1 / (this.hot[b + 1] as number), 0);
   }
 
   /**
@@ -114,52 +136,61 @@ export class SlotRecords {
    * that is not a finite number; returns its index in `values` (the length when all were finite).
    */
   transformPlainInto(slot: number, values: Float64Array | readonly unknown[], from: number, out: Float64Array, at: number): number {
-    const b = slot * 4;
+    const b = slot * R;
     const c = this.hot[b] as number;
-    const s = this.hot[b + 1] as number;
+    const s = 1 / (this.hot[b + 1] as number);
     return values instanceof Float64Array ? affineTyped(values, from, out, at - from, c, s) : affineArray(values, from, out, at - from, c, s);
   }
 
   /** The version of the plain frozen series at `slot`. */
   plainVersion(slot: number): number {
-    return Math.floor((this.hot[slot * 4 + 3] as number) / VERSION_UNIT);
+    return Math.floor((this.hot[slot * R + 2] as number) / VERSION_UNIT);
   }
 
-  /** The parameters of a plain record (a standard series: its spec index is that of a standard spec). */
-  protected plainParams(slot: number): FrozenParams {
-    const b = slot * 4;
-    const tag = this.hot[b + 3] as number;
+  /** The parameters of a plain record of kind `kind` (its spec's kind). */
+  protected plainParams(slot: number, kind: ScalerKind): FrozenParams {
+    const b = slot * R;
+    const tag = this.hot[b + 2] as number;
     const hi = Math.floor(tag / COUNT_SPAN);
+    const center = this.hot[b] as number;
+    const scale = this.hot[b + 1] as number;
+    const standard = kind === 'standard';
+    const train = this.train;
     return Object.freeze({
-      kind: 'standard',
+      kind,
       pre: 'none',
-      center: this.hot[b] as number,
-      scale: this.hot[b + 2] as number,
-      invScale: this.hot[b + 1] as number,
+      center,
+      scale,
+      invScale: 1 / scale,
       offset: 0,
       clip: undefined,
       zeroSpread: false,
       count: tag - hi * COUNT_SPAN,
       missing: 0,
       version: Math.floor(hi / SPEC_SPAN),
-      trainMean: this.hot[b] as number,
-      trainStd: this.hot[b + 2] as number,
+      trainMean: standard || train === undefined ? center : (train[slot * 2] as number),
+      trainStd: standard || train === undefined ? scale : (train[slot * 2 + 1] as number),
     });
   }
 
-  /** Writes `p` as a plain record if it is plain (true), else leaves the slot as it is (false). */
-  protected writePlain(slot: number, p: FrozenParams): boolean {
+  /** Writes `p` as a plain record if it is plain and of the slot's spec's kind (true), else leaves the slot as it is (false). */
+  protected writePlain(slot: number, p: FrozenParams, specKind: ScalerKind): boolean {
     const spec = this.specId(slot);
+    const standard = p.kind === 'standard';
     const plain =
-      p.kind === 'standard' && p.trainMean === p.center && p.trainStd === p.scale && p.quantileMap === undefined &&
+      p.kind === specKind && p.quantileMap === undefined && p.kind !== 'quantile' && (standard ? p.trainMean === p.center && p.trainStd === p.scale : typeof p.trainMean === 'number' && typeof p.trainStd === 'number') &&
       p.pre === 'none' && p.clip === undefined && p.offset === 0 && !p.zeroSpread && p.missing === 0 && p.invScale === 1 / p.scale &&
       Number.isFinite(p.center) && p.count < COUNT_SPAN && p.version < VERSION_SPAN && spec < SPEC_SPAN;
     if (!plain) return false;
-    const b = slot * 4;
+    const b = slot * R;
     this.hot[b] = p.center;
-    this.hot[b + 1] = p.invScale;
-    this.hot[b + 2] = p.scale;
-    this.hot[b + 3] = (p.version * SPEC_SPAN + spec) * COUNT_SPAN + p.count;
+    this.hot[b + 1] = p.scale;
+    this.hot[b + 2] = (p.version * SPEC_SPAN + spec) * COUNT_SPAN + p.count;
+    if (!standard) {
+      this.train ??= new Float64Array(this.cap * 2);
+      this.train[slot * 2] = p.trainMean as number;
+      this.train[slot * 2 + 1] = p.trainStd as number;
+    }
     return true;
   }
 
@@ -167,22 +198,21 @@ export class SlotRecords {
 
   /** Starts a fitting record: state bits, compact row (or 0), window times unknown. */
   protected writeFitting(slot: number, state: number, row: number): void {
-    const b = slot * 4;
+    const b = slot * R;
     const spec = this.specId(slot);
-    this.hot[b] = row;
+    this.hot[b] = NaN;
     this.hot[b + 1] = NaN;
-    this.hot[b + 2] = NaN;
-    this.hot[b + 3] = -(state + STATES * spec);
+    this.hot[b + 2] = -(state + STATES * spec + ROW_UNIT * row);
   }
 
   /** The compact row of a fitting record. */
   protected rowOf(slot: number): number {
-    return this.hot[slot * 4] as number;
+    return Math.floor(-(this.hot[slot * R + 2] as number) / ROW_UNIT);
   }
 
   /** The first event time of a fitting slot's window (NaN while unknown). */
   firstTime(slot: number): number {
-    return this.hot[slot * 4 + 1] as number;
+    return this.hot[slot * R] as number;
   }
 
   /**
@@ -190,32 +220,47 @@ export class SlotRecords {
    * is older. Returns false when `t` is older than the latest (out of order).
    */
   recordTime(slot: number, t: number): boolean {
-    const b = slot * 4;
-    const first = this.hot[b + 1] as number;
+    const b = slot * R;
+    const first = this.hot[b] as number;
     if (first !== first) {
-      this.hot[b + 1] = this.hot[b + 2] = t;
+      this.hot[b] = this.hot[b + 1] = t;
       return true;
     }
-    if (t < (this.hot[b + 2] as number)) return false;
-    this.hot[b + 2] = t;
+    if (t < (this.hot[b + 1] as number)) return false;
+    this.hot[b + 1] = t;
     return true;
   }
 
   /** The latest event time learned by a fitting slot's window (NaN while unknown). */
   lastTime(slot: number): number {
-    return this.hot[slot * 4 + 2] as number;
+    return this.hot[slot * R + 1] as number;
   }
 
   /** A fitting window's event times `[first, last]` (NaN while unknown). */
   windowTimes(slot: number): [number, number] {
-    return [this.hot[slot * 4 + 1] as number, this.hot[slot * 4 + 2] as number];
+    return [this.hot[slot * R] as number, this.hot[slot * R + 1] as number];
   }
 
   /** Sets a fitting slot's window times (a restored window). */
   setWindowTimes(slot: number, first: number, last: number): void {
-    this.hot[slot * 4 + 1] = first;
-    this.hot[slot * 4 + 2] = last;
+    this.hot[slot * R] = first;
+    this.hot[slot * R + 1] = last;
   }
+}
+
+/**
+ * `v mod m` for a non-negative integer `v` below 2^53: tags exceed 2^31, where `%` on a double is a
+ * call into the C library (fmod) on every reading; a floor and a multiply are not.
+ */
+function below(v: number, m: number): number {
+  return v - Math.floor(v / m) * m;
+}
+
+/** A copy of `a` with room for `n` doubles. */
+function grownArray(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
 }
 
 // Two loops, each with one element type, so each stays monomorphic.

@@ -82,7 +82,7 @@ function put(store: SeriesStore, id: string, entry: RestoredSeries): void {
   const { scaler, running, window, counters, lifecycle } = entry;
   store.delete(id);
   if (scaler?.frozen) {
-    const slot = store.setFrozen(id, scaler.frozen, specOf(scaler));
+    const slot = store.versions.setFrozen(id, scaler.frozen, specOf(scaler));
     if (lifecycle !== undefined) putLifecycle(store, id, slot, lifecycle);
   } else if (scaler !== undefined) {
     const slot = store.add(id, store.table.specs.intern(specOf(scaler)));

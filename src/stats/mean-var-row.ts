@@ -1,11 +1,26 @@
 /**
- * The arithmetic of {@link MeanVar} on a row of doubles in a `Float64Array`, so that a keyed store
- * can keep millions of fits in one typed array instead of one object each. `MeanVar` itself runs on
- * a one-row array, so both give the same numbers bit for bit.
+ * The arithmetic of {@link MeanVar} on a row of doubles in an array, so that a keyed store can keep
+ * millions of fits in one array instead of one object each. `MeanVar` itself runs on a one-row
+ * array, so both give the same numbers bit for bit.
+ *
+ * The rows are plain arrays of doubles ({@link MeanVarRows}), not `Float64Array`s: a JS array of
+ * doubles stores them as compactly (8 bytes each), while a `Float64Array` of one row costs about
+ * 250 bytes of objects around its 48 (a `MeanVar` per scaler pays that). Both users pass the same
+ * element kind, so the functions below stay monomorphic.
  *
  * Row layout ({@link MEAN_VAR_ROW} doubles from `at`): count, shift (the first value), compensated
  * sum of the values (high, low), Welford mean of the shifted values, sum of squared deviations.
  */
+
+/** Rows of doubles: a packed JS array of numbers (see {@link newMeanVarRows}). */
+export type MeanVarRows = number[];
+
+/** An empty array of rows whose elements are doubles from the start (no element-kind change later). */
+export function newMeanVarRows(): MeanVarRows {
+  const a = [0.5];
+  a.pop();
+  return a;
+}
 
 /** Doubles per row. */
 export const MEAN_VAR_ROW = 6;
@@ -18,7 +33,7 @@ export const MEAN_SHIFTED = 4;
 export const M2 = 5;
 
 /** Adds one finite value to the row at `at` (the caller has checked it is finite). */
-export function meanVarRowUpdate(a: Float64Array, at: number, x: number): void {
+export function meanVarRowUpdate(a: MeanVarRows, at: number, x: number): void {
   let n = a[at] as number;
   if (n === 0) a[at + SHIFT] = x;
   const d = x - (a[at + SHIFT] as number);
@@ -32,19 +47,19 @@ export function meanVarRowUpdate(a: Float64Array, at: number, x: number): void {
 }
 
 /** The mean of the row's values (NaN when empty). */
-export function meanVarRowMean(a: Float64Array, at: number): number {
+export function meanVarRowMean(a: MeanVarRows, at: number): number {
   const n = a[at] as number;
   return n === 0 ? NaN : ((a[at + SUM_HI] as number) + (a[at + SUM_LO] as number)) / n;
 }
 
 /** The variance with `ddof` delta degrees of freedom (NaN when `count <= ddof`). */
-export function meanVarRowVariance(a: Float64Array, at: number, ddof: number): number {
+export function meanVarRowVariance(a: MeanVarRows, at: number, ddof: number): number {
   const n = a[at] as number;
   return n <= ddof ? NaN : (a[at + M2] as number) / (n - ddof);
 }
 
 /** Neumaier's compensated addition of `x` into the row's sum. */
-export function meanVarRowAddToSum(a: Float64Array, at: number, x: number): void {
+export function meanVarRowAddToSum(a: MeanVarRows, at: number, x: number): void {
   const s = a[at + SUM_HI] as number;
   const t = s + x;
   a[at + SUM_LO] = (a[at + SUM_LO] as number) + (Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s);

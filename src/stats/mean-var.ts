@@ -1,4 +1,4 @@
-import { COUNT, M2, MEAN_SHIFTED, MEAN_VAR_ROW, meanVarRowAddToSum, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance, SHIFT, SUM_HI, SUM_LO } from './mean-var-row.js';
+import { COUNT, M2, MEAN_SHIFTED, MEAN_VAR_ROW, meanVarRowAddToSum, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance, SHIFT, SUM_HI, SUM_LO, type MeanVarRows } from './mean-var-row.js';
 
 /**
  * Mean and variance of a stream, mergeable and accurate at large offsets.
@@ -28,7 +28,7 @@ import { COUNT, M2, MEAN_SHIFTED, MEAN_VAR_ROW, meanVarRowAddToSum, meanVarRowMe
  */
 export class MeanVar {
   /** The state as one row of {@link MEAN_VAR_ROW} doubles (the layout a keyed store keeps per series). */
-  private readonly row = new Float64Array(MEAN_VAR_ROW);
+  private readonly row = emptyRow();
 
   /** Number of values seen. */
   get count(): number {
@@ -66,7 +66,7 @@ export class MeanVar {
     if (nB === 0) return this;
     const nA = a[COUNT] as number;
     if (nA === 0) {
-      a.set(b);
+      for (let i = 0; i < MEAN_VAR_ROW; i++) a[i] = b[i] as number;
       return this;
     }
     const n = nA + nB;
@@ -85,8 +85,8 @@ export class MeanVar {
     return MeanVar.rowState(this.row, 0);
   }
 
-  /** The state of a row of a `Float64Array` laid out as {@link MEAN_VAR_ROW} (a keyed store's compact fit). */
-  static rowState(a: Float64Array, at: number): MeanVarState {
+  /** The state of a row of an array laid out as {@link MEAN_VAR_ROW} (a keyed store's compact fit). */
+  static rowState(a: MeanVarRows, at: number): MeanVarState {
     return { count: a[at + COUNT] as number, shift: a[at + SHIFT] as number, sumHi: a[at + SUM_HI] as number, sumLo: a[at + SUM_LO] as number, meanShifted: a[at + MEAN_SHIFTED] as number, m2: a[at + M2] as number };
   }
 
@@ -102,7 +102,7 @@ export class MeanVar {
     }
     if (m2 < 0) throw new RangeError(`MeanVar state: m2 (sum of squared deviations) must be >= 0, got ${m2}`);
     const mv = new MeanVar();
-    mv.row.set([count, shift, sumHi, sumLo, meanShifted, m2]);
+    setRow(mv.row, [count, shift, sumHi, sumLo, meanShifted, m2]);
     return mv;
   }
 
@@ -119,9 +119,20 @@ export class MeanVar {
     const mv = new MeanVar();
     if (count === 0) return mv;
     const sumHi = mean * count;
-    mv.row.set([count, mean, sumHi, productError(mean, count, sumHi), 0, variance * count]);
+    setRow(mv.row, [count, mean, sumHi, productError(mean, count, sumHi), 0, variance * count]);
     return mv;
   }
+}
+
+/** One row of zeros, its elements doubles from the start and no room beyond the row. */
+function emptyRow(): MeanVarRows {
+  const row = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
+  for (let i = 0; i < MEAN_VAR_ROW; i++) row[i] = 0;
+  return row;
+}
+
+function setRow(row: MeanVarRows, values: readonly number[]): void {
+  for (let i = 0; i < MEAN_VAR_ROW; i++) row[i] = values[i] as number;
 }
 
 /** The rounding error of `p = a · b` (Dekker's TwoProduct), so a · b = p + error exactly. */

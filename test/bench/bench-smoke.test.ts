@@ -6,10 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { TINY } from '../../bench/config.js';
 import { completeFigures, judge, median, quantile, type Figure } from '../../bench/figure.js';
 import { inProcessRunner, measureSeriesMemory } from '../../bench/memory.js';
-import { toMarkdown } from '../../bench/report.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { otherScripts } from '../../bench/others.js';
+import { machine, toMarkdown } from '../../bench/report.js';
 import { runSuite } from '../../bench/suite.js';
 
-const UNITS = ['values/s', 'readings/s', 'points/s', 'bytes', 'bytes/series', 'ms'];
+const UNITS = ['values/s', 'readings/s', 'points/s', 'bytes', 'bytes/series', 'ms', 'µs', 'rank', 'tasks'];
 
 describe('bench figures', () => {
   it('takes medians of odd and even counts, and nearest-rank quantiles', () => {
@@ -54,21 +58,31 @@ describe('bench suite (tiny, in-process, CPU sections)', () => {
     const names = results.figures.map((f) => f.name);
     expect(new Set(names).size).toBe(names.length);
     for (const expected of [
-      'limit.transform-loop',
-      'limit.welford-loop',
-      'keyed.frozen.10.operator',
-      'keyed.frozen.100.map-map',
-      'keyed.frozen.100.groupby',
-      'keyed.fit.100.operator',
-      'keyed.fit.10.operator.peak-heap',
-      'chunked.frozen.100.chunks',
-      'chunked.frozen.100.chunk-columns',
-      'chunked.frozen.100.columns',
-      'chunked.fit.10.chunks',
-      'chunked.fit.10.chunk-columns',
+      'limit.10.round-robin',
+      'limit.100.random',
+      'keyed.frozen.10.round-robin.operator',
+      'keyed.frozen.100.random.hand',
+      'keyed.fit.100.random.operator',
+      'keyed.fit.10.round-robin.hand',
+      'keyed.fit.10.round-robin.plain-welford',
+      'chunked.frozen.100.round-robin.chunks',
+      'chunked.frozen.100.random.chunk-columns',
+      'chunked.frozen.100.random.columns',
+      'chunked.fit.10.random.chunks',
+      'chunked.fit.10.round-robin.chunk-columns',
+      'latency.frozen.operator.p999',
+      'latency.fit.hand.p50',
+      'growth.operator.worst-outside-gc',
+      'freeze.notifier-hold.longest-wait-outside-gc',
+      'freeze.store-freeze.duration',
+      'memory.size.1000.store',
+      'memory.size.1000.evict',
       'memory.frozen.standard',
       'memory.fitting.robust',
       'memory.frozen.hand-map',
+      'peers.meanstdev.100.scaler.learn-transform',
+      'peers.bytes.scaler',
+      'peers.sketch.robust.rank-error',
       'batchnorm.32.operator',
       'batchnorm.1024.groupby-buffer',
     ]) {
@@ -85,19 +99,39 @@ describe('bench suite (tiny, in-process, CPU sections)', () => {
       else expect(typeof f.pass).toBe('boolean');
     }
     const withTarget = (n: string): Figure | undefined => results.figures.find((f) => f.name === n);
-    expect(withTarget('keyed.frozen.100.operator')?.target).toMatchObject({ on: 'ratio', min: 1 });
-    expect(withTarget('chunked.frozen.100.columns')?.baseline).toBe('limit.transform-loop');
-    for (const output of ['chunks', 'chunk-columns']) expect(withTarget(`chunked.fit.10.${output}`)?.target).toMatchObject({ on: 'ratio', min: 2 });
-    expect(withTarget('memory.frozen.standard')?.target).toMatchObject({ on: 'median', max: 64 });
+    expect(withTarget('keyed.frozen.100.random.operator')?.target).toMatchObject({ on: 'ratio', min: 1 });
+    expect(withTarget('keyed.fit.100.random.operator')?.baseline).toBe('keyed.fit.100.random.hand');
+    expect(withTarget('chunked.frozen.100.random.columns')?.baseline).toBe('limit.100.random');
+    for (const output of ['chunks', 'chunk-columns']) expect(withTarget(`chunked.fit.10.random.${output}`)?.target).toMatchObject({ on: 'ratio', min: 2 });
+    expect(withTarget('memory.size.1000.store')?.target).toMatchObject({ on: 'median', max: 72 });
+    expect(withTarget('freeze.notifier.longest-wait-outside-gc')?.target).toMatchObject({ on: 'median', max: 10 });
+    expect(withTarget('growth.operator.worst')?.target).toMatchObject({ on: 'ratio', max: 2 });
 
     const md = toMarkdown(results);
-    expect(md).toContain('| figure | median | unit | runs | baseline | ratio | target | result |');
+    expect(md).toContain('| figure | median | min–max | unit | runs | baseline | ratio | target | result |');
     expect(md).toContain('mqtt: server sections not run in-process');
     for (const f of results.figures) expect(md).toContain(f.label);
-  }, 120_000);
+  }, 300_000);
 
-  it('measures memory per series as a positive, plausible size', () => {
-    const bytes = measureSeriesMemory({ subject: 'store', kind: 'standard', phase: 'fitting', series: 2000 });
+  it("folds other scripts' figures into the report, and names the ones not run", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-others-'));
+    try {
+      writeFileSync(join(dir, 'browser-results.json'), JSON.stringify({ date: '2026-01-01', figures: [{ name: 'browser.x', label: 'a browser figure', unit: 'ms', median: 12, runs: [12], target: { on: 'median', max: 100, text: '≤ 100 ms' }, pass: true }] }));
+      writeFileSync(join(dir, 'cluster-results.json'), '{ not json');
+      const others = otherScripts(dir);
+      expect(others.map((o) => o.file)).toEqual(['browser-results.json', 'delivery-results.json', 'cluster-results.json']);
+      const md = toMarkdown({ schema: 'streamnorm/bench', mode: 'tiny', machine: machine(), drift: true, seconds: 1, skipped: [], figures: [], others });
+      expect(md).toContain('## Figures from other scripts');
+      expect(md).toContain('| a browser figure | 12.0 | ms | 1 | ≤ 100 ms | PASS |');
+      expect(md).toMatch(/Delivery .*\n\nNot here: not run on this branch \(no file\)/);
+      expect(md).toContain('Not here: unreadable');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('measures memory per series as a positive, plausible size', async () => {
+    const bytes = await measureSeriesMemory({ subject: 'store', kind: 'standard', phase: 'fitting', series: 2000 });
     expect(bytes).toBeGreaterThan(8);
     expect(bytes).toBeLessThan(100_000);
   });

@@ -11,7 +11,7 @@ const out = (series: string, value: number, extra: Partial<Normalized> = {}): No
 describe('SeriesBoard: the dashboard model', () => {
   it('joins the latest output with the store (phase, version), and lists store series that have not spoken yet', () => {
     const store = new SeriesStore();
-    store.setFrozen('restored', new StandardScaler().learnMany([1, 2, 3]).freeze(), { kind: 'standard' });
+    store.versions.setFrozen('restored', new StandardScaler().learnMany([1, 2, 3]).freeze(), { kind: 'standard' });
     const tap = new Subject<Normalized>();
     const board = new SeriesBoard({ store, normalized$: tap, driftScore: (s) => (s === 'restored' ? 0.5 : undefined) }).start();
     tap.next(out('raw/only', 7));
@@ -26,13 +26,13 @@ describe('SeriesBoard: the dashboard model', () => {
 
   it('records versions seen after the start (restored ones are read from the store) and alarms', () => {
     const store = new SeriesStore();
-    store.setFrozen('a', new StandardScaler().learnMany([1, 2, 3]).freeze(), { kind: 'standard' });
+    store.versions.setFrozen('a', new StandardScaler().learnMany([1, 2, 3]).freeze(), { kind: 'standard' });
     const alarms = new Subject<DriftAlarm>();
     let now = 1000;
     const board = new SeriesBoard({ store, normalized$: new Subject(), alarms$: alarms }, { now: () => now }).start();
     expect(board.history('a')?.versions).toEqual([expect.objectContaining({ version: 1, center: 2, at: null })]);
     now = 2000;
-    store.setFrozen('a', new StandardScaler().learnMany([10, 20, 30]).freeze(), { kind: 'standard' }); // a refit would do this
+    store.versions.setFrozen('a', new StandardScaler().learnMany([10, 20, 30]).freeze(), { kind: 'standard' }); // a refit would do this
     expect(board.history('a')?.versions.map((v) => [v.center, v.at])).toEqual([[20, 2000]]);
     alarms.next({ series: 'a', kind: 'cusum', score: 5.2, version: 1, time: 1500 });
     const u = board.takeUpdates();

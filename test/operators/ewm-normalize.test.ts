@@ -43,6 +43,54 @@ describe('ewmNormalize against pandas ewm(alpha, adjust=False), var(bias=True) (
   }
 });
 
+describe('ewmNormalize with gaps against pandas ewm(alpha, adjust=True, ignore_na=False) (ewm-adjusted.json), through the operator', () => {
+  for (const c of loadFixture('ewm-adjusted').filter((k) => k.values!.includes(null))) {
+    const alpha = (c.params as { alpha: number }).alpha;
+    const e = c.expected as { mean: (number | null)[]; var: (number | null)[] };
+    it(`${c.name}: a NaN or null ages the weights (dropped and counted), outputs come from the statistics before each value`, () => {
+      const source = new Subject<Reading>();
+      const store = new SeriesStore();
+      const outs: Normalized[] = [];
+      source.pipe(ewmNormalize({ alpha, adjust: true, store, warmup: 0, invalid: 'drop' })).subscribe((o) => outs.push(o));
+      let prevMean = NaN;
+      let prevVar = NaN;
+      let gaps = 0;
+      c.values!.forEach((v, i) => {
+        // Gaps alternate between NaN and null: both are missing values.
+        source.next(R('s', v === null ? (gaps++ % 2 === 0 ? NaN : null) : v));
+        const m = store.running('s') as ExpMoments | undefined;
+        const refMean = nan(e.mean[i]);
+        if (m !== undefined && refMean === refMean) {
+          expect(close(m.mean, refMean, 1e-12), `mean[${i}] ${m.mean} vs ${refMean}`).toBe(true);
+          expect(close(m.variance, nan(e.var[i]), 1e-12), `var[${i}]`).toBe(true);
+        }
+        if (v !== null) {
+          const out = outs.at(-1)!;
+          if (prevVar > 0) expect(close(out.value, (v - prevMean) / Math.sqrt(prevVar), 1e-9), `out[${i}]`).toBe(true);
+          prevMean = refMean;
+          prevVar = nan(e.var[i]);
+        }
+      });
+      expect(outs).toHaveLength(c.values!.filter((v) => v !== null).length);
+      const leading = c.values!.findIndex((v) => v !== null);
+      expect((store.running('s') as ExpMoments).skipped).toBe(gaps - leading); // gaps before the first value find no series
+      expect(store.diagnostics().series.s?.invalid.nan).toBe(Math.ceil(gaps / 2));
+      expect(store.diagnostics().series.s?.invalid.null).toBe(Math.floor(gaps / 2));
+    });
+  }
+
+  it('an infinite or non-numeric value does not age the weights; a gap with a newer time moves a half-life clock', async () => {
+    const store = new SeriesStore();
+    await lastValueFrom(from([R('s', 1), R('s', 3), R('s', Infinity), R('s', 'x'), R('s', 5)]).pipe(ewmNormalize({ alpha: 0.5, adjust: true, store, invalid: 'drop' }), toArray()));
+    const same = new ExpMoments({ alpha: 0.5, adjust: true }).update(1).update(3).update(5);
+    expect((store.running('s') as ExpMoments).mean).toBe(same.mean);
+    const timed = new SeriesStore();
+    await lastValueFrom(from([R('s', 0, 0), R('s', NaN, 1000), R('s', 10, 1000)]).pipe(ewmNormalize({ halfLifeMs: 1000, store: timed, invalid: 'drop' }), toArray()));
+    expect((timed.running('s') as ExpMoments).mean).toBeCloseTo(20 / 3, 12); // the gap's time aged the first value by one half-life
+    expect((timed.running('s') as ExpMoments).skipped).toBe(1);
+  });
+});
+
 describe('ewmNormalize semantics', () => {
   it('half-life in event time with even spacing matches alpha mode (both adjust=True); irregular gaps weigh by time', async () => {
     const xs = [3, 7, 1, 9, 4, 6];

@@ -126,7 +126,7 @@ describe('normalizeChunks look-ahead of slots', () => {
       store.frozen$.subscribe(({ series }) => {
         if (series === 'n') {
           store.delete('a');
-          store.setFrozen('z', { ...(store.params('b') as NonNullable<ReturnType<SeriesStore['params']>>) }, { kind: 'robust' });
+          store.versions.setFrozen('z', { ...(store.params('b') as NonNullable<ReturnType<SeriesStore['params']>>) }, { kind: 'robust' });
         }
       });
       const readings = [R('a', 1), R('n', 1), R('n', 2), R('a', 5), R('z', 5), R('a', 6)];
@@ -140,7 +140,7 @@ describe('normalizeChunks look-ahead of slots', () => {
         store.frozen$.subscribe(({ series }) => {
           if (series === 'n') {
             store.delete('a');
-            store.setFrozen('z', { ...(store.params('b') as NonNullable<ReturnType<SeriesStore['params']>>) }, { kind: 'robust' });
+            store.versions.setFrozen('z', { ...(store.params('b') as NonNullable<ReturnType<SeriesStore['params']>>) }, { kind: 'robust' });
           }
         });
         return store;

@@ -23,7 +23,7 @@ function frozenStore(ids: number): SeriesStore {
   const store = new SeriesStore();
   const scaler = new StandardScaler().learnMany([18, 22, 25]);
   const params = scaler.freeze();
-  for (let i = 0; i < ids; i++) store.setFrozen(`site${i % 97}/dev${i}/temperature`, params, { kind: 'standard' });
+  for (let i = 0; i < ids; i++) store.versions.setFrozen(`site${i % 97}/dev${i}/temperature`, params, { kind: 'standard' });
   return store;
 }
 
@@ -96,7 +96,7 @@ if (gc) {
   gc();
   const before = process.memoryUsage();
   const store = new SeriesStore();
-  for (const id of ids) store.setFrozen(id, params, { kind: 'standard' });
+  for (const id of ids) store.versions.setFrozen(id, params, { kind: 'standard' });
   gc();
   const after = process.memoryUsage();
   const bytes = after.heapUsed - before.heapUsed + (after.arrayBuffers - before.arrayBuffers);

@@ -1,0 +1,55 @@
+/**
+ * Figures from other scripts, folded into results.md: each writes a JSON file of figures in the
+ * suite's shape (`{ date?, figures: [{ name, label, unit, median, runs, target, pass, note? }] }`)
+ * beside the suite's own results. Read when present; a script whose file is missing is listed as
+ * not run. Their figures are shown as their script judged them, not measured again here.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Target, Unit } from './figure.js';
+
+/** The scripts whose figures results.md shows, and the files they write (in the bench/ folder). */
+export const OTHER_SCRIPTS = [
+  { script: 'node dist/bench/browser.js', file: 'browser-results.json', title: 'Dashboard in the browser' },
+  { script: 'node dist/bench/delivery.js', file: 'delivery-results.json', title: 'Delivery' },
+  { script: 'node dist/bench/cluster.js', file: 'cluster-results.json', title: 'Cluster' },
+] as const;
+
+/** One figure as another script wrote it. */
+export interface OtherFigure {
+  name: string;
+  label: string;
+  unit: Unit | string;
+  median: number;
+  runs: number[];
+  target: Target | null;
+  pass: boolean | null;
+  note?: string;
+}
+
+/** What one script contributed, or why nothing. */
+export interface OtherResults {
+  script: string;
+  file: string;
+  title: string;
+  date?: string;
+  figures: OtherFigure[];
+  /** Set when the file is missing or unreadable. */
+  missing?: string;
+}
+
+/** Reads every known script's file from `dir` (none when `dir` is undefined). */
+export function otherScripts(dir: string | undefined): OtherResults[] {
+  if (dir === undefined) return [];
+  return OTHER_SCRIPTS.map(({ script, file, title }) => {
+    const path = join(dir, file);
+    if (!existsSync(path)) return { script, file, title, figures: [], missing: 'not run on this branch (no file)' };
+    try {
+      const doc = JSON.parse(readFileSync(path, 'utf8')) as { date?: string; figures?: OtherFigure[] };
+      if (!Array.isArray(doc.figures)) return { script, file, title, figures: [], missing: 'no figures array in the file' };
+      return { script, file, title, ...(doc.date === undefined ? {} : { date: doc.date }), figures: doc.figures };
+    } catch (e) {
+      return { script, file, title, figures: [], missing: `unreadable: ${(e as Error).message}` };
+    }
+  });
+}

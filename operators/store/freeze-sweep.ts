@@ -1,0 +1,86 @@
+import type { SeriesStore } from './series-store.js';
+
+/** Longest a slice of the sweep runs before it yields to the event loop (readings waiting). */
+export const SLICE_MS = 2;
+
+/**
+ * Freezing every fit of a store at once without stopping the stream: the fits are marked due at
+ * once (`SeriesTable.markAllDue`: each one then freezes at its next reading, before that reading is
+ * transformed), and this sweep walks the store in slices of at most {@link SLICE_MS} ms, one per
+ * macrotask (`setImmediate`), freezing the due fits it meets, so that a reading waits one slice at
+ * most. Each freeze is announced on `frozen$` and to the attached subscriptions, which release
+ * their held windows of that series then (RxJS has no back-pressure: a million held windows
+ * emitted in one call would stall the stream for seconds); each slice ends with their flush.
+ *
+ * A refit window is frozen too when `promote` is given (promoted at once when true, else left
+ * waiting for approval), as a freeze notifier does; `store.requestFreeze()` freezes first windows
+ * only, as `store.freeze()` does.
+ */
+export class FreezeSweep {
+  private entries: Iterator<[string, number]> | undefined;
+  private promote: boolean | undefined;
+  private scheduled = false;
+
+  constructor(private readonly store: SeriesStore) {}
+
+  /** Whether a sweep is under way. */
+  get running(): boolean {
+    return this.entries !== undefined;
+  }
+
+  /**
+   * Marks every fit due and starts (or restarts) the sweep with a first slice in this call: a store
+   * that a slice covers (a few thousand series) is frozen before this returns, as before; a larger
+   * one goes on in the following macrotasks.
+   */
+  request(promote: boolean | undefined): void {
+    this.store.table.markAllDue();
+    this.promote = this.entries !== undefined && this.promote !== undefined ? this.promote : promote;
+    this.entries = this.store.index[Symbol.iterator]();
+    this.slice(SLICE_MS);
+    if (this.entries !== undefined) this.schedule();
+  }
+
+  /** Runs the rest of a sweep now, in one call (before a snapshot, or at the end of a stream). */
+  finish(): void {
+    while (this.entries !== undefined) this.slice(Infinity);
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.slice(SLICE_MS);
+      if (this.entries !== undefined) this.schedule();
+    });
+  }
+
+  private slice(budgetMs: number): void {
+    const entries = this.entries;
+    if (entries === undefined) return;
+    const store = this.store;
+    const table = store.table;
+    const t0 = performance.now();
+    for (let k = 1; ; k++) {
+      const e = entries.next();
+      if (e.done === true) {
+        this.entries = undefined;
+        break;
+      }
+      const [id, slot] = e.value;
+      if (table.isDue(slot)) {
+        if (table.isFitting(slot)) {
+          const params = store.versions.freeze(id, slot);
+          if (params === undefined) table.setPending(slot, true);
+          else store.attachments.frozen(id, params);
+        } else if (this.promote !== undefined && table.hasShadow(slot)) {
+          const params = store.lifecycle.freezeRefit(store, id, slot, this.promote);
+          if (params !== undefined) store.attachments.frozen(id, params);
+        }
+      }
+      if ((k & 63) === 0 && performance.now() - t0 > budgetMs) break;
+    }
+    store.attachments.sliced();
+  }
+}
