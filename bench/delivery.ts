@@ -11,7 +11,8 @@
  * - A sustained run (5 minutes; 30 s with --quick) at 60 % of the highest frozen rate measured,
  *   with the bridge's RSS sampled every second, and every output counted (0 lost).
  *
- * Writes a JSON document (default bench/delivery.json) for the lead to fold into bench/results.md.
+ * Writes a JSON document (default bench/delivery.json) with its figures, which `npm run bench`
+ * folds into bench/results.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { startFaultBroker, type FaultBroker } from '../test/faults/broker.js';
+import type { OtherFigure } from './others.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const cli = fileURLToPath(new URL('../bin/streamnorm.js', import.meta.url));
@@ -170,6 +172,25 @@ async function sustained(broker: FaultBroker, rate: number, seconds: number) {
   };
 }
 
+/** The figures of the run in the shape bench/results.md folds in (see bench/others.ts). */
+function deliveryFigures(results: readonly Throughput[], s: Awaited<ReturnType<typeof sustained>>): OtherFigure[] {
+  const figures: OtherFigure[] = results.map((r) => ({
+    name: `delivery.${r.phase}.bound${r.bound}`,
+    label: `streamnorm run, series ${r.phase}, maxUnacknowledged ${r.bound}: throughput`,
+    unit: 'readings/s',
+    median: r.perSecond,
+    runs: [r.perSecond],
+    target: null,
+    pass: null,
+    note: `${r.messages} messages in ${r.seconds.toFixed(1)} s`,
+  }));
+  figures.push(
+    { name: 'delivery.sustained.lost', label: `sustained ${s.seconds} s at ${s.targetPerSecond}/s: readings lost`, unit: 'readings', median: s.lost, runs: [s.lost], target: { on: 'median', max: 0, text: '0' }, pass: s.lost === 0, note: `${s.sent} sent, ${s.received} received` },
+    { name: 'delivery.sustained.rss', label: `sustained ${s.seconds} s: bridge RSS (median of 1 s samples)`, unit: 'MiB', median: s.rssMiB.median, runs: s.rssMiB.samples, target: null, pass: null, note: `min ${s.rssMiB.min}, max ${s.rssMiB.max}` },
+  );
+  return figures;
+}
+
 async function main(): Promise<void> {
   const broker = await startFaultBroker({ saveOnEveryChange: false, maxInflight: 1000 });
   const results: Throughput[] = [];
@@ -186,7 +207,7 @@ async function main(): Promise<void> {
     const rate = Math.floor(best * 0.6);
     const s = await sustained(broker, rate, quick ? 30 : 300);
     console.log(`[delivery] sustained ${s.seconds} s at ${rate}/s: sent ${s.sent}, received ${s.received}, lost ${s.lost}, RSS ${s.rssMiB.min}-${s.rssMiB.max} MiB (median ${s.rssMiB.median})`);
-    const doc = { date: new Date().toISOString(), machine: '2 shared cores', broker: 'Mosquitto 2.0 (QoS 1 in and out, persistent session, state file with fsync)', series: SERIES, throughput: results, sustained: s };
+    const doc = { date: new Date().toISOString(), machine: '2 shared cores', broker: 'Mosquitto 2.0 (QoS 1 in and out, persistent session, state file with fsync)', series: SERIES, throughput: results, sustained: s, figures: deliveryFigures(results, s) };
     writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
     console.log(`[delivery] wrote ${out}`);
   } finally {

@@ -9,6 +9,7 @@ import { inProcessRunner, measureSeriesMemory } from '../../bench/memory.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { otherScripts } from '../../bench/others.js';
 import { machine, toMarkdown } from '../../bench/report.js';
 import { runSuite } from '../../bench/suite.js';
@@ -119,7 +120,7 @@ describe('bench suite (tiny, in-process, CPU sections)', () => {
       writeFileSync(join(dir, 'browser-results.json'), JSON.stringify({ date: '2026-01-01', figures: [{ name: 'browser.x', label: 'a browser figure', unit: 'ms', median: 12, runs: [12], target: { on: 'median', max: 100, text: '≤ 100 ms' }, pass: true }] }));
       writeFileSync(join(dir, 'cluster-results.json'), '{ not json');
       const others = otherScripts(dir);
-      expect(others.map((o) => o.file)).toEqual(['browser-results.json', 'delivery-results.json', 'cluster-results.json']);
+      expect(others.map((o) => o.file)).toEqual(['browser-results.json', 'delivery.json', 'cluster-results.json']);
       const md = toMarkdown({ schema: 'streamnorm/bench', mode: 'tiny', machine: machine(), drift: true, seconds: 1, skipped: [], figures: [], others });
       expect(md).toContain('## Figures from other scripts');
       expect(md).toContain('| a browser figure | 12.0 | ms | 1 | ≤ 100 ms | PASS |');
@@ -128,6 +129,16 @@ describe('bench suite (tiny, in-process, CPU sections)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("reads the committed files of the other scripts (the cluster's single values, the delivery run's figures)", () => {
+    const others = otherScripts(fileURLToPath(new URL('../../bench/', import.meta.url)));
+    for (const o of others) {
+      expect(o.missing, o.file).toBeUndefined();
+      expect(o.figures.length, o.file).toBeGreaterThan(0);
+      for (const f of o.figures) expect(Number.isFinite(f.median) && f.runs.length > 0, `${o.file}: ${f.name}`).toBe(true);
+    }
+    expect(others.find((o) => o.file === 'delivery.json')?.figures.find((f) => f.name === 'delivery.sustained.lost')?.pass).toBe(true);
   });
 
   it('measures memory per series as a positive, plausible size', async () => {
