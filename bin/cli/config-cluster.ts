@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { checkCodec, compileTopicPattern, type CodecSpec, type ReadingRecipe, type TimeUnit } from '../../connectors/mqtt/index.js';
-import { defined, duration, integer, section, stringList, text } from './schema-kit.js';
+import { tlsSchema } from './config-connect.js';
+import { defined, duration, integer, optionalText, section, stringList, text } from './schema-kit.js';
 
 /**
  * The run config's `cluster:` section and its `input.nats` / `output.nats` kinds: a worker group
@@ -17,6 +18,9 @@ import { defined, duration, integer, section, stringList, text } from './schema-
  *   lease: 10s                # a dead worker's partitions are taken over after this
  *   checkpointInterval: 30s
  *   maxUnacked: 1000          # per partition: the consumer's max_ack_pending
+ *   user: streamnorm          # with password; or token; or credsFile (a .creds file: JWT and NKey seed)
+ *   password: ${NATS_PASSWORD}
+ *   tls: { ca: ./ca.pem, cert: ./client.pem, key: ./client.key }   # as input.mqtt.tls
  * input:
  *   nats: { topics: sensors/+site/+device, codec: number }   # how the subjects' topic levels read
  * output:
@@ -49,6 +53,29 @@ export interface ClusterConfig {
   freezeSubject?: string;
   /** `share` role: the time to wait for every member's partial fit, ms. */
   mergeTimeoutMs: number;
+  /** Credentials: user and password, a token, or a .creds file's content (at most one kind). */
+  user?: string;
+  password?: string;
+  token?: string;
+  creds?: Uint8Array;
+  /** TLS: the CA, client certificate and key (PEM, read at start), as `input.mqtt.tls`. */
+  tls?: NatsTls;
+}
+
+/** The parsed `cluster.tls`. */
+export type NatsTls = z.output<typeof tlsSchema>;
+
+/** A .creds file (the same file reader as the TLS files: a missing one is named at --check). */
+const credsFile = tlsSchema.shape.ca.unwrap().refine((b) => b.includes('NATS USER JWT'), { error: 'expected a NATS credentials file (.creds, with -----BEGIN NATS USER JWT-----)' });
+
+/** One line per mix of credentials that cannot be meant, with the key it is about. */
+function credentialProblems(c: { user?: string | undefined; password?: string | undefined; token?: string | undefined; creds?: Uint8Array | undefined }): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  if (c.user !== undefined && c.password === undefined) out.push({ path: 'user', message: 'give password with user (or a token instead)' });
+  if (c.password !== undefined && c.user === undefined) out.push({ path: 'password', message: 'give user with password' });
+  if (c.token !== undefined && (c.user !== undefined || c.password !== undefined)) out.push({ path: 'token', message: 'give token or user and password, not both' });
+  if (c.creds !== undefined && (c.user !== undefined || c.password !== undefined || c.token !== undefined)) out.push({ path: 'credsFile', message: 'give credsFile alone (it holds the identity), not with user, password or token' });
+  return out;
 }
 
 export const clusterSchema = section({
@@ -69,16 +96,23 @@ export const clusterSchema = section({
   statsBucket: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a bucket name of [A-Za-z0-9_-]' }).default('streamnorm-stats'),
   freezeSubject: text.optional(),
   mergeTimeout: duration.default(30_000),
+  user: optionalText,
+  password: optionalText,
+  token: optionalText,
+  credsFile: credsFile.optional(),
+  tls: tlsSchema.optional(),
 }).transform((c, ctx): ClusterConfig => {
+  for (const p of credentialProblems({ ...c, creds: c.credsFile })) ctx.issues.push({ code: 'custom', message: p.message, path: [p.path], input: undefined });
   if (c.lease < 1000) ctx.issues.push({ code: 'custom', message: 'expected at least 1s (renewals go every third of it)', path: ['lease'], input: c.lease });
   if (c.ackWait < 3000) ctx.issues.push({ code: 'custom', message: 'expected at least 3s', path: ['ackWait'], input: c.ackWait });
   if (c.duplicateWindow <= c.checkpointInterval + c.lease) {
     const message = `must be longer than checkpointInterval + lease (${c.checkpointInterval + c.lease} ms): outputs replayed after a take-over are recognised as duplicates only within it`;
     ctx.issues.push({ code: 'custom', message, path: ['duplicateWindow'], input: c.duplicateWindow });
   }
-  const { lease, checkpointInterval, ackWait, duplicateWindow, maxAge, mergeTimeout, worker, ...rest } = c;
+  const { lease, checkpointInterval, ackWait, duplicateWindow, maxAge, mergeTimeout, worker, credsFile: creds, ...rest } = c;
   return defined({
     ...rest,
+    creds,
     worker: worker ?? `${hostname()}-${process.pid}`,
     leaseMs: lease,
     checkpointIntervalMs: checkpointInterval,

@@ -1,4 +1,3 @@
-import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CliError } from '../cli/args.js';
@@ -8,6 +7,7 @@ import { ensureOutputStream, ensurePartitionedStream } from '../../connectors/na
 import { newCounters, type ClusterCounters } from './counters.js';
 import { startRole } from './roles.js';
 import { TRANSIENT, untilAnswered } from './retry.js';
+import { connectNats } from './nats-connect.js';
 
 /** What `streamnorm run` passes on to a cluster member. */
 export interface ClusterRunOptions {
@@ -25,20 +25,16 @@ export interface RunningRole {
 }
 
 /**
- * `streamnorm run` with a `cluster:` section: connects to NATS, makes or checks the streams (a
- * different partition count for an existing stream is refused, exit 2), and runs the role until
+ * `streamnorm run` with a `cluster:` section: connects to NATS (with the section's credentials and
+ * TLS files: exit 4 unreachable, 5 credentials refused, 6 TLS failed), makes or checks the streams
+ * (a different partition count for an existing stream is refused, exit 2), and runs the role until
  * SIGINT/SIGTERM or --duration: then hands its partitions over (checkpointed) and exits 0. With
  * --check it stops after the checks.
  */
 export async function runCluster(config: ClusterRunConfig, options: ClusterRunOptions, out: (line: string) => void): Promise<number> {
   const { cluster } = config;
   if (options.http !== undefined) out('cluster members serve no dashboard yet; --http / http: ignored (watch the stats bucket instead)');
-  let nc: NatsConnection;
-  try {
-    nc = await connect({ servers: cluster.servers, name: `streamnorm-${cluster.role}-${cluster.worker}`, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5_000 });
-  } catch (e) {
-    throw new CliError(`cannot reach NATS at ${cluster.servers.join(', ')}: ${(e as Error).message}`, 4);
-  }
+  const nc = await connectNats(cluster);
   try {
     const jsm = await untilJetStream(() => jetstreamManager(nc, { timeout: 5_000 }), out);
     const stream =

@@ -30,6 +30,8 @@ export interface NatsOptions {
   mappings?: Record<string, string>;
   /** Open NATS's MQTT listener on a free port too. */
   mqtt?: boolean;
+  /** More server configuration, appended as it is: e.g. `authorization { user: u, password: p }` or `tls { cert_file: ..., key_file: ..., ca_file: ... }`. */
+  extra?: string;
 }
 
 /** One nats-server process with JetStream on, on free loopback ports, data in a temp dir. */
@@ -63,6 +65,7 @@ interface NodeSpec {
   routes?: number[];
   mqttPort?: number;
   mappings?: Record<string, string>;
+  extra?: string;
 }
 
 function configText(spec: NodeSpec, dir: string): string {
@@ -77,6 +80,7 @@ function configText(spec: NodeSpec, dir: string): string {
     for (const [from, to] of Object.entries(spec.mappings)) lines.push(`  "${from}": "${to}"`);
     lines.push('}');
   }
+  if (spec.extra !== undefined) lines.push(spec.extra);
   return `${lines.join('\n')}\n`;
 }
 
@@ -137,6 +141,7 @@ export async function startNats(opts: NatsOptions = {}): Promise<NatsServer> {
   const spec: NodeSpec = { name: 'n1', clientPort: await freePort() };
   if (opts.mqtt === true) spec.mqttPort = await freePort();
   if (opts.mappings !== undefined) spec.mappings = opts.mappings;
+  if (opts.extra !== undefined) spec.extra = opts.extra;
   const server = node(bin, spec, dir, true);
   await server.start();
   if (spec.mqttPort !== undefined) await waitForPort(spec.mqttPort);
