@@ -4,7 +4,7 @@
  * released at the freeze) or by `store.freeze()`. A reading arrives on every turn of the event loop
  * (`setImmediate`); each one's wait is the time since the previous turn ended. The figures are the
  * longest wait from the freeze until every series is frozen and every held output emitted, with and
- * without the turns that overlapped a major GC pause.
+ * without the time major GC pauses took inside the waits.
  */
 import { Subject } from 'rxjs';
 import { normalize, type SeriesStore } from '../operators/index.js';
@@ -12,7 +12,7 @@ import type { Normalized, Reading } from '../src/reading.js';
 import type { BenchConfig } from './config.js';
 import { seriesIds, valueStream } from './data.js';
 import type { RawFigure } from './figure.js';
-import { MajorGcWindows, overlapsAny } from './gc-windows.js';
+import { MajorGcWindows, outsideGc } from './gc-windows.js';
 import { collectGarbage } from './interleave.js';
 import { benchStore } from './store-options.js';
 
@@ -22,7 +22,7 @@ const WINDOW = 3;
 interface StallRun {
   longest: number;
   longestOutsideGc: number;
-  /** The most CPU time the process used (all its threads) between two readings outside major GC pauses. */
+  /** The most CPU time the process used (all its threads) between two readings, major GC pauses taken out. */
   cpuOutsideGc: number;
   durationMs: number;
   majorGcs: number;
@@ -80,9 +80,9 @@ async function stallOnce(ids: readonly string[], how: How): Promise<StallRun> {
   let cpuOutside = 0;
   for (const [a, b, c] of waits) {
     longest = Math.max(longest, b - a);
-    if (overlapsAny(windows, a, b)) continue;
-    outside = Math.max(outside, b - a);
-    cpuOutside = Math.max(cpuOutside, c);
+    const notGc = outsideGc(windows, a, b);
+    outside = Math.max(outside, notGc);
+    cpuOutside = Math.max(cpuOutside, c - (b - a - notGc)); // the pauses' main-thread time taken out
   }
   return { longest, longestOutsideGc: outside, cpuOutsideGc: cpuOutside, durationMs: end - t0, majorGcs: windows.length };
 }
@@ -114,11 +114,11 @@ export async function benchFreezeStall(cfg: BenchConfig, log: (line: string) => 
     const label = `freeze of ${n} series by ${LABELS[how]}`;
     figures.push(
       { name: `${key}.longest-wait`, section: 'freeze', label: `${label}: longest wait of a reading`, unit: 'ms', runs: rs.map((x) => x.longest), baseline: `${key}.longest-wait`, note: `major GC pauses per run ${rs.map((x) => x.majorGcs).join('/')}` },
-      { name: `${key}.longest-wait-outside-gc`, section: 'freeze', label: `${label}: longest wait of a reading outside major GC pauses`, unit: 'ms', runs: rs.map((x) => x.longestOutsideGc), baseline: `${key}.longest-wait-outside-gc`, target: { on: 'median', max: 10, text: '≤ 10 ms' } },
+      { name: `${key}.longest-wait-outside-gc`, section: 'freeze', label: `${label}: longest wait of a reading, major GC pauses inside it taken out`, unit: 'ms', runs: rs.map((x) => x.longestOutsideGc), baseline: `${key}.longest-wait-outside-gc`, target: { on: 'median', max: 10, text: '≤ 10 ms' } },
       {
         name: `${key}.cpu-between-readings`,
         section: 'freeze',
-        label: `${label}: most CPU time the process used between two readings outside major GC pauses (all threads: the work that blocked; a wall-clock wait above it is time the process was not running)`,
+        label: `${label}: most CPU time the process used between two readings, major GC pauses taken out (all threads: the work that blocked; a wall-clock wait above it is time the process was not running)`,
         unit: 'ms',
         runs: rs.map((x) => x.cpuOutsideGc),
         baseline: `${key}.cpu-between-readings`,

@@ -208,11 +208,15 @@ async function robustVsSketch(cfg: BenchConfig): Promise<RawFigure[]> {
   };
   const sketchErr = rankError((s, q) => (lastSketch[s] as InstanceType<typeof DDSketch>).getValueAtQuantile(q));
   const robustErr = rankError((s, q) => (lastRobust[s] as RobustScaler).stats.quantile(q));
+  // The heap a second set adds to a first one kept alive (as the memory section measures): the first
+  // brings the process to its steady state, whose shifts (code flushed or compiled) would otherwise
+  // swamp a few hundred bytes per series either way.
   const bytesOf = async (make: () => unknown[]): Promise<number> => {
+    const first = make();
     const before = await settledHeapBytes();
     const kept = make();
     const after = await settledHeapBytes();
-    consume(kept.length);
+    consume(first.length + kept.length);
     return (after - before) / S;
   };
   lastSketch = [];

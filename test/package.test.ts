@@ -54,7 +54,8 @@ beforeAll(async () => {
   tarball = join(work, info.filename);
   files = info.files.map((f) => f.path).sort();
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  await ok('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'rxjs@^7.8.0'], app, 150_000);
+  // protobufjs: the optional peer streamnorm/sparkplug needs (the README says to install it for Sparkplug).
+  await ok('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'rxjs@^7.8.0', 'protobufjs@^8.8.1'], app, 150_000);
 }, 240_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true })); // ~40 MB of node_modules
@@ -78,6 +79,7 @@ import { StandardScaler, toJsonNumber } from 'streamnorm/core';
 import { encodeNormalized, backoffDelay } from 'streamnorm/mqtt';
 import { formatLine } from 'streamnorm/influx';
 import { encodeSeriesKey } from 'streamnorm/nats';
+import { parseSparkplugTopic } from 'streamnorm/sparkplug';
 import pkg from 'streamnorm/package.json' with { type: 'json' };
 const out = await lastValueFrom(from([1, 2, 3, 4].map((value) => ({ series: 's', value }))).pipe(normalize({ freeze: { afterSamples: 3 } }), toArray()));
 console.log(JSON.stringify({
@@ -88,12 +90,13 @@ console.log(JSON.stringify({
   backoff: backoffDelay(1, { initialMs: 10, jitter: 0 }),
   influx: formatLine({ measurement: 'm', fields: { v: 1 }, timestamp: '5' }),
   nats: encodeSeriesKey('a/b'),
+  sparkplug: parseSparkplugTopic('spBv1.0/plant/NDATA/edge1').edge,
   version: pkg.version,
 }));
 `,
     );
     const r = await ok(process.execPath, ['use.mjs'], app);
-    expect(JSON.parse(r.stdout)).toEqual({ last: 2.449489742783178, core: 1, nan: 'NaN', mqtt: 'frozen', backoff: 20, influx: 'm v=1 5', nats: 'a_2Fb', version: '0.2.0' });
+    expect(JSON.parse(r.stdout)).toEqual({ last: 2.449489742783178, core: 1, nan: 'NaN', mqtt: 'frozen', backoff: 20, influx: 'm v=1 5', nats: 'a_2Fb', sparkplug: 'edge1', version: '0.2.0' });
   });
 
   it('has types that tsc checks in that project (and that catch a mistake)', async () => {
@@ -104,6 +107,8 @@ import { normalize, type Normalized, type NormalizeOptions } from 'streamnorm';
 import { createScaler, type ScalerSpec } from 'streamnorm/core';
 import { mqttSource, type MqttSourceOptions } from 'streamnorm/mqtt';
 import { influxSink, type InfluxSinkOptions } from 'streamnorm/influx';
+import { sparkplugSource, type SparkplugSourceOptions } from 'streamnorm/sparkplug';
+import { encodeSeriesKey } from 'streamnorm/nats';
 const options: NormalizeOptions = { freeze: { afterSamples: 3 }, whileFitting: 'hold' };
 const spec: ScalerSpec = { kind: 'robust', quantileRange: [10, 90] };
 from([{ series: 's', value: 1 }]).pipe(normalize(options)).subscribe((n: Normalized) => n.value.toFixed(2));
@@ -112,6 +117,11 @@ const source: MqttSourceOptions = { connect: { url: 'mqtt://127.0.0.1:1883' }, t
 const sink: InfluxSinkOptions = { url: 'http://127.0.0.1:8086', bucket: 'b', retry: { initialMs: 100 } };
 void mqttSource;
 void influxSink;
+void sparkplugSource;
+const key: string = encodeSeriesKey('a/b');
+void key;
+const sp: Partial<SparkplugSourceOptions> = {};
+void sp;
 void source;
 void sink;
 // @ts-expect-error: not a scaler kind

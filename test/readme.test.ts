@@ -46,4 +46,24 @@ describe('README run config', () => {
     expect(config.fit?.influx).toMatchObject({ query: 'influxql', start: '2026-11-01T00:00:00Z' });
     expect(config.state).toEqual({ file: './streamnorm.state.json', checkpointIntervalMs: 30_000 });
   });
+
+  it("every other YAML block of the README (the http: section, the EWM and perSample config) and of docs/scale-out.md passes the run config schema", async () => {
+    const { parse } = await import('yaml');
+    const { substituteEnv } = await import('../bin/cli/env-substitution.js');
+    const { readRunConfig } = await import('../bin/cli/run-config.js');
+    const env = { MQTT_USER: 'u', MQTT_PASSWORD: 'p', INFLUX_TOKEN: 't', STREAMNORM_HTTP_TOKEN: 'a-fixed-token-of-32-characters-xx' };
+    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1] as string) as Record<string, unknown>);
+    const base = blocks[0] as Record<string, unknown>;
+    const sections = blocks.slice(1).filter((b) => !('scrape_configs' in b)); // Prometheus' own config is not ours
+    expect(sections.map((b) => Object.keys(b)[0])).toEqual(expect.arrayContaining(['http', 'input']));
+    for (const section of sections) {
+      // A whole config (it has its own input) stands alone; a section goes beside the run config.
+      const doc = 'input' in section ? section : { ...base, ...section };
+      expect(() => readRunConfig(substituteEnv(doc, env)), JSON.stringify(section).slice(0, 80)).not.toThrow();
+    }
+    const scaleOut = readFileSync(join(root, 'docs/scale-out.md'), 'utf8');
+    const cluster = [...scaleOut.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1] as string) as Record<string, unknown>);
+    expect(cluster.length).toBeGreaterThan(0);
+    for (const doc of cluster) expect(() => readRunConfig(substituteEnv(doc, env)), 'docs/scale-out.md').not.toThrow();
+  });
 });

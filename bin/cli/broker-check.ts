@@ -61,7 +61,7 @@ export function connectError(url: string, failure: ConnectFailure, what = 'the M
  * exit 4 unreachable (refused connection, a broker that closes the connection, a time-out), 5
  * credentials refused, 6 TLS failure. Once running, the connectors reconnect with backoff instead.
  */
-export function checkBroker(options: MqttConnectOptions, timeoutMs = 5000): Promise<void> {
+export function checkBroker(options: MqttConnectOptions, timeoutMs = 5000, what = 'the MQTT broker'): Promise<void> {
   const protocolVersion = options.protocolVersion === undefined || options.protocolVersion === 'auto' ? 4 : options.protocolVersion;
   return new Promise((resolve, reject) => {
     const client = connect(options.url, {
@@ -82,7 +82,7 @@ export function checkBroker(options: MqttConnectOptions, timeoutMs = 5000): Prom
       settled = true;
       clearTimeout(timer);
       client.end(true);
-      reject(connectError(options.url, failure));
+      reject(connectError(options.url, failure, what));
     }
     client.once('connect', () => {
       settled = true;

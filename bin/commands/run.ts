@@ -4,6 +4,7 @@ import type { TimeInput } from '../../connectors/influx/index.js';
 import { readHistory } from '../cli/influx-read.js';
 import { CliError, durationOption, flag, stringOption, type ParsedArgs } from '../cli/args.js';
 import { checkBroker } from '../cli/broker-check.js';
+import type { MqttConnectOptions } from '../../connectors/mqtt/index.js';
 import { loadConfigFile } from '../cli/config-file.js';
 import { configWarnings } from '../cli/config-warnings.js';
 import { readRunConfig, type InfluxReadConfig, type RunConfig } from '../cli/run-config.js';
@@ -31,7 +32,7 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
   config.normalize = refit === undefined ? normalizeOptions : { ...normalizeOptions, refit: defined({ onAlarm: refit.onAlarm, everyMs: refit.everyMs, approval: refit.approve ? new Subject<never>() : undefined }) };
   const store = new SeriesStore({ ...(idleEvictMs === undefined ? {} : { idleEvictMs }), ...config.drift });
   const resumed = config.state ? readStateFile(config.state.file) : undefined;
-  for (const connect of brokers(config)) await checkBroker(connect);
+  for (const [connect, what] of brokers(config)) await checkBroker(connect, undefined, what);
   const warnings = configWarnings(config);
   if (flag(args, 'check')) {
     for (const w of warnings) out(`warning: ${w}`);
@@ -46,10 +47,13 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
   return bridge(config, store, out, { durationMs, statusMs }, http, resumed?.snapshot as { bridge?: unknown } | undefined);
 }
 
-function brokers(config: RunConfig) {
-  const list = [];
-  if ('mqtt' in config.input) list.push(config.input.mqtt.connect);
-  if (config.output.mqtt && config.output.mqtt.connect.url !== list[0]?.url) list.push(config.output.mqtt.connect);
+/** The brokers to check at start, each with the words that name it in an error. */
+function brokers(config: RunConfig): [MqttConnectOptions, string][] {
+  const list: [MqttConnectOptions, string][] = [];
+  const input = 'mqtt' in config.input ? config.input.mqtt.connect : undefined;
+  const output = config.output.mqtt?.connect;
+  if (input !== undefined) list.push([input, output === undefined || output.url === input.url ? 'the MQTT broker' : 'the input MQTT broker']);
+  if (output !== undefined && output.url !== input?.url) list.push([output, input === undefined ? 'the MQTT broker' : 'the output MQTT broker']);
   return list;
 }
 

@@ -26,7 +26,8 @@ export interface Shutdown {
  * confirmed, then checkpoints, then ends the connections, then resolves the exit code. Always:
  * a second SIGINT/SIGTERM (or another `stop`) skips the rest of the wait, and if closing hangs the
  * process checkpoints (if it has not yet) and exits `graceMs` after the drain time-out all the
- * same. An error gives exit code 1, or its own for a {@link CliError}.
+ * same. An error gives exit code 1, or its own for a {@link CliError}; the first one is printed on
+ * stderr.
  */
 export function shutdownSequence(steps: StopSteps, drainTimeoutMs: number, graceMs = 5_000): Shutdown {
   let stopping = false;
@@ -63,7 +64,11 @@ export function shutdownSequence(steps: StopSteps, drainTimeoutMs: number, grace
     settle(code);
   };
   const stop = (error?: Error): void => {
-    if (error !== undefined && code === 0) code = error instanceof CliError ? error.exitCode : 1;
+    if (error !== undefined && code === 0) {
+      // The first error is why the bridge stops: said once, on stderr, as the CLI says its errors.
+      code = error instanceof CliError ? error.exitCode : 1;
+      process.stderr.write(`streamnorm: ${error.message}\n`);
+    }
     if (stopping) {
       skipWait();
       return;

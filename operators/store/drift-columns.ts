@@ -1,4 +1,5 @@
 import { cusumStep } from '../../src/drift/cusum.js';
+import { affine } from '../../src/scalers/frozen.js';
 
 /**
  * The per-series state of the drift alarms, by slot: the only code that knows its layout. One row
@@ -89,7 +90,7 @@ export class DriftColumns {
     }
     const inv = r[a + INV_SCALE] as number;
     if (inv !== inv) return 0;
-    let z = (x - (r[a + CENTER] as number)) * inv;
+    let z = affine(x, r[a + CENTER] as number, inv, 0); // the frozen transform's formula, offset 0
     const phi = r[a + PHI] as number;
     if (phi !== 0) {
       const prev = r[a + PREV_Z] as number;

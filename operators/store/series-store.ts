@@ -165,7 +165,8 @@ export class SeriesStore {
   /**
    * Freezes the named fitting series, or all of them; returns the ids frozen now. Series with no
    * valid value yet stay fitting. A series with a refit window under way has the window frozen and
-   * promoted at once (a person's "freeze now" is the approval).
+   * promoted at once (a person's "freeze now" is the approval). One call visits them all (1.8 s for
+   * a million here, no reading handled meanwhile): on a live stream use {@link SeriesStore.requestFreeze}.
    */
   freeze(series?: string | readonly string[]): string[] {
     return this.each(series, (id, slot) => {

@@ -41,6 +41,19 @@ describe('streamnorm run: config errors are clear and name the key', () => {
     expect(stderr).toBe(`streamnorm: cannot reach the MQTT broker at mqtt://127.0.0.1:${port}: ECONNREFUSED\n`);
     expect(code).toBe(4);
   });
+
+  it('an unreachable output broker (input reachable): exit 4 naming it, never a hang', async () => {
+    const input = await startAedes();
+    try {
+      const port = await freePort();
+      const cfg = write('unreachable-output.yaml', `input: { mqtt: { url: "${input.url}", topics: "a/+b" } }\noutput: { mqtt: { url: "mqtt://127.0.0.1:${port}", topic: "o/{series}" } }`);
+      const { code, stderr } = await runCli(['run', '--config', cfg]);
+      expect(stderr).toMatch(new RegExp(`cannot reach the output MQTT broker at mqtt://127\\.0\\.0\\.1:${port}: ECONNREFUSED`));
+      expect(code).toBe(4);
+    } finally {
+      await input.close();
+    }
+  });
 });
 
 describe('streamnorm run: MQTT in, MQTT and InfluxDB out, checkpoints and resume', () => {

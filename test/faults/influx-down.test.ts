@@ -120,4 +120,41 @@ state: { file: ${join(dir, `influx-${i}.json`)} }
       console.log(`[fault] ${c.db} down ${c.downMs / 1000} s (retry budget ${c.budget}): ${want.size} points stored, ${spilled} spilled${past ? ' and replayed' : ''}`);
     }, 90_000);
   }
+
+  it('victoria down past the retry budget with no spill file: the bridge exits 1 saying why; restarted, it stores every point (0 lost)', async () => {
+    const db = dbs.victoria as Db;
+    const i = cases.length;
+    const messages = faultSequence({ devices: 4, steps: 40, seed: 100 + i }).map((m) => ({ ...m, topic: m.topic.replace('plant/', `plant${i}/`) }));
+    const expected = faultFreeOutputs(decodeAll(messages, `plant${i}/+site/+device`), OPTIONS);
+    const cfg = writeFile(
+      join(dir, `influx-${i}.yaml`),
+      `input:
+  mqtt: { url: ${broker.url}, clientId: influx-bridge-${i}, clean: false, protocolVersion: 5, topics: "plant${i}/+site/+device", codec: { kind: json, fields: "*", time: time }, timeUnit: ms }
+normalize: { freeze: { afterSamples: 20 }, whileFitting: raw }
+output:
+  influx: { url: ${db.url}, ${db.target}, measurement: normalized${i}, batchSize: 50, flushInterval: 100ms, retry: { maxRetries: 1000, maxRetryTime: 2s, initialDelay: 200ms, maxDelay: 1s } }
+state: { file: ${join(dir, `influx-${i}.json`)} }
+`,
+    );
+    let run = startBridge(cfg);
+    await run.waitFor(/\[\d+ s\] received/);
+    const half = Math.floor(messages.length / 2);
+    await publishAll(broker.url, messages.slice(0, half), undefined, `pub-influx-${i}`);
+    await until(() => received(run), (n) => n >= decodeAll(messages.slice(0, half), `plant${i}/+site/+device`).length, 'first half taken');
+    await sleep(300);
+    await db.pause();
+    await publishAll(broker.url, messages.slice(half), undefined, `pub-influx-${i}b`);
+    expect(await run.exit).toBe(1);
+    expect(run.stdout() + run.stderr()).toMatch(/lines could not be written [^]* and there is no spill file; stopping so that the broker keeps their messages/);
+    await db.start();
+    run = startBridge(cfg);
+    await until(() => received(run), (n) => n > 0, 'taken again after the restart');
+    await run.waitFor(/unacknowledged 0\b/, 40_000);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    const stored = await db.keys(`normalized${i}`);
+    const lost = expected.map((o) => outputKey(o)).filter((k) => !stored.has(k));
+    expect(lost.slice(0, 5)).toEqual([]);
+    console.log(`[fault] victoria down past the retry budget, no spill: exit 1, then ${stored.size} points stored after the restart, 0 lost`);
+  }, 90_000);
 });

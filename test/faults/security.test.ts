@@ -77,7 +77,7 @@ describe.skipIf(skip !== undefined)('credentials and TLS (Mosquitto)', () => {
     try {
       const cfg = config('out-creds', `url: "${plain.url}"`, `, url: "mqtt://127.0.0.1:${auth.port}", username: bridge, password: nope`);
       const refused = await runCli(['run', '--config', cfg]);
-      expect(refused.stderr).toMatch(/the MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ refused the credentials/);
+      expect(refused.stderr).toMatch(/the output MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ refused the credentials/); // named: the input broker took them
       expect(refused.code).toBe(5);
       const good = config('out-creds-ok', `url: "${plain.url}"`, `, url: "mqtt://127.0.0.1:${auth.port}", username: bridge, password: s3cret-pw`);
       const ok = await runCli(['run', '--config', good, '--check']);

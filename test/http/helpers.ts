@@ -16,7 +16,9 @@ export interface TestPipeline {
 }
 
 /** Starts a pipeline and a dashboard on a free loopback port (freeze-now as the control plane). */
-export async function startTestPipeline(options: { normalize?: NormalizeOptions; dashboard?: Partial<DashboardOptions>; source?: Partial<DashboardSource> } = {}): Promise<TestPipeline> {
+export async function startTestPipeline(
+  options: { normalize?: NormalizeOptions; dashboard?: Partial<DashboardOptions>; source?: Partial<DashboardSource> | ((store: SeriesStore) => Partial<DashboardSource>) } = {},
+): Promise<TestPipeline> {
   const input = new Subject<Reading>();
   const store = new SeriesStore();
   const tapped = new Subject<Normalized>();
@@ -30,7 +32,8 @@ export async function startTestPipeline(options: { normalize?: NormalizeOptions;
       }),
     )
     .subscribe();
-  const source: DashboardSource = { store, normalized$: tapped, control: { freeze: (ids) => store.freeze(ids) }, ...options.source };
+  const extra = typeof options.source === 'function' ? options.source(store) : options.source;
+  const source: DashboardSource = { store, normalized$: tapped, control: { freeze: (ids) => store.freeze(ids) }, ...extra };
   const dashboard = await startDashboard({ source, processMetrics: false, ...options.dashboard });
   return {
     input,

@@ -128,6 +128,73 @@ describe('checkpoint and resume in the middle of a refit', () => {
   });
 });
 
+describe('kept versions, cool-down, drift state across a snapshot', () => {
+  it('keepVersions: the last K versions answer paramsAt and inverses; older ones are gone', async () => {
+    const store = new SeriesStore({ keepVersions: 2 });
+    const options = { store, freeze: { afterSamples: 2 }, whileFitting: 'drop' } as const;
+    await run([R('s', 1), R('s', 3)], options); // v1: center 2
+    for (const level of [10, 20]) {
+      store.refit('s');
+      await run([R('s', level - 1), R('s', level + 1)], options); // v2: center 10, v3: center 20
+    }
+    expect(store.params('s')?.version).toBe(3);
+    expect(store.paramsAt('s', 3)?.center).toBe(20);
+    expect(store.paramsAt('s', 2)?.center).toBe(10);
+    expect(store.paramsAt('s', 1)).toBeUndefined();
+    const old: Normalized = { series: 's', raw: 3, value: 1, phase: 'frozen', version: 1 };
+    const kept: Normalized = { series: 's', raw: 11, value: 1, phase: 'frozen', version: 2 };
+    const back = await lastValueFrom(from([old, kept]).pipe(inverseNormalize({ store }), toArray()));
+    // The output of v1 cannot be inverted any more: it follows `unknown` (NaN, version 0).
+    expect(back.map((b) => b.version)).toEqual([0, 2]);
+    expect(back[0]?.value).toBeNaN();
+    expect(back[1]?.value).toBe(11);
+  });
+
+  it('cool-down: no alarm in the first `cooldown` readings after a freeze, the same shift alarms right after it', async () => {
+    const alarmsAt = async (cooldown: number): Promise<number[]> => {
+      const store = new SeriesStore({ drift: { cooldown } });
+      const alarms: DriftAlarm[] = [];
+      store.drift$.subscribe((a) => alarms.push(a));
+      const g = gaussian(5);
+      const readings: Reading[] = [];
+      for (let i = 0; i < 100; i++) readings.push(R('s', g(), i));
+      for (let i = 100; i < 300; i++) readings.push(R('s', 8 + g(), i)); // an 8σ shift from the first frozen reading on
+      await run(readings, { store, freeze: { afterSamples: 100 }, whileFitting: 'drop' });
+      return alarms.filter((a) => a.kind === 'cusum').map((a) => a.time as number);
+    };
+    const none = await alarmsAt(0);
+    const cooled = await alarmsAt(50);
+    expect(none[0]).toBeLessThan(105);
+    expect(cooled[0]).toBeGreaterThanOrEqual(150);
+    expect(cooled[0]).toBeLessThan(155);
+  });
+
+  it("a snapshot carries each series' CUSUM sums: the restored store raises the alarm at the same reading", async () => {
+    const readings = Array.from({ length: 60 }, (_, i) => R('s', i < 20 ? i % 4 : 4 + (i % 4), i)); // a shift of about 3.6σ after the freeze
+    const options = { freeze: { afterSamples: 20 }, whileFitting: 'drop', driftScore: true } as const;
+    const alarmTimes = (store: SeriesStore): number[] => {
+      const times: number[] = [];
+      store.drift$.subscribe((a) => times.push(a.time as number));
+      return times;
+    };
+    const once = new SeriesStore({ drift: { cooldown: 0 } });
+    const onceAlarms = alarmTimes(once);
+    const expected = await run(readings, { ...options, store: once });
+
+    const before = new SeriesStore({ drift: { cooldown: 0 } });
+    const beforeAlarms = alarmTimes(before);
+    await run(readings.slice(0, 23), { ...options, store: before });
+    expect(before.driftScore('s')).toBeGreaterThan(0);
+    const resumed = new SeriesStore({ drift: { cooldown: 0 }, initial: JSON.parse(JSON.stringify(before.snapshot())) });
+    expect(resumed.driftScore('s')).toBe(before.driftScore('s'));
+    const resumedAlarms = alarmTimes(resumed);
+    const rest = await run(readings.slice(23), { ...options, store: resumed });
+    expect(rest).toEqual(expected.slice(3));
+    expect([...beforeAlarms, ...resumedAlarms]).toEqual(onceAlarms);
+    expect(onceAlarms.length).toBeGreaterThan(0);
+  });
+});
+
 describe('the chunked and columnar forms run the same lifecycle as the per-item form', () => {
   it('alarms, refits and promotions at the same readings, whatever the form', async () => {
     const rand = gaussian(11);

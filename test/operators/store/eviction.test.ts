@@ -23,6 +23,19 @@ describe('SeriesStore eviction: idle time judged per series, by a clock one devi
     expect(store.diagnostics().totals.evicted).toBe(1);
   });
 
+  it('one reading stamped 10 days ahead evicts nothing (the case of 0.1, where it evicted every frozen series)', async () => {
+    const store = new SeriesStore({ idleEvictMs: 60_000, evictBy: 'event-time' });
+    const t0 = Date.UTC(2026, 10, 1);
+    const readings: Reading[] = [];
+    for (let i = 0; i < 100; i++) readings.push(R(`s${i % 10}`, i, t0 + i * 100));
+    readings.push(R('s0', 1, t0 + 10 * DAY));
+    for (let i = 100; i < 110; i++) readings.push(R(`s${i % 10}`, i, t0 + i * 100));
+    await run(readings, { store, freeze: { afterSamples: 3 } });
+    expect(store.size).toBe(10);
+    expect([...store.keys()].every((id) => store.phase(id) === 'frozen')).toBe(true);
+    expect(store.diagnostics().totals.evicted).toBe(0);
+  });
+
   it('a device whose clock is two days behind is not evicted at once (event-time clock)', async () => {
     const store = new SeriesStore({ idleEvictMs: 60_000, evictBy: 'event-time' });
     const t0 = Date.UTC(2026, 10, 1);
