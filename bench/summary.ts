@@ -24,12 +24,15 @@ export function summaryMarkdown(r: Results): string {
     SUMMARY_START,
     '',
     `The committed run (${r.machine.date.slice(0, 10)}, ${r.mode} mode, ${r.seconds.toFixed(0)} s on ${r.machine.cpus} shared cores; drift alarms ${r.drift ? 'on, the default' : 'off'})`,
-    `meets **${pass} of its ${targeted.length} targets** and misses ${targeted.length - pass}. Every targeted figure, as in \`bench/results.md\`:`,
+    `meets **${pass} of its ${targeted.length} targets** and misses ${targeted.length - pass}. Every targeted figure, as in \`bench/results.md\` (median, min–max of the rounds with their number, the ratio or difference the target judges):`,
     '',
-    '| figure | median | compared | target | result |',
-    '| --- | ---: | ---: | --- | --- |',
+    '| figure | median | min–max | compared | target | result |',
+    '| --- | ---: | ---: | ---: | --- | --- |',
   ];
-  for (const f of targeted) lines.push(`| ${f.label} | ${formatValue(f.median, f.unit)} ${f.unit} | ${ratioText(f)} | ${f.target?.text ?? ''} | ${f.pass ? 'PASS' : '**MISS**'} |`);
+  for (const f of targeted) {
+    const spread = `${formatValue(Math.min(...f.runs), f.unit)}–${formatValue(Math.max(...f.runs), f.unit)} (${f.runs.length})`;
+    lines.push(`| ${f.label} | ${formatValue(f.median, f.unit)} ${f.unit} | ${spread} | ${ratioText(f)} | ${f.target?.text ?? ''} | ${f.pass ? 'PASS' : '**MISS**'} |`);
+  }
   lines.push('', SUMMARY_END);
   return lines.join('\n');
 }
