@@ -1,15 +1,16 @@
 import type { DecodeProblem } from './types.js';
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const SPECIAL: Readonly<Record<string, number>> = {
-  nan: NaN,
-  inf: Infinity,
-  '+inf': Infinity,
-  '-inf': -Infinity,
-  infinity: Infinity,
-  '+infinity': Infinity,
-  '-infinity': -Infinity,
-};
+/** The special words, in a `Map`: a plain object would answer `__proto__` or `constructor` too. */
+const SPECIAL: ReadonlyMap<string, number> = new Map([
+  ['nan', NaN],
+  ['inf', Infinity],
+  ['+inf', Infinity],
+  ['-inf', -Infinity],
+  ['infinity', Infinity],
+  ['+infinity', Infinity],
+  ['-infinity', -Infinity],
+]);
 
 /**
  * Reads a number from text: a decimal literal (`21.5`, `-3e2`, `.5`), or `NaN`, `inf`,
@@ -30,8 +31,7 @@ const SPECIAL: Readonly<Record<string, number>> = {
 export function parseNumberText(text: string): number | undefined {
   const t = text.trim();
   if (DECIMAL.test(t)) return Number(t);
-  const special = SPECIAL[t.toLowerCase()];
-  return special;
+  return SPECIAL.get(t.toLowerCase());
 }
 
 /**
