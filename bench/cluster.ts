@@ -26,7 +26,8 @@ import { connectAsync } from 'mqtt';
 import { partitionOf } from '../connectors/nats/partition.js';
 import { partitionSubject } from '../connectors/nats/subjects.js';
 import { quantile } from './figure.js';
-import { spawnScript, stopChild } from './servers.js';
+import { spawnScript } from './servers.js';
+import { stopProcess } from '../test/helpers/server-process.js';
 import { startNats } from '../test/helpers/nats.js';
 import { hasMosquitto, startMosquitto } from '../test/helpers/mosquitto.js';
 
@@ -133,7 +134,7 @@ async function singleProcess(figures: Figure[], log: (l: string) => void): Promi
     log(`  CPU per reading: bridge ${cpu} µs`);
   } finally {
     await Promise.all([pub.endAsync(), sub.endAsync()]);
-    await stopChild(child);
+    await stopProcess(child, 'SIGTERM', 5_000);
     await broker.stop();
   }
 }
@@ -176,7 +177,7 @@ async function cluster(workers: number, figures: Figure[], log: (l: string) => v
     log(`  CPU per reading: workers ${workersCpu} µs, nats-server ${serverCpu} µs`);
   } finally {
     await nc?.close();
-    await Promise.all(children.map((c) => stopChild(c)));
+    await Promise.all(children.map((c) => stopProcess(c, 'SIGTERM', 5_000)));
     await server.stop();
   }
 }

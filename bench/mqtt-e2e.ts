@@ -15,7 +15,8 @@ import { quantile, type RawFigure } from './figure.js';
 import { interleave, type Case } from './interleave.js';
 import type { SectionOutcome } from './suite.js';
 import { BRIDGE_FREEZE_AFTER_SAMPLES } from './mqtt-bridge-options.js';
-import { spawnScript, startAedesProcess, startMosquittoBroker, stopChild, type Broker } from './servers.js';
+import { spawnScript, startAedesProcess, startMosquittoBroker, type Broker } from './servers.js';
+import { stopProcess } from '../test/helpers/server-process.js';
 
 type Mode = 'noop' | 'normalize';
 const MODES: readonly Mode[] = ['noop', 'normalize'];
@@ -199,7 +200,7 @@ async function benchBroker(cfg: BenchConfig, broker: Broker, log: (line: string)
     ];
   } finally {
     await rig?.close();
-    await Promise.all(bridges.map((x) => stopChild(x.child)));
+    await Promise.all(bridges.map((x) => stopProcess(x.child, 'SIGTERM', 5_000)));
   }
 }
 

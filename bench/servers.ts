@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stopProcess } from '../test/helpers/server-process.js';
 import { hasMosquitto, startMosquitto } from '../test/helpers/mosquitto.js';
 import { hasVictoriaMetrics, startVictoriaMetrics, type VictoriaMetrics } from '../test/helpers/victoria.js';
 
@@ -13,19 +14,6 @@ export interface Broker {
   name: 'aedes' | 'mosquitto';
   url: string;
   stop(): Promise<void>;
-}
-
-/** Waits for a child's exit after a signal; SIGKILL after `graceMs`. */
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 5_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill(signal);
-  });
 }
 
 /**
@@ -68,7 +56,7 @@ export async function spawnScript<T>(script: string, args: readonly string[], ti
 /** The aedes broker in a child process (see aedes-broker.ts). */
 export async function startAedesProcess(): Promise<Broker> {
   const { child, hello } = await spawnScript<{ url: string }>('./aedes-broker.js', []);
-  return { name: 'aedes', url: hello.url, stop: () => stopChild(child) };
+  return { name: 'aedes', url: hello.url, stop: () => stopProcess(child, 'SIGTERM', 5_000) };
 }
 
 /** Mosquitto from /usr/sbin (or PATH) with a generated config, or the reason it cannot run. */

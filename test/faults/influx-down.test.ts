@@ -9,7 +9,8 @@ import { hasInfluxd, startInfluxd, type Influxd } from '../helpers/influxd.js';
 import { hasVictoriaMetrics, startVictoriaMetrics, type VictoriaMetrics } from '../helpers/victoria.js';
 import { startFaultBroker, type FaultBroker } from './broker.js';
 import { publishAll, received, sleep, startBridge, until, writeFile } from './harness.js';
-import { decodeAll, faultFreeOutputs, faultSequence, outputKey } from './sequence.js';
+import { decodeAll, faultFreeOutputs, faultSequence, outputKey, type Message } from './sequence.js';
+import type { CliProcess } from '../bin/cli-process.js';
 
 /**
  * InfluxDB output down: for 10 s (the retries carry the lines over), and past the retry budget
@@ -71,31 +72,42 @@ describe.skipIf(skip !== undefined)('fault: InfluxDB output down (VictoriaMetric
     { db: 'influxd', downMs: 10_000, budget: '30s' },
     { db: 'influxd', downMs: 6_000, budget: '2s' },
   ] as const;
+  /** Case `i`'s messages (on topics of its own), the outputs of a fault-free run, and its config (a spill file, or none). */
+  const scenario = (i: number, db: Db, budget: string, spill: string | undefined) => {
+    const messages = faultSequence({ devices: 4, steps: 40, seed: 100 + i }).map((m) => ({ ...m, topic: m.topic.replace('plant/', `plant${i}/`) }));
+    const expected = faultFreeOutputs(decodeAll(messages, `plant${i}/+site/+device`), OPTIONS);
+    const cfg = writeFile(
+      join(dir, `influx-${i}.yaml`),
+      `input:
+  mqtt: { url: ${broker.url}, clientId: influx-bridge-${i}, clean: false, protocolVersion: 5, topics: "plant${i}/+site/+device", codec: { kind: json, fields: "*", time: time }, timeUnit: ms }
+normalize: { freeze: { afterSamples: 20 }, whileFitting: raw }
+output:
+  influx: { url: ${db.url}, ${db.target}, measurement: normalized${i},${spill === undefined ? '' : ` spill: ${spill},`} batchSize: 50, flushInterval: 100ms, retry: { maxRetries: 1000, maxRetryTime: ${budget}, initialDelay: 200ms, maxDelay: 1s } }
+state: { file: ${join(dir, `influx-${i}.json`)} }
+`,
+    );
+    return { messages, expected, cfg };
+  };
+
+  /** Waits for the bridge, publishes the first half, waits until it is taken, pauses the database and publishes the rest. */
+  const firstHalfThenPause = async (run: CliProcess, i: number, db: Db, messages: Message[]): Promise<void> => {
+    await run.waitFor(/\[\d+ s\] received/);
+    const half = Math.floor(messages.length / 2);
+    await publishAll(broker.url, messages.slice(0, half), undefined, `pub-influx-${i}`);
+    await until(() => received(run), (n) => n >= decodeAll(messages.slice(0, half), `plant${i}/+site/+device`).length, 'first half taken');
+    await sleep(300);
+    await db.pause();
+    await publishAll(broker.url, messages.slice(half), undefined, `pub-influx-${i}b`);
+  };
+
   for (const [i, c] of cases.entries()) {
     const past = c.budget === '2s';
     it(`${c.db} down for ${c.downMs / 1000} s, ${past ? 'past the retry budget: spilled, then replayed' : 'within the retry budget'}`, async () => {
       const db = dbs[c.db] as Db;
-      const messages = faultSequence({ devices: 4, steps: 40, seed: 100 + i }).map((m) => ({ ...m, topic: m.topic.replace('plant/', `plant${i}/`) }));
-      const expected = faultFreeOutputs(decodeAll(messages, `plant${i}/+site/+device`), OPTIONS);
       const spill = join(dir, `spill-${i}.lp`);
-      const cfg = writeFile(
-        join(dir, `influx-${i}.yaml`),
-        `input:
-  mqtt: { url: ${broker.url}, clientId: influx-bridge-${i}, clean: false, protocolVersion: 5, topics: "plant${i}/+site/+device", codec: { kind: json, fields: "*", time: time }, timeUnit: ms }
-normalize: { freeze: { afterSamples: 20 }, whileFitting: raw }
-output:
-  influx: { url: ${db.url}, ${db.target}, measurement: normalized${i}, spill: ${spill}, batchSize: 50, flushInterval: 100ms, retry: { maxRetries: 1000, maxRetryTime: ${c.budget}, initialDelay: 200ms, maxDelay: 1s } }
-state: { file: ${join(dir, `influx-${i}.json`)} }
-`,
-      );
+      const { messages, expected, cfg } = scenario(i, db, c.budget, spill);
       const run = startBridge(cfg);
-      await run.waitFor(/\[\d+ s\] received/);
-      const half = Math.floor(messages.length / 2);
-      await publishAll(broker.url, messages.slice(0, half), undefined, `pub-influx-${i}`);
-      await until(() => received(run), (n) => n >= decodeAll(messages.slice(0, half), `plant${i}/+site/+device`).length, 'first half taken');
-      await sleep(300);
-      await db.pause();
-      await publishAll(broker.url, messages.slice(half), undefined, `pub-influx-${i}b`);
+      await firstHalfThenPause(run, i, db, messages);
       await sleep(c.downMs);
       await db.start();
       await until(() => received(run), (n) => n >= decodeAll(messages, `plant${i}/+site/+device`).length, 'all taken');
@@ -124,26 +136,9 @@ state: { file: ${join(dir, `influx-${i}.json`)} }
   it('victoria down past the retry budget with no spill file: the bridge exits 1 saying why; restarted, it stores every point (0 lost)', async () => {
     const db = dbs.victoria as Db;
     const i = cases.length;
-    const messages = faultSequence({ devices: 4, steps: 40, seed: 100 + i }).map((m) => ({ ...m, topic: m.topic.replace('plant/', `plant${i}/`) }));
-    const expected = faultFreeOutputs(decodeAll(messages, `plant${i}/+site/+device`), OPTIONS);
-    const cfg = writeFile(
-      join(dir, `influx-${i}.yaml`),
-      `input:
-  mqtt: { url: ${broker.url}, clientId: influx-bridge-${i}, clean: false, protocolVersion: 5, topics: "plant${i}/+site/+device", codec: { kind: json, fields: "*", time: time }, timeUnit: ms }
-normalize: { freeze: { afterSamples: 20 }, whileFitting: raw }
-output:
-  influx: { url: ${db.url}, ${db.target}, measurement: normalized${i}, batchSize: 50, flushInterval: 100ms, retry: { maxRetries: 1000, maxRetryTime: 2s, initialDelay: 200ms, maxDelay: 1s } }
-state: { file: ${join(dir, `influx-${i}.json`)} }
-`,
-    );
+    const { messages, expected, cfg } = scenario(i, db, '2s', undefined);
     let run = startBridge(cfg);
-    await run.waitFor(/\[\d+ s\] received/);
-    const half = Math.floor(messages.length / 2);
-    await publishAll(broker.url, messages.slice(0, half), undefined, `pub-influx-${i}`);
-    await until(() => received(run), (n) => n >= decodeAll(messages.slice(0, half), `plant${i}/+site/+device`).length, 'first half taken');
-    await sleep(300);
-    await db.pause();
-    await publishAll(broker.url, messages.slice(half), undefined, `pub-influx-${i}b`);
+    await firstHalfThenPause(run, i, db, messages);
     expect(await run.exit).toBe(1);
     expect(run.stdout() + run.stderr()).toMatch(/lines could not be written [^]* and there is no spill file; stopping so that the broker keeps their messages/);
     await db.start();

@@ -1,6 +1,7 @@
 import { Subject } from 'rxjs';
 import { compileTopicPattern, messageReadings, type CodecSpec } from 'streamnorm/mqtt';
 import { normalize, type NormalizeOptions, type Normalized, type Reading } from 'streamnorm';
+import { rng } from '../helpers/fixtures.js';
 
 /** One message to publish: topic and payload (text or bytes). */
 export interface Message {
@@ -13,18 +14,6 @@ export interface Message {
 export const TOPICS = 'plant/+site/+device';
 export const CODEC: CodecSpec = { kind: 'json', fields: '*', time: 'time' };
 
-/** A deterministic pseudo-random source (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The known sequence of a fault test: `devices` devices on two sites publish `{temp, hum, time}`
  * every step (event times unique per series, a millisecond apart from a base an hour ago), with the
@@ -34,7 +23,7 @@ function random(seed: number): () => number {
  * appears late (an unknown series).
  */
 export function faultSequence(o: { devices: number; steps: number; bad?: boolean; seed?: number; big?: boolean; outOfOrder?: boolean }): Message[] {
-  const rnd = random(o.seed ?? 7);
+  const rnd = rng(o.seed ?? 7);
   const base = Date.now() - 3_600_000;
   const out: Message[] = [];
   for (let step = 0; step < o.steps; step++) {
