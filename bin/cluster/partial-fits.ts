@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
+import { createBucket } from '../../connectors/nats/bucket.js';
 import type { Scaler } from '../../src/scalers/create.js';
 import type { FrozenParams } from '../../src/scalers/frozen.js';
 import { restoreScaler, saveScaler } from '../../src/state/scaler-state.js';
@@ -60,9 +61,8 @@ export class PartialFits {
 
   /** Opens the buckets, joins the members, and starts watching freezes and partial fits. */
   static async open(nc: NatsConnection, o: PartialFitsOptions): Promise<PartialFits> {
-    const kvm = new Kvm(nc);
-    const kv = await kvm.create(o.bucket, { history: 1, replicas: o.replicas, allow_direct: false });
-    const members = await kvm.create(`${o.bucket}-members`, { history: 1, ttl: o.ttlMs, replicas: o.replicas, allow_direct: false });
+    const kv = await createBucket(nc, o.bucket, { history: 1, replicas: o.replicas, allow_direct: false });
+    const members = await createBucket(nc, `${o.bucket}-members`, { history: 1, ttl: o.ttlMs, replicas: o.replicas, allow_direct: false });
     const fits = new PartialFits(kv, members, await jetstreamManager(nc), o);
     const beat = (): Promise<unknown> => members.put(encodeSeriesKey(o.worker), String(Date.now())).catch(o.onError);
     await beat();

@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
+import { createBucket } from './bucket.js';
 import type { Snapshot } from '../../src/state/snapshot.js';
 import { refuseUnknownKeys } from '../../src/options.js';
 
@@ -114,6 +115,6 @@ export class CheckpointStore {
 export async function openCheckpoints(nc: NatsConnection, options: { bucket: string; replicas?: number }): Promise<CheckpointStore> {
   refuseUnknownKeys(options, ['bucket', 'replicas'], 'openCheckpoints');
   // reads go to the stream's leader: a take-over must see the latest checkpoint
-  const kv = await new Kvm(nc).create(options.bucket, { history: 2, replicas: options.replicas ?? 1, allow_direct: false });
+  const kv = await createBucket(nc, options.bucket, { history: 2, replicas: options.replicas ?? 1, allow_direct: false });
   return new CheckpointStore(kv, nc.info?.max_payload ?? 1024 * 1024);
 }

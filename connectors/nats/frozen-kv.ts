@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import type { KV, KvEntry } from '@nats-io/kv';
+import { createBucket } from './bucket.js';
 import type { FrozenParams } from '../../src/scalers/frozen.js';
 import type { ScalerSpec } from '../../src/scalers/create.js';
 import { frozenParamsToJson, readFrozenParams } from '../../src/state/frozen-params.js';
@@ -196,7 +197,7 @@ export class FrozenStatsBucket {
  */
 export async function openFrozenStats(nc: NatsConnection, options: FrozenStatsOptions = {}): Promise<FrozenStatsBucket> {
   refuseUnknownKeys(options, ['bucket', 'replicas', 'history'], 'openFrozenStats');
-  const kv = await new Kvm(nc).create(options.bucket ?? 'streamnorm-stats', { history: options.history ?? 64, replicas: options.replicas ?? 1 });
+  const kv = await createBucket(nc, options.bucket ?? 'streamnorm-stats', { history: options.history ?? 64, replicas: options.replicas ?? 1 });
   return new FrozenStatsBucket(kv);
 }
 

@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
+import { createBucket } from './bucket.js';
 import { encodeSeriesKey } from './key-codec.js';
 import { optionKeys, refuseUnknownKeys } from '../../src/options.js';
 
@@ -207,7 +208,7 @@ export async function openLeases(nc: NatsConnection, options: LeaseOptions): Pro
   refuseUnknownKeys(options, optionKeys<LeaseOptions>({ bucket: true, worker: true, ttlMs: true, replicas: true }), 'openLeases');
   if (!(options.ttlMs >= 500)) throw new RangeError(`lease time must be at least 500 ms, got ${options.ttlMs}`);
   // reads go to the stream's leader (no direct gets from replicas that may lag)
-  const kv = await new Kvm(nc).create(options.bucket, { ttl: options.ttlMs, history: 1, replicas: options.replicas ?? 1, allow_direct: false });
+  const kv = await createBucket(nc, options.bucket, { ttl: options.ttlMs, history: 1, replicas: options.replicas ?? 1, allow_direct: false });
   const status = await kv.status();
   if (status.ttl !== options.ttlMs) throw new Error(`lease bucket ${options.bucket} has a lease time of ${status.ttl} ms; the config asks for ${options.ttlMs} ms (every worker of a group must use one)`);
   return new LeaseTable(kv, await jetstreamManager(nc), options);

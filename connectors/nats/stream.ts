@@ -88,8 +88,25 @@ export async function ensurePartitionedStream(jsm: JetStreamManager, options: Pa
     duplicate_window: msToNanos(options.duplicateWindowMs ?? 120_000),
   };
   if (options.maxBytes !== undefined) config.max_bytes = options.maxBytes;
-  const info = await jsm.streams.add(config);
-  return { name, prefix, partitions, info };
+  const info = await addOrLost(jsm, config);
+  // Another process created it between our look and our add (workers started together): take
+  // theirs through the checks above, once.
+  return info === undefined ? ensurePartitionedStream(jsm, options) : { name, prefix, partitions, info };
+}
+
+/**
+ * Adds a stream; undefined when the add failed because another process created a stream of that
+ * name meanwhile (nats-server 2.9 may answer such a race with "subjects overlap with an existing
+ * stream" rather than with the stream), so that the caller takes the one that exists.
+ */
+async function addOrLost(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<StreamInfo | undefined> {
+  try {
+    return await jsm.streams.add(config);
+  } catch (e) {
+    const now = await jsm.streams.info(config.name).catch(() => undefined);
+    if (now !== undefined) return undefined;
+    throw e;
+  }
 }
 
 /** Options of {@link ensureOutputStream}. */
@@ -134,7 +151,7 @@ export async function ensureOutputStream(jsm: JetStreamManager, options: OutputS
     }
     return existing;
   }
-  return jsm.streams.add({
+  const added = await addOrLost(jsm, {
     name: options.name,
     subjects: options.subjects,
     retention: RetentionPolicy.Limits,
@@ -143,6 +160,7 @@ export async function ensureOutputStream(jsm: JetStreamManager, options: OutputS
     max_age: msToNanos(options.maxAgeMs ?? 7 * 24 * 3_600_000),
     duplicate_window: window,
   });
+  return added ?? ensureOutputStream(jsm, options);
 }
 
 /** Milliseconds as the nanoseconds JetStream's API takes. */
