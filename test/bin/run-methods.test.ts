@@ -146,6 +146,7 @@ describe.skipIf(skip !== undefined)('run with method ewm, batchNorm, none and a 
     const saved = JSON.parse(readFileSync(state, 'utf8')).series['s1/bn/temp'].state as { runningMean: number; runningVar: number; eps: number };
     const run = startBridge(cfg);
     await run.waitFor(/resumed 1 series/);
+    await run.waitFor(/\[\d+ s\] received/); // subscribed: a new client id has no session to keep the message before that
     await publishAll(broker.url, [message('bn', 20, { temp: 30 })], undefined, 'pub-bn');
     await until(() => outputsOf('s1/bn/temp').length, (n) => n > before, 'an eval output');
     run.child.kill('SIGTERM');
