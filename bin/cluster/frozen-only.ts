@@ -36,19 +36,24 @@ export async function startFrozenOnly(s: RoleStart & { stats: FrozenStatsBucket;
   const store = new SeriesStore({ drift: false });
   const spec: ScalerSpec = typeof s.config.normalize.scaler === 'object' ? s.config.normalize.scaler : { kind: 'standard' };
   let known = 0;
+  const learnEntry = (entry: FrozenEntry): void => {
+    if ((store.params(entry.series)?.version ?? 0) >= entry.params.version) return;
+    store.restore(frozenSnapshot(entry, spec));
+    known++;
+  };
   const watching = s.stats
     .watch((key, e) => {
       counters.malformed++;
       counters.lastError = `stats ${key}: ${e.message}`;
     })
-    .subscribe({
-      next: (entry) => {
-        if ((store.params(entry.series)?.version ?? 0) >= entry.params.version) return;
-        store.restore(frozenSnapshot(entry, spec));
-        known++;
-      },
-      error: (e: Error) => void (counters.lastError = `stats watch: ${e.message}`),
-    });
+    .subscribe({ next: learnEntry, error: (e: Error) => void (counters.lastError = `stats watch: ${e.message}`) });
+  // Every statistic already in the bucket before the first message (the watch delivers them
+  // asynchronously: without this, readings of known series could pass raw at start-up).
+  const current = await s.stats.read().catch((e: Error) => {
+    counters.lastError = `stats read: ${e.message} (the watch goes on, skipping what it cannot read)`;
+    return new Map<string, FrozenEntry>();
+  });
+  for (const entry of current.values()) learnEntry(entry);
   const input = new Subject<Reading>();
   let sink: Normalized[] = [];
   const { freeze: _freeze, refit: _refit, ...transformOnly } = s.config.normalize;
