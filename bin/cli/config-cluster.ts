@@ -21,6 +21,7 @@ import { defined, duration, integer, optionalText, section, stringList, text } f
  *   user: streamnorm          # with password; or token; or credsFile (a .creds file: JWT and NKey seed)
  *   password: ${NATS_PASSWORD}
  *   tls: { ca: ./ca.pem, cert: ./client.pem, key: ./client.key }   # as input.mqtt.tls
+ *   approveSubject: streamnorm.approve   # with refit.approval: a message here approves (all, or a JSON list of series ids)
  * input:
  *   nats: { topics: sensors/+site/+device, codec: number }   # how the subjects' topic levels read
  * output:
@@ -51,6 +52,8 @@ export interface ClusterConfig {
   statsBucket: string;
   /** `share` role: a NATS subject whose messages freeze (all fitting series, or the ids a message names). */
   freezeSubject?: string;
+  /** `worker` role with `refit.approval`: a NATS subject whose messages approve waiting promotions (default `<stream>.approve`). */
+  approveSubject?: string;
   /** `share` role: the time to wait for every member's partial fit, ms. */
   mergeTimeoutMs: number;
   /** Credentials: user and password, a token, or a .creds file's content (at most one kind). */
@@ -95,6 +98,7 @@ export const clusterSchema = section({
   duplicateWindow: duration.default(120_000),
   statsBucket: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a bucket name of [A-Za-z0-9_-]' }).default('streamnorm-stats'),
   freezeSubject: text.optional(),
+  approveSubject: text.optional(),
   mergeTimeout: duration.default(30_000),
   user: optionalText,
   password: optionalText,
@@ -157,7 +161,7 @@ export const natsOutput = section({
 });
 
 /** What each role needs, checked once the whole config is read: one message per problem, with its path. */
-export function clusterProblems(c: { cluster: ClusterConfig; input: object; output: object; normalize: { whileFitting?: string; invalid?: string; freeze?: unknown } }): { path: string[]; message: string }[] {
+export function clusterProblems(c: { cluster: ClusterConfig; input: object; output: object; normalize: { whileFitting?: string; invalid?: string; freeze?: unknown; idleEvictMs?: number } }): { path: string[]; message: string }[] {
   const out: { path: string[]; message: string }[] = [];
   const { role } = c.cluster;
   const has = (o: object, k: string): boolean => k in o && (o as Record<string, unknown>)[k] !== undefined;
@@ -168,6 +172,7 @@ export function clusterProblems(c: { cluster: ClusterConfig; input: object; outp
   if ((role === 'worker' || role === 'bridge') && c.cluster.partitions === undefined) out.push({ path: ['cluster', 'partitions'], message: `required for the ${role} role` });
   if (c.normalize.whileFitting === 'hold') out.push({ path: ['normalize', 'whileFitting'], message: 'hold is not for cluster workers: held readings are not in checkpoints, so they could not be acknowledged safely' });
   if (c.normalize.invalid === 'error') out.push({ path: ['normalize', 'invalid'], message: 'error is not for cluster workers: one bad reading would stop a partition for good; use flag or drop' });
+  if (role !== 'worker' && c.normalize.idleEvictMs !== undefined) out.push({ path: ['normalize', 'idleEvict'], message: `for the worker role only: a ${role} member would forget statistics it cannot learn again` });
   if (role === 'share') {
     const points = c.normalize.freeze === undefined ? [{ afterSamples: 100 }] : Array.isArray(c.normalize.freeze) ? c.normalize.freeze : [c.normalize.freeze];
     for (const p of points as object[]) {

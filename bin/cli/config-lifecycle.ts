@@ -1,5 +1,6 @@
+import { Subject } from 'rxjs';
 import { z } from 'zod';
-import type { DriftOptions, RefitPolicy } from '../../operators/index.js';
+import type { DriftOptions, NormalizeOptions, RefitPolicy, SeriesStoreOptions } from '../../operators/index.js';
 import { defined, duration, integer, section } from './schema-kit.js';
 
 /**
@@ -48,3 +49,18 @@ export const refitSchema = section({
   every: duration.optional(),
   approval: z.boolean().optional(),
 }).transform((r): RefitPolicy & { approve: boolean } => defined({ onAlarm: r.onAlarm, everyMs: r.every, approve: r.approval === true }));
+
+/**
+ * The one translation of the config's `drift:` and `refit:` sections (and `normalize.idleEvict`)
+ * into a store's options and `normalize`'s: eviction and drift are the store's; the refit policy
+ * goes into normalize, and with `approval` promotions wait for `store.approve` (the dashboard's
+ * Approve button, or a cluster worker's approve subject).
+ */
+export function lifecycleOptions(config: { normalize: NormalizeOptions; drift?: z.output<typeof driftSchema>; refit?: z.output<typeof refitSchema> }): { normalize: NormalizeOptions; store: SeriesStoreOptions } {
+  const { idleEvictMs, ...normalize } = config.normalize;
+  const refit = config.refit;
+  return {
+    normalize: refit === undefined ? normalize : { ...normalize, refit: defined({ onAlarm: refit.onAlarm, everyMs: refit.everyMs, approval: refit.approve ? new Subject<never>() : undefined }) },
+    store: { ...(idleEvictMs === undefined ? {} : { idleEvictMs }), ...config.drift },
+  };
+}

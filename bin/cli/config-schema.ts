@@ -274,8 +274,10 @@ export interface ClusterRunConfig {
   state?: undefined;
   http?: HttpConfig;
   delivery?: undefined;
-  drift?: undefined;
-  refit?: undefined;
+  /** Drift alarms of the worker's partition stores (the store's `drift`, `keepVersions`). */
+  drift?: z.output<typeof driftSchema>;
+  /** When frozen series refit; promotions are written to the statistics bucket with compare-and-set. */
+  refit?: z.output<typeof refitSchema>;
 }
 
 /** A cluster member's config, checked for what its role needs. */
@@ -289,10 +291,12 @@ function clusterConfig(
   if ('influx' in c.input) problems.push({ path: ['input', 'influx'], message: 'not with cluster: give input.nats (workers) or input.mqtt (bridge, share)' });
   if (c.fit !== undefined) problems.push({ path: ['fit'], message: 'not with cluster: workers fit on the stream; replay it from the start instead' });
   if (c.state !== undefined) problems.push({ path: ['state'], message: 'not with cluster: partitions are checkpointed to NATS KV' });
-  for (const key of ['drift', 'refit', 'delivery'] as const) {
-    if (c[key] !== undefined) problems.push({ path: [key], message: 'not with cluster yet: a single-process run only (see docs/scale-out.md)' });
+  if (c.delivery !== undefined) problems.push({ path: ['delivery'], message: 'not with cluster: a worker acknowledges each message once its outputs are stored by JetStream; its bounds are cluster.maxUnacked (per partition), cluster.ackWait and cluster.checkpointInterval' });
+  for (const key of ['drift', 'refit'] as const) {
+    if (c[key] !== undefined && c.cluster.role !== 'worker') problems.push({ path: [key], message: `for the worker role only (this member's role is ${c.cluster.role}): drift and refits need every reading of a series, which only its partition's worker sees` });
   }
+  if (c.cluster.approveSubject !== undefined && (c.refit as ClusterRunConfig['refit'])?.approve !== true) problems.push({ path: ['cluster', 'approveSubject'], message: 'only with refit.approval: true (its messages approve waiting promotions)' });
   for (const p of problems) ctx.issues.push({ code: 'custom', message: p.message, path: p.path, input: undefined });
   if (problems.length > 0) return z.NEVER;
-  return defined({ cluster: c.cluster, input: c.input as ClusterRunConfig['input'], normalize, output: defined({ nats: output.nats }), http: c.http });
+  return defined({ cluster: c.cluster, input: c.input as ClusterRunConfig['input'], normalize, output: defined({ nats: output.nats }), http: c.http, drift: c.drift as ClusterRunConfig['drift'], refit: c.refit as ClusterRunConfig['refit'] });
 }

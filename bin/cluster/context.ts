@@ -4,7 +4,7 @@ import type { ReadingRecipe } from '../../connectors/mqtt/index.js';
 import type { CheckpointStore } from '../../connectors/nats/checkpoints.js';
 import type { FrozenStatsBucket } from '../../connectors/nats/frozen-kv.js';
 import type { LeaseTable } from '../../connectors/nats/leases.js';
-import type { NormalizeOptions } from '../../operators/index.js';
+import type { NormalizeOptions, SeriesStoreOptions } from '../../operators/index.js';
 import type { ClusterConfig } from '../cli/config-cluster.js';
 import type { ClusterCounters } from './counters.js';
 import type { OutputPublisher } from './outputs.js';
@@ -19,7 +19,10 @@ export interface WorkerContext {
   stream: string;
   prefix: string;
   inputRecipes: readonly ReadingRecipe[];
+  /** normalize's options (the refit policy included) for each partition's pipeline. */
   normalize: NormalizeOptions;
+  /** Each partition store's options (drift, versions kept, eviction). */
+  store: SeriesStoreOptions;
   leases: LeaseTable;
   checkpoints: CheckpointStore;
   stats: FrozenStatsBucket;

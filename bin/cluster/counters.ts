@@ -20,6 +20,10 @@ export interface ClusterCounters {
   unmatched: number;
   /** working() signals sent during output outages. */
   working: number;
+  /** Drift alarms raised by the partitions' stores (each may start a refit, as `refit.onAlarm` says). */
+  driftAlarms: number;
+  /** Waiting promotions approved through the approve subject. */
+  promoted: number;
   statsWritten: number;
   statsExisting: number;
   statsConflicts: number;
@@ -47,6 +51,8 @@ export function newCounters(): ClusterCounters {
     malformed: 0,
     unmatched: 0,
     working: 0,
+    driftAlarms: 0,
+    promoted: 0,
     statsWritten: 0,
     statsExisting: 0,
     statsConflicts: 0,

@@ -23,13 +23,15 @@ interface Pending {
  * paused, every processed message acknowledged. Every write first checks the lease.
  */
 export class PartitionRunner {
-  private readonly store = new SeriesStore();
+  private readonly store: SeriesStore;
   private readonly input = new Subject<Reading>();
   private sink: Normalized[] = [];
   private statWrites: Promise<unknown>[] = [];
   private readonly pending = new Map<number, Pending>();
   private processedSeq = 0;
   private checkpointedSeq = -1;
+  /** The store changed outside a message (an approved promotion): the next checkpoint is due even without new messages. */
+  private changedSinceCheckpoint = false;
   private checkpointRevision = 0;
   private checkpointing: Promise<void> | undefined;
   private messages: ConsumerMessages | undefined;
@@ -46,7 +48,9 @@ export class PartitionRunner {
     readonly partition: number,
     readonly lease: number,
     private readonly onFenced: (partition: number, why: string) => void,
-  ) {}
+  ) {
+    this.store = new SeriesStore(ctx.store);
+  }
 
   /** `partition:state/pending` for the status line. */
   describe(): string {
@@ -85,6 +89,8 @@ export class PartitionRunner {
       );
     });
     live = true;
+    const alarms = this.store.drift$.subscribe(() => ctx.counters.driftAlarms++);
+    this.timers.push(() => alarms.unsubscribe());
     this.pipeline = this.input.pipe(normalize({ ...ctx.normalize, store: this.store })).subscribe({
       next: (n) => this.sink.push(n),
       error: (e: Error) => this.giveUp(`its pipeline failed: ${e.message}`),
@@ -160,6 +166,24 @@ export class PartitionRunner {
       .catch((e: Error) => this.failed(e));
   }
 
+  /**
+   * Promotes the named series' refits that wait for approval (or all of this partition's), writes
+   * each promotion to the statistics bucket (compare-and-set, fenced), then checkpoints, so a
+   * take-over does not ask again. Returns the ids promoted.
+   */
+  async approve(series?: readonly string[]): Promise<string[]> {
+    if (this.state !== 'running') return [];
+    this.fence();
+    const promoted = this.store.approve(series);
+    if (promoted.length === 0) return promoted;
+    const writes = this.statWrites;
+    this.statWrites = [];
+    this.changedSinceCheckpoint = true;
+    await Promise.all(writes);
+    await this.checkpoint();
+    return promoted;
+  }
+
   private failed(e: Error): void {
     if (e instanceof FencedError) this.giveUp(e.message);
     else this.ctx.counters.lastError = `partition ${this.partition}: ${e.message}`;
@@ -193,8 +217,9 @@ export class PartitionRunner {
         clearTimeout(timer);
         if (this.pending.size > 0) return; // not quiet (an output outage?): the next interval tries again
       }
-      if (this.processedSeq === this.checkpointedSeq) return;
+      if (this.processedSeq === this.checkpointedSeq && !this.changedSinceCheckpoint) return;
       this.fence();
+      this.changedSinceCheckpoint = false;
       const snapshot = this.store.snapshot();
       const seq = this.processedSeq;
       this.checkpointRevision = await this.ctx.checkpoints.write({ partition: this.partition, seq, worker: this.ctx.worker, lease: this.lease, snapshot }, this.checkpointRevision);

@@ -13,6 +13,7 @@ import { startFrozenOnly } from './frozen-only.js';
 import { startBridge } from './bridge.js';
 import { startShare } from './share.js';
 import { untilAnswered } from './retry.js';
+import { lifecycleOptions } from '../cli/config-lifecycle.js';
 
 /** Everything a role starts from. */
 export interface RoleStart {
@@ -39,9 +40,11 @@ export async function startRole(s: RoleStart): Promise<RunningRole> {
       const leases = await untilAnswered(() => openLeases(nc, { bucket: `${cluster.stream}-leases`, worker: cluster.worker, ttlMs: cluster.leaseMs, replicas: cluster.replicas }));
       const checkpoints = await untilAnswered(() => openCheckpoints(nc, { bucket: `${cluster.stream}-checkpoints`, replicas: cluster.replicas }));
       await leadersElected(s.jsm, streams);
-      const ctx = { nc, js: s.js, jsm: s.jsm, cluster, worker: cluster.worker, stream: cluster.stream, prefix: cluster.prefix, inputRecipes: config.input.nats.recipes, normalize: config.normalize, leases, checkpoints, stats, publisher, counters, log: s.log };
+      const lifecycle = lifecycleOptions(config);
+      const ctx = { nc, js: s.js, jsm: s.jsm, cluster, worker: cluster.worker, stream: cluster.stream, prefix: cluster.prefix, inputRecipes: config.input.nats.recipes, normalize: lifecycle.normalize, store: lifecycle.store, leases, checkpoints, stats, publisher, counters, log: s.log };
       const worker = new PartitionWorker(ctx, leases, s.partitions);
       await worker.start();
+      if (config.refit?.approve) worker.approvals(cluster.approveSubject ?? `${cluster.stream}.approve`);
       return { counters, describe: () => `partitions [${worker.held().join(',')}] ${worker.describe()}`, stop: () => worker.stop() };
     }
     case 'frozen-only':

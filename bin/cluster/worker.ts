@@ -121,13 +121,54 @@ export class PartitionWorker {
     }
   }
 
+  /**
+   * Listens on `subject` for approvals of waiting promotions: an empty message (or `all`) approves
+   * every series this worker holds, a JSON list of series ids those. Each worker applies it to the
+   * partitions it holds; anything else is counted as malformed and named in the log.
+   */
+  approvals(subject: string): void {
+    const sub = this.ctx.nc.subscribe(subject, {
+      callback: (err, msg) => {
+        if (err !== null) return void (this.ctx.counters.lastError = `approvals: ${err.message}`);
+        const ids = approvalIds(msg.string());
+        if (ids instanceof Error) {
+          this.ctx.counters.malformed++;
+          return this.ctx.log(`approval on ${subject} ignored: ${ids.message}`);
+        }
+        void Promise.all([...this.runners.values()].map((r) => r.approve(ids).catch((e: Error) => (this.ctx.counters.lastError = `approval: ${e.message}`, [] as string[])))).then((lists) => {
+          const promoted = lists.flat();
+          this.ctx.counters.promoted += promoted.length;
+          if (promoted.length > 0) this.ctx.log(`approved: ${promoted.length} promotions written (${promoted.slice(0, 5).join(', ')}${promoted.length > 5 ? ', …' : ''})`);
+        });
+      },
+    });
+    this.unsubscribe.push(() => sub.unsubscribe());
+  }
+
+  private readonly unsubscribe: (() => void)[] = [];
+
   /** Hands every partition over (checkpointed, leases released) and leaves the group. */
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const u of this.unsubscribe) u();
     clearTimeout(this.renewTimer);
     clearTimeout(this.balanceTimer);
     await this.balancing;
     await Promise.all([...this.runners.keys()].map((p) => this.handOver(p).catch((e: Error) => this.ctx.log(`partition ${p}: hand-over failed: ${e.message}`))));
     await this.leases.leave();
   }
+}
+
+/** The series an approval message names: undefined for all (an empty body or `all`), or an Error saying what is wrong. */
+export function approvalIds(body: string): readonly string[] | undefined | Error {
+  const text = body.trim();
+  if (text === '' || text === 'all') return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return new Error(`expected an empty message, "all" or a JSON list of series ids, got ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  if (!Array.isArray(doc) || !doc.every((x) => typeof x === 'string')) return new Error(`expected a JSON list of series ids, got ${JSON.stringify(text.slice(0, 80))}`);
+  return doc as string[];
 }

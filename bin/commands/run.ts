@@ -1,4 +1,3 @@
-import { Subject } from 'rxjs';
 import { SeriesStore } from '../../operators/index.js';
 import type { TimeInput } from '../../connectors/influx/index.js';
 import { readHistory } from '../cli/influx-read.js';
@@ -7,8 +6,8 @@ import { checkBroker } from '../cli/broker-check.js';
 import type { MqttConnectOptions } from '../../connectors/mqtt/index.js';
 import { loadConfigFile } from '../cli/config-file.js';
 import { configWarnings } from '../cli/config-warnings.js';
+import { lifecycleOptions } from '../cli/config-lifecycle.js';
 import { readRunConfig, type InfluxReadConfig, type RunConfig } from '../cli/run-config.js';
-import { defined } from '../cli/schema-kit.js';
 import { readStateFile } from '../cli/state-file.js';
 import { fitWindow } from '../cli/fit-window.js';
 import { httpFromArgs } from '../http/cli.js';
@@ -25,12 +24,9 @@ export async function runCommand(args: ParsedArgs, out: (line: string) => void):
   const config = readRunConfig(loadConfigFile(path));
   if (config.cluster) return runCluster(config, { check: flag(args, 'check'), durationMs, statusMs, http: httpFromArgs(args, config.http) }, out);
   const http = httpFromArgs(args, config.http);
-  // Eviction and drift are the store's: take eviction out of the normalize options; the refit
-  // policy goes into them (approvals come from store.approve: the dashboard's Approve button).
-  const { idleEvictMs, ...normalizeOptions } = config.normalize;
-  const refit = config.refit;
-  config.normalize = refit === undefined ? normalizeOptions : { ...normalizeOptions, refit: defined({ onAlarm: refit.onAlarm, everyMs: refit.everyMs, approval: refit.approve ? new Subject<never>() : undefined }) };
-  const store = new SeriesStore({ ...(idleEvictMs === undefined ? {} : { idleEvictMs }), ...config.drift });
+  const lifecycle = lifecycleOptions(config);
+  config.normalize = lifecycle.normalize;
+  const store = new SeriesStore(lifecycle.store);
   const resumed = config.state ? readStateFile(config.state.file) : undefined;
   for (const [connect, what] of brokers(config)) await checkBroker(connect, undefined, what);
   const warnings = configWarnings(config);

@@ -27,11 +27,20 @@ describe('the cluster section of the run config', () => {
     ['invalid error', { ...worker, normalize: { invalid: 'error' } }, 'config.normalize.invalid: error is not for cluster workers'],
     ['a state file', { ...worker, state: { file: 'x.json' } }, 'config.state: not with cluster'],
     ['a short duplicate window', { ...worker, cluster: { ...worker.cluster, duplicateWindow: '20s' } }, 'config.cluster.duplicateWindow: must be longer than checkpointInterval + lease (40000 ms)'],
+    ['a delivery section', { ...worker, delivery: { maxUnacked: 10 } }, 'config.delivery: not with cluster: a worker acknowledges each message once its outputs are stored by JetStream; its bounds are cluster.maxUnacked'],
+    ['drift on a frozen-only member', { ...worker, cluster: { servers: 'nats://x:1', role: 'frozen-only' }, drift: { cooldown: 5 } }, 'config.drift: for the worker role only (this member\'s role is frozen-only)'],
+    ['refit on a share member', { ...worker, cluster: { servers: 'nats://x:1', role: 'share' }, input: { mqtt: { url: 'mqtt://x', topics: '$share/g/a/+b' } }, normalize: { freeze: { atTime: '2026-12-01T00:00:00Z' } }, refit: { onAlarm: true } }, 'config.refit: for the worker role only (this member\'s role is share)'],
+    ['idleEvict on a frozen-only member', { ...worker, cluster: { servers: 'nats://x:1', role: 'frozen-only' }, normalize: { idleEvict: '1h' } }, 'config.normalize.idleEvict: for the worker role only: a frozen-only member would forget'],
+    ['an approve subject without approval', { ...worker, cluster: { ...worker.cluster, approveSubject: 'x.approve' }, refit: { onAlarm: true } }, 'config.cluster.approveSubject: only with refit.approval: true'],
     ['input.nats without cluster', { input: { nats: { topics: 'a/+b' } }, output: { nats: {} } }, 'input.nats and output.nats are for cluster workers'],
     ['afterSamples with role share', { ...worker, cluster: { servers: 'nats://x:1', role: 'share' }, input: { mqtt: { url: 'mqtt://x', topics: '$share/g/a/+b' } }, normalize: { freeze: { afterSamples: 10 } } }, 'afterSamples is refused with role share'],
     ['afterSpan with role share', { ...worker, cluster: { servers: 'nats://x:1', role: 'share' }, input: { mqtt: { url: 'mqtt://x', topics: '$share/g/a/+b' } }, normalize: { freeze: { afterSpan: '1h' } } }, 'afterSpan is refused with role share'],
   ])('refuses %s, naming it', (_, doc, message) => {
     expect(() => readRunConfig(doc)).toThrow(message);
+  });
+  it('gives a worker drift, refit and idle eviction', () => {
+    const c = readRunConfig({ ...worker, normalize: { idleEvict: '1h' }, drift: { cooldown: 5, keepVersions: 4 }, refit: { onAlarm: ['cusum'], every: '7d', approval: true } });
+    expect([c.drift, c.refit]).toEqual([{ drift: { cooldown: 5 }, keepVersions: 4 }, { onAlarm: ['cusum'], everyMs: 7 * 86_400_000, approve: true }]);
   });
   it('takes the share role with an event-time freeze', () => {
     const c = readRunConfig({ ...worker, cluster: { servers: 'nats://x:1', role: 'share' }, input: { mqtt: { url: 'mqtt://x', topics: '$share/g/a/+b' } }, normalize: { freeze: { atTime: '2026-12-01T00:00:00Z' } } });
