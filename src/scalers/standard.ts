@@ -52,7 +52,7 @@ export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVar
     if (this.frozen) return applyFrozen(this.frozen, x);
     const o = this.options;
     const mean = this.stats.mean;
-    const d = preTransform(o.pre, x) - (o.withMean ? mean : 0);
+    const d = (o.pre === 'none' ? x : preTransform(o.pre, x)) - (o.withMean ? mean : 0);
     const y = o.withStd ? standardizeProvisional(d, mean, this.stats.variance(), o.zeroSpread === 'nan') : d + 0;
     const clip = o.clip as boolean | readonly [number, number] | undefined;
     return typeof clip === 'object' ? clipTo(clip, y) : y; // standard has no range of its own: only [lo, hi]
