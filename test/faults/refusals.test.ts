@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mosquittoSkipReason } from '../helpers/mosquitto.js';
+import { parsePrometheusText, valueOf } from '../http/prom-text.js';
 import { startFaultBroker, type FaultBroker } from './broker.js';
 import { bridgeConfig, publishAll, startBridge, until, Watcher, writeFile } from './harness.js';
 import { decodeAll, faultSequence } from './sequence.js';
@@ -10,8 +11,8 @@ import type { CliProcess } from '../bin/cli-process.js';
 
 /**
  * Outputs the broker refuses (an ACL forbids half the output topics; MQTT 5 PUBACK reason 135) are
- * counted, said once with the reason, and their messages acknowledged: sent again they would be
- * refused again. Held windows that together need more messages than the bound are released by
+ * counted (status line and `streamnorm_publish_failures_total`), said once with the reason, and
+ * their messages acknowledged: sent again they would be refused again. Held windows that together need more messages than the bound are released by
  * `holdOverflow` at the bound, counted: never a deadlock.
  */
 const skip = mosquittoSkipReason();
@@ -36,13 +37,17 @@ describe.skipIf(skip !== undefined)('fault: refused publishes and held windows a
     const readings = decodeAll(messages);
     const watcher = new Watcher(broker.url, 'watcher-acl');
     await watcher.connect();
-    const cfg = writeFile(join(dir, 'acl.yaml'), bridgeConfig({ input: broker.url, output: broker.url, state: join(dir, 'acl.json'), normalize: '{ freeze: { afterSamples: 10 }, whileFitting: raw }' }).replace('topic: "out/{series}"', 'topic: "out/{site}/{device}/{field}"'));
+    const cfg = writeFile(join(dir, 'acl.yaml'), bridgeConfig({ input: broker.url, output: broker.url, state: join(dir, 'acl.json'), normalize: '{ freeze: { afterSamples: 10 }, whileFitting: raw }', extra: 'http: { listen: "127.0.0.1:0" }\n' }).replace('topic: "out/{series}"', 'topic: "out/{site}/{device}/{field}"'));
     run = startBridge(cfg);
     await run.waitFor(/\[\d+ s\] received/);
     await publishAll(broker.url, messages, undefined, 'pub-acl');
     const allowed = readings.filter((r) => r.tags?.site === 's0').length;
     await until(() => watcher.outputs.length, (n) => n >= allowed, 'allowed outputs');
     await run.waitFor(new RegExp(`received ${readings.length}, .*mqtt published ${allowed} \\(${readings.length - allowed} failed\\).*unacknowledged 0\\b`), 20_000);
+    // the same counts on /metrics
+    const origin = /metrics: +(http:\/\/[^/\s]+)/.exec(run.stdout())?.[1] as string;
+    const metrics = parsePrometheusText(await (await fetch(`${origin}/metrics`)).text());
+    expect([valueOf(metrics, 'streamnorm_published_total'), valueOf(metrics, 'streamnorm_publish_failures_total')]).toEqual([allowed, readings.length - allowed]);
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
     const said = run.stdout().split('\n').filter((l) => l.includes('the broker refused it'));
