@@ -7,6 +7,7 @@ import { BRIDGE_NORMALIZE_DEFAULTS } from '../../bin/run/bridge.js';
 import { mosquittoSkipReason } from '../helpers/mosquitto.js';
 import { hasInfluxd, startInfluxd, type Influxd } from '../helpers/influxd.js';
 import { hasVictoriaMetrics, startVictoriaMetrics, type VictoriaMetrics } from '../helpers/victoria.js';
+import { parsePrometheusText, valueOf } from '../http/prom-text.js';
 import { startFaultBroker, type FaultBroker } from './broker.js';
 import { publishAll, received, sleep, startBridge, until, writeFile } from './harness.js';
 import { decodeAll, faultFreeOutputs, faultSequence, outputKey, type Message } from './sequence.js';
@@ -84,6 +85,7 @@ normalize: { freeze: { afterSamples: 20 }, whileFitting: raw }
 output:
   influx: { url: ${db.url}, ${db.target}, measurement: normalized${i},${spill === undefined ? '' : ` spill: ${spill},`} batchSize: 50, flushInterval: 100ms, retry: { maxRetries: 1000, maxRetryTime: ${budget}, initialDelay: 200ms, maxDelay: 1s } }
 state: { file: ${join(dir, `influx-${i}.json`)} }
+http: { listen: "127.0.0.1:0" }
 `,
     );
     return { messages, expected, cfg };
@@ -112,9 +114,12 @@ state: { file: ${join(dir, `influx-${i}.json`)} }
       await db.start();
       await until(() => received(run), (n) => n >= decodeAll(messages, `plant${i}/+site/+device`).length, 'all taken');
       await run.waitFor(/unacknowledged 0\b/, 40_000);
+      const origin = /metrics: +(http:\/\/[^/\s]+)/.exec(run.stdout())?.[1] as string;
+      const failures = valueOf(parsePrometheusText(await (await fetch(`${origin}/metrics`)).text()), 'streamnorm_write_failures_total');
       run.child.kill('SIGTERM');
       expect(await run.exit).toBe(0);
       const spilled = Number(/(\d+) spilled\)/.exec(run.stdout().split('\n').filter((l) => l.startsWith('stopped')).at(-1) ?? '')?.[1] ?? 0);
+      expect(failures).toBe(spilled); // lines past the budget: counted on /metrics as failed writes, and spilled
       if (past) {
         expect(spilled).toBeGreaterThan(0);
         const report = await replaySpill(spill, { url: db.url, ...(c.db === 'victoria' ? { bucket: 'plant' } : { db: 'plant' }) });
