@@ -8,6 +8,7 @@ import { newCounters, type ClusterCounters } from './counters.js';
 import { startRole } from './roles.js';
 import { TRANSIENT, untilAnswered } from './retry.js';
 import { connectNats } from './nats-connect.js';
+import { startClusterOps } from './ops-http.js';
 
 /** What `streamnorm run` passes on to a cluster member. */
 export interface ClusterRunOptions {
@@ -29,11 +30,11 @@ export interface RunningRole {
  * TLS files: exit 4 unreachable, 5 credentials refused, 6 TLS failed), makes or checks the streams
  * (a different partition count for an existing stream is refused, exit 2), and runs the role until
  * SIGINT/SIGTERM or --duration: then hands its partitions over (checkpointed) and exits 0. With
- * --check it stops after the checks.
+ * --check it stops after the checks. With `http:` / `--http` it serves `/metrics`, `/healthz` and
+ * `/readyz` (see {@link startClusterOps}).
  */
 export async function runCluster(config: ClusterRunConfig, options: ClusterRunOptions, out: (line: string) => void): Promise<number> {
   const { cluster } = config;
-  if (options.http !== undefined) out('cluster members serve no dashboard yet; --http / http: ignored (watch the stats bucket instead)');
   const nc = await connectNats(cluster);
   try {
     const jsm = await untilJetStream(() => jetstreamManager(nc, { timeout: 5_000 }), out);
@@ -58,9 +59,15 @@ export async function runCluster(config: ClusterRunConfig, options: ClusterRunOp
       return 0;
     }
     const counters = newCounters();
-    const role = await startRole({ config, nc, js: jetstream(nc), jsm, partitions: stream?.partitions ?? 0, counters, log: out });
-    out(`${cluster.role} ${cluster.worker} running${stream ? ` on ${stream.name} (${stream.partitions} partitions)` : ''}`);
-    return await untilStopped(role, options, out, nc);
+    const ops = options.http === undefined ? undefined : await startClusterOps(options.http, counters, nc);
+    if (ops !== undefined) out(`metrics:   ${ops.origin}/metrics (a cluster member serves /metrics, /healthz and /readyz; no page)`);
+    try {
+      const role = await startRole({ config, nc, js: jetstream(nc), jsm, partitions: stream?.partitions ?? 0, counters, log: out });
+      out(`${cluster.role} ${cluster.worker} running${stream ? ` on ${stream.name} (${stream.partitions} partitions)` : ''}`);
+      return await untilStopped(role, options, out, nc);
+    } finally {
+      await ops?.close();
+    }
   } catch (e) {
     await nc.close().catch(() => undefined);
     throw e;

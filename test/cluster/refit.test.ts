@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeriesStore } from '../../operators/index.js';
 import { openFrozenStats } from '../../connectors/nats/index.js';
 import { natsSkipReason, startNats, type NatsServer } from '../helpers/nats.js';
+import { parsePrometheusText, valueOf } from '../http/prom-text.js';
 import { bySeries, essence, natsClient, publishReadings, readOutputs, seriesOf, singleProcess, startMember, stopMember, waitForMessages, workerConfig, type TestReading, type WorkerProcess } from './helpers.js';
 
 const skip = natsSkipReason();
@@ -102,10 +103,20 @@ describe.skipIf(skip)('cluster workers: drift alarms, refits and promotions', ()
   }, 240_000);
 });
 
+/** Polls `read` until it returns `want` (throws after 20 s). */
+async function until(read: () => Promise<number>, want: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while ((await read().catch(() => -1)) !== want) {
+    if (Date.now() > deadline) throw new Error(`still not ${want} after 20 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /**
  * With `refit.approval`, a refit's statistics wait; a message on the approve subject (a JSON list
  * of series ids, or empty for all) promotes them on the worker that holds the series, writes v2 to
- * the bucket and checkpoints, so the next owner serves v2 without being asked again.
+ * the bucket and checkpoints, so the next owner serves v2 without being asked again. The counters
+ * are on the member's `/metrics`, and its `/readyz` follows the NATS connection.
  */
 describe.skipIf(skip)('cluster workers: promotions that wait for approval', () => {
   let server: NatsServer;
@@ -123,7 +134,7 @@ describe.skipIf(skip)('cluster workers: promotions that wait for approval', () =
     const { nc, js } = await natsClient(server.url);
     // idleEvict too: it goes to the partition stores (before, it stopped every partition at start)
     const config = (name: string): object => ({ ...workerConfig(server.url, name, { partitions: 4, normalize: { ...NORMALIZE, idleEvict: '1h' } }), drift: DRIFT, refit: { onAlarm: true, approval: true } });
-    const w1 = startMember('w1', config('w1'));
+    const w1 = startMember('w1', config('w1'), ['--http', '127.0.0.1:0']);
     members.push(w1);
     await w1.waitFor(/running/);
     let sent = 0;
@@ -152,11 +163,16 @@ describe.skipIf(skip)('cluster workers: promotions that wait for approval', () =
     nc.publish('streamnorm.approve', '');
     await w1.waitFor(/approved: 3 promotions written/);
     expect(await versionsOf('site3/dev3')).toEqual([1, 2]);
+    // the status line's counters on /metrics too
+    const origin = /metrics: +(http:\/\/[^/\s]+)/.exec(w1.stdout())?.[1] as string;
+    const scraped = parsePrometheusText(await (await fetch(`${origin}/metrics`)).text());
+    expect([valueOf(scraped, 'streamnorm_cluster_promoted_total'), valueOf(scraped, 'streamnorm_cluster_malformed_total'), valueOf(scraped, 'streamnorm_cluster_nats_connected')]).toEqual([4, 1, 1]);
+    expect(valueOf(scraped, 'streamnorm_cluster_drift_alarms_total')).toBeGreaterThan(0);
     expect(await stopMember(w1)).toBe(0);
     expect(w1.counters()).toMatchObject({ promoted: 4, malformed: 1 });
 
     // A new worker takes the partitions from their checkpoints: v2 served, nothing asked again.
-    const w2 = startMember('w2', config('w2'));
+    const w2 = startMember('w2', config('w2'), ['--http', '127.0.0.1:0']);
     members.push(w2);
     await w2.waitFor(/running/);
     await send(95, 130);
@@ -164,6 +180,13 @@ describe.skipIf(skip)('cluster workers: promotions that wait for approval', () =
     for (const series of ['site0/dev0', 'site3/dev3', 'site6/dev6', 'site9/dev9']) expect(got.get(series)?.at(-1)?.version, series).toBe(2);
     expect(got.get('site1/dev1')?.at(-1)?.version).toBe(1);
     expect(await versionsOf('site0/dev0')).toEqual([1, 2]);
+    // /readyz follows the NATS connection: 503 while the server is down, 200 once it is back
+    const ready = async (): Promise<number> => (await fetch(`${/metrics: +(http:\/\/[^/\s]+)/.exec(w2.stdout())?.[1] as string}/readyz`)).status;
+    expect(await ready()).toBe(200);
+    await server.kill();
+    await until(ready, 503);
+    await server.start();
+    await until(ready, 200);
     expect(await stopMember(w2)).toBe(0);
     await nc.close();
   }, 180_000);
