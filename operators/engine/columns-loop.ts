@@ -3,7 +3,7 @@ import { OutputRows } from '../output/output-rows.js';
 import type { ColumnBatch, NormalizedColumns } from '../output/columns.js';
 import { PHASE_FROZEN } from '../output/codes.js';
 import type { NormalizeEngine } from './normalize-engine.js';
-import { watchFrozen } from './lifecycle-step.js';
+import { watchFrozenRun } from './lifecycle-step.js';
 
 /** Growable output columns of one series. */
 class ColumnWriter extends OutputRows {
@@ -95,7 +95,7 @@ export function normalizeBatchInto(engine: NormalizeEngine, batch: ColumnBatch, 
     w.reserve(n - i);
     const start = w.length;
     let end = table.transformPlainInto(slot, values, i, w.values, start);
-    if (engine.watching) end = watchRun(engine, series, slot, values, times, i, end);
+    if (engine.watching) end = watchFrozenRun(engine, series, slot, values, times, i, end);
     for (let j = i; j < end; j++) {
       const k = start + j - i;
       w.raw[k] = values[j] as number;
@@ -112,20 +112,6 @@ export function normalizeBatchInto(engine: NormalizeEngine, batch: ColumnBatch, 
       i++;
     }
   }
-}
-
-/**
- * The drift alarms for values `from…end` of a plain frozen series, in order; returns where the run
- * ends: earlier than `end` when an alarm started a refit (the series is no longer plain, and the
- * values after it must be learned into the refit window by the row path).
- */
-function watchRun(engine: NormalizeEngine, series: string, slot: number, values: ColumnBatch['values'], times: ColumnBatch['times'], from: number, end: number): number {
-  const table = engine.store.table;
-  for (let j = from; j < end; j++) {
-    watchFrozen(engine, series, slot, values[j] as number, times?.[j]);
-    if (!table.isPlain(slot)) return j + 1;
-  }
-  return end;
 }
 
 function slowRow(engine: NormalizeEngine, series: string, value: unknown, time: number | undefined): void {

@@ -13,11 +13,44 @@ import type { NormalizeEngine } from './normalize-engine.js';
 
 /** After a valid reading `x` (pre-transformed, event time `t`) of a frozen series: the CUSUM and stuck checks, and a scheduled refit. */
 export function watchFrozen(engine: NormalizeEngine, id: string, slot: number, x: number, t: number | undefined): void {
+  const life = engine.store.lifecycle;
+  const c = life.columns;
+  if (c === undefined) return;
+  afterObserve(engine, id, slot, c.observe(slot, x, life.k, life.clip), x, t);
+}
+
+/**
+ * {@link watchFrozen} for values `from…end` of a plain frozen series (a column batch), value by
+ * value with the same steps; the checks that follow a value's CUSUM step run only when one of them
+ * could fire (a score past `h`, a run as long as `stuckAfter`, PSI or a schedule on), found by
+ * `DriftColumns.observeRun`. Returns where
+ * the run ends: after a value whose alarm left the series no longer plain (a refit started), else
+ * `end`.
+ */
+export function watchFrozenRun(engine: NormalizeEngine, id: string, slot: number, values: ArrayLike<number>, times: ArrayLike<number> | undefined, from: number, end: number): number {
+  const store = engine.store;
+  const life = store.lifecycle;
+  const c = life.columns;
+  if (c === undefined) return end;
+  const { k, clip, h, stuckAfter } = life;
+  // With PSI or a schedule, every value has checks to run; else only those observeRun stops at.
+  const h2 = life.psi !== undefined || engine.o.rule.refitEveryMs !== Infinity ? -Infinity : h;
+  for (let j = from; j < end; ) {
+    const at = c.observeRun(slot, values, j, end, k, clip, h2, stuckAfter);
+    if (at < 0) break;
+    afterObserve(engine, id, slot, c.runScore, values[at] as number, times?.[at]);
+    j = at + 1;
+    if (!store.table.isPlain(slot)) return j;
+  }
+  return end;
+}
+
+/** What follows the CUSUM step of one value: its alarm, the PSI window, the stuck run, a scheduled refit. */
+function afterObserve(engine: NormalizeEngine, id: string, slot: number, score: number, x: number, t: number | undefined): void {
   const store = engine.store;
   const life = store.lifecycle;
   const c = life.columns;
   if (c === undefined) return;
-  const score = c.observe(slot, x, life.k, life.clip);
   if (score > life.h) {
     c.resetSums(slot);
     alarm(engine, id, slot, 'cusum', score, t);

@@ -78,31 +78,65 @@ export class DriftColumns {
   /**
    * Observes a (pre-transformed) value of a frozen series: the CUSUM step on its z-score (whitened
    * when `phi` is set) and the stuck-value run. Returns the CUSUM score; `run(slot)` gives the run.
-   * During the cool-down the sums are kept at zero.
+   * During the cool-down the sums are kept at zero. (One value of {@link DriftColumns.observeRun}.)
    */
   observe(slot: number, x: number, k: number, clip: number): number {
+    this.one[0] = x;
+    this.observeRun(slot, this.one, 0, 1, k, clip, -Infinity, 0);
+    return this.runScore;
+  }
+
+  /** The score of the value {@link DriftColumns.observeRun} stopped at. */
+  runScore = 0;
+  private readonly one = new Float64Array(1);
+
+  /**
+   * Observes `xs[from…end)` in order (see {@link DriftColumns.observe}), stopping at the first value
+   * whose checks may fire (a score above `h`, or with `stuckAfter` > 0 a run that long): returns its
+   * index, its score in {@link DriftColumns.runScore}; −1 when none did. The one home of the step:
+   * the row's fields are read once and written back once per call.
+   */
+  observeRun(slot: number, xs: ArrayLike<number>, from: number, end: number, k: number, clip: number, h: number, stuckAfter: number): number {
     const a = slot * ROW;
     const r = this.rows;
-    if (x === r[a + LAST]) r[a + RUN] = (r[a + RUN] as number) + 1;
-    else {
-      r[a + LAST] = x;
-      r[a + RUN] = 1;
-    }
+    const center = r[a + CENTER] as number;
     const inv = r[a + INV_SCALE] as number;
-    if (inv !== inv) return 0;
-    let z = affine(x, r[a + CENTER] as number, inv, 0); // the frozen transform's formula, offset 0
     const phi = r[a + PHI] as number;
-    if (phi !== 0) {
-      const prev = r[a + PREV_Z] as number;
-      r[a + PREV_Z] = z;
-      z = (z - phi * prev) / Math.sqrt(1 - phi * phi);
+    const whiten = Math.sqrt(1 - phi * phi);
+    let last = r[a + LAST] as number;
+    let run = r[a + RUN] as number;
+    let prev = r[a + PREV_Z] as number;
+    let cool = r[a + COOLDOWN] as number;
+    let stop = -1;
+    for (let j = from; j < end; j++) {
+      const x = xs[j] as number;
+      if (x === last) run++;
+      else {
+        last = x;
+        run = 1;
+      }
+      let score = 0;
+      if (inv === inv) {
+        let z = affine(x, center, inv, 0); // the frozen transform's formula, offset 0
+        if (phi !== 0) {
+          const p = prev;
+          prev = z;
+          z = (z - phi * p) / whiten;
+        }
+        if (cool > 0) cool--;
+        else score = cusumStep(r, a, z, k, clip);
+      }
+      if (score > h || (stuckAfter > 0 && run >= stuckAfter)) {
+        this.runScore = score;
+        stop = j;
+        break;
+      }
     }
-    const cool = r[a + COOLDOWN] as number;
-    if (cool > 0) {
-      r[a + COOLDOWN] = cool - 1;
-      return 0;
-    }
-    return cusumStep(r, a, z, k, clip);
+    r[a + LAST] = last;
+    r[a + RUN] = run;
+    r[a + PREV_Z] = prev;
+    r[a + COOLDOWN] = cool;
+    return stop;
   }
 
   /** The current CUSUM score (the larger sum). */

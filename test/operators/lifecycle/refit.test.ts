@@ -223,6 +223,46 @@ describe('the chunked and columnar forms run the same lifecycle as the per-item 
   });
 });
 
+describe('the columnar form runs the drift checks value by value, as the per-item form', () => {
+  it.each([
+    ['alarms that start refits', { refit: { onAlarm: true } }, {}],
+    ['alarms alone, stuck runs, no cool-down', {}, { stuckAfter: 7, cooldown: 0 }],
+    ['PSI windows and a schedule', { refit: { everyMs: 150 } }, { psi: { window: 50 } }],
+  ] as const)('%s: the same alarms, outputs and store state', async (_, extra, drift) => {
+    const rand = gaussian(5);
+    const readings: Reading[] = [];
+    for (let i = 0; i < 900; i++) {
+      const s = i % 2 === 0 ? 'a' : 'b';
+      const stuck = s === 'b' && i > 500 && i < 560; // b sticks at one value for a while
+      readings.push(R(s, stuck ? 3 : (i > 400 && s === 'a' ? 6 : 0) + rand(), i));
+    }
+    const options = { freeze: { afterSamples: 40 }, ...extra } as const;
+    const run = async (form: 'item' | 'columns'): Promise<{ out: unknown[]; alarms: DriftAlarm[]; store: SeriesStore }> => {
+      const store = new SeriesStore({ drift });
+      const alarms: DriftAlarm[] = [];
+      store.drift$.subscribe((a) => alarms.push(a));
+      let out: unknown[];
+      if (form === 'item') out = (await lastValueFrom(from(readings).pipe(normalize({ ...options, store }), toArray()))).filter((n) => n.series === 'a');
+      else {
+        const batches = ['a', 'b'].flatMap((s) => {
+          const mine = readings.filter((r) => r.series === s);
+          return [0, 37, 200, 333].map((at, k, all) => ({ series: s, values: Float64Array.from(mine.slice(at, all[k + 1]).map((r) => r.value as number)), times: Float64Array.from(mine.slice(at, all[k + 1]).map((r) => r.time as number)) }));
+        });
+        out = (await lastValueFrom(from(batches).pipe(normalizeColumns({ ...options, store }), toArray()))).flatMap(columnsToNormalized).filter((n) => n.series === 'a');
+      }
+      return { out, alarms, store };
+    };
+    // Each series' state is its own, so the per-item order (a and b interleaved) and the columnar one (a's batches, then b's) must agree.
+    const item = await run('item');
+    const cols = await run('columns');
+    const key = (a: DriftAlarm): string => `${a.series} ${a.kind} ${a.version} ${a.time} ${a.score}`;
+    expect(cols.alarms.map(key).sort()).toEqual(item.alarms.map(key).sort());
+    expect(item.alarms.length).toBeGreaterThan(0);
+    expect(cols.out.map((n) => [(n as Normalized).version, (n as Normalized).value])).toEqual(item.out.map((n) => [(n as Normalized).version, (n as Normalized).value]));
+    expect(cols.store.snapshot().series).toEqual(item.store.snapshot().series);
+  });
+});
+
 describe('the stats topic carries the version history', () => {
   it('frozen$ emits the kept versions with a promotion; the stats codec writes and reads them', async () => {
     const { decodeFrozenStats, encodeFrozenStats } = await import('streamnorm/mqtt');
