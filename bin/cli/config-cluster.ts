@@ -161,7 +161,7 @@ export const natsOutput = section({
 });
 
 /** What each role needs, checked once the whole config is read: one message per problem, with its path. */
-export function clusterProblems(c: { cluster: ClusterConfig; input: object; output: object; normalize: { whileFitting?: string; invalid?: string; freeze?: unknown; idleEvictMs?: number } }): { path: string[]; message: string }[] {
+export function clusterProblems(c: { cluster: ClusterConfig; input: object; output: object; normalize: { whileFitting?: string; invalid?: string; freeze?: unknown; idleEvictMs?: number }; delivery?: unknown; drift?: unknown; refit?: { approve: boolean } }): { path: string[]; message: string }[] {
   const out: { path: string[]; message: string }[] = [];
   const { role } = c.cluster;
   const has = (o: object, k: string): boolean => k in o && (o as Record<string, unknown>)[k] !== undefined;
@@ -172,6 +172,11 @@ export function clusterProblems(c: { cluster: ClusterConfig; input: object; outp
   if ((role === 'worker' || role === 'bridge') && c.cluster.partitions === undefined) out.push({ path: ['cluster', 'partitions'], message: `required for the ${role} role` });
   if (c.normalize.whileFitting === 'hold') out.push({ path: ['normalize', 'whileFitting'], message: 'hold is not for cluster workers: held readings are not in checkpoints, so they could not be acknowledged safely' });
   if (c.normalize.invalid === 'error') out.push({ path: ['normalize', 'invalid'], message: 'error is not for cluster workers: one bad reading would stop a partition for good; use flag or drop' });
+  if (c.delivery !== undefined) out.push({ path: ['delivery'], message: 'not with cluster: a worker acknowledges each message once its outputs are stored by JetStream; its bounds are cluster.maxUnacked (per partition), cluster.ackWait and cluster.checkpointInterval' });
+  for (const key of ['drift', 'refit'] as const) {
+    if (c[key] !== undefined && role !== 'worker') out.push({ path: [key], message: `for the worker role only (this member's role is ${role}): drift and refits need every reading of a series, which only its partition's worker sees` });
+  }
+  if (c.cluster.approveSubject !== undefined && c.refit?.approve !== true) out.push({ path: ['cluster', 'approveSubject'], message: 'only with refit.approval: true (its messages approve waiting promotions)' });
   if (role !== 'worker' && c.normalize.idleEvictMs !== undefined) out.push({ path: ['normalize', 'idleEvict'], message: `for the worker role only: a ${role} member would forget statistics it cannot learn again` });
   if (role === 'share') {
     const points = c.normalize.freeze === undefined ? [{ afterSamples: 100 }] : Array.isArray(c.normalize.freeze) ? c.normalize.freeze : [c.normalize.freeze];

@@ -287,15 +287,10 @@ function clusterConfig(
 ): ClusterRunConfig {
   const normalize = c.normalize ?? {};
   const output = c.output ?? {};
-  const problems = clusterProblems({ cluster: c.cluster, input: c.input, output, normalize });
+  const problems = clusterProblems({ cluster: c.cluster, input: c.input, output, normalize, delivery: c.delivery, drift: c.drift, refit: c.refit as ClusterRunConfig['refit'] });
   if ('influx' in c.input) problems.push({ path: ['input', 'influx'], message: 'not with cluster: give input.nats (workers) or input.mqtt (bridge, share)' });
   if (c.fit !== undefined) problems.push({ path: ['fit'], message: 'not with cluster: workers fit on the stream; replay it from the start instead' });
   if (c.state !== undefined) problems.push({ path: ['state'], message: 'not with cluster: partitions are checkpointed to NATS KV' });
-  if (c.delivery !== undefined) problems.push({ path: ['delivery'], message: 'not with cluster: a worker acknowledges each message once its outputs are stored by JetStream; its bounds are cluster.maxUnacked (per partition), cluster.ackWait and cluster.checkpointInterval' });
-  for (const key of ['drift', 'refit'] as const) {
-    if (c[key] !== undefined && c.cluster.role !== 'worker') problems.push({ path: [key], message: `for the worker role only (this member's role is ${c.cluster.role}): drift and refits need every reading of a series, which only its partition's worker sees` });
-  }
-  if (c.cluster.approveSubject !== undefined && (c.refit as ClusterRunConfig['refit'])?.approve !== true) problems.push({ path: ['cluster', 'approveSubject'], message: 'only with refit.approval: true (its messages approve waiting promotions)' });
   for (const p of problems) ctx.issues.push({ code: 'custom', message: p.message, path: p.path, input: undefined });
   if (problems.length > 0) return z.NEVER;
   return defined({ cluster: c.cluster, input: c.input as ClusterRunConfig['input'], normalize, output: defined({ nats: output.nats }), http: c.http, drift: c.drift as ClusterRunConfig['drift'], refit: c.refit as ClusterRunConfig['refit'] });

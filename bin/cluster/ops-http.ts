@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { originOf } from '../http/dashboard.js';
 import { DashboardMetrics } from '../http/metrics.js';
 import type { HttpConfig } from '../http/cli.js';
 import { CliError } from '../cli/args.js';
@@ -63,9 +64,8 @@ export async function startClusterOps(http: HttpConfig, counters: ClusterCounter
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : http.port;
-  const host = http.host === '0.0.0.0' ? '127.0.0.1' : http.host === '::' ? '::1' : http.host;
   return {
-    origin: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    origin: originOf(http.host, port),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -51,7 +51,7 @@ export interface Dashboard {
 }
 
 /** `http://host:port` for a listening address (a wildcard address is shown as loopback). */
-function originOf(host: string, port: number): string {
+export function originOf(host: string, port: number): string {
   const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   return `http://${isIP(shown) === 6 ? `[${shown}]` : shown}:${port}`;
 }

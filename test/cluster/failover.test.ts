@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { natsSkipReason, startNats, type NatsServer } from '../helpers/nats.js';
-import { bySeries, essence, makeReadings, natsClient, publishReadings, readOutputs, singleProcess, startMember, stopMember, waitForMessages, workerConfig, type WorkerProcess } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { natsSkipReason } from '../helpers/nats.js';
+import { bySeries, essence, makeReadings, natsClient, publishReadings, readOutputs, singleProcess, startMember, stopMember, waitForMessages, workerConfig, natsSuite, type WorkerProcess } from './helpers.js';
 
 const skip = natsSkipReason();
 const NORMALIZE = { freeze: { afterSamples: 20 }, whileFitting: 'provisional' as const };
@@ -12,21 +12,14 @@ const NORMALIZE = { freeze: { afterSamples: 20 }, whileFitting: 'provisional' as
  * equal one process over the same readings; the replayed outputs were recognised as duplicates.
  */
 describe.skipIf(skip)('partitioned workers: kill -9 of a worker mid-stream', () => {
-  let server: NatsServer;
-  const workers: WorkerProcess[] = [];
-  beforeAll(async () => {
-    server = await startNats();
-  });
-  afterAll(async () => {
-    for (const w of workers) w.child.kill('SIGKILL');
-    await server?.stop();
-  });
+  const suite = natsSuite();
+  const workers = suite.members;
 
   it('loses nothing, and every series equals the single-process run', async () => {
     const rounds = makeReadings(200, 80);
     const all = rounds.flat();
-    const { nc, js } = await natsClient(server.url);
-    for (const name of ['w1', 'w2', 'w3']) workers.push(startMember(name, workerConfig(server.url, name, { normalize: NORMALIZE })));
+    const { nc, js } = await natsClient(suite.server().url);
+    for (const name of ['w1', 'w2', 'w3']) workers.push(startMember(name, workerConfig(suite.server().url, name, { normalize: NORMALIZE })));
     await Promise.all(workers.map((w) => w.waitFor(/running/)));
     await new Promise((r) => setTimeout(r, 2500)); // the three share the 8 partitions
     await publishReadings(js, rounds.slice(0, 40).flat(), 8);

@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { natsSkipReason, startNats, type NatsServer } from '../helpers/nats.js';
-import { bySeries, essence, makeReadings, natsClient, publishReadings, readOutputs, singleProcess, startMember, stopMember, waitForMessages, workerConfig, type WorkerProcess } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { natsSkipReason } from '../helpers/nats.js';
+import { bySeries, essence, makeReadings, natsClient, publishReadings, readOutputs, singleProcess, startMember, stopMember, waitForMessages, workerConfig, natsSuite } from './helpers.js';
 
 const NORMALIZE = { freeze: { afterSamples: 10 }, whileFitting: 'provisional' as const };
 
@@ -14,25 +14,15 @@ const NORMALIZE = { freeze: { afterSamples: 10 }, whileFitting: 'provisional' as
  * so they are refused. Then the group goes on and nothing is lost.
  */
 describe.skipIf(natsSkipReason())('fencing: SIGSTOP past the lease, then SIGCONT', () => {
-  let server: NatsServer;
-  const members: WorkerProcess[] = [];
-  beforeAll(async () => {
-    server = await startNats();
-  });
-  afterAll(async () => {
-    for (const w of members) {
-      w.child.kill('SIGCONT');
-      w.child.kill('SIGKILL');
-    }
-    await server?.stop();
-  });
+  const suite = natsSuite();
+  const members = suite.members;
 
   it('writes nothing for the partitions it lost', async () => {
     const rounds = makeReadings(40, 60);
     const all = rounds.flat();
-    const { nc, js } = await natsClient(server.url);
+    const { nc, js } = await natsClient(suite.server().url);
     const jsm = await jetstreamManager(nc);
-    const w1 = startMember('w1', workerConfig(server.url, 'w1', { partitions: 4, normalize: NORMALIZE }));
+    const w1 = startMember('w1', workerConfig(suite.server().url, 'w1', { partitions: 4, normalize: NORMALIZE }));
     members.push(w1);
     await w1.waitFor(/running/);
     await publishReadings(js, rounds.slice(0, 20).flat(), 4);
@@ -42,7 +32,7 @@ describe.skipIf(natsSkipReason())('fencing: SIGSTOP past the lease, then SIGCONT
     await new Promise((r) => setTimeout(r, 5));
     w1.child.kill('SIGSTOP');
 
-    const w2 = startMember('w2', workerConfig(server.url, 'w2', { partitions: 4, normalize: NORMALIZE }));
+    const w2 = startMember('w2', workerConfig(suite.server().url, 'w2', { partitions: 4, normalize: NORMALIZE }));
     members.push(w2);
     await w2.waitFor(/(claimed partition \d[\s\S]*){4}/, 30_000);
     await waitForMessages(nc, 'streamnorm-out', rounds.slice(0, 30).flat().length);

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
+import { startNats, type NatsServer } from '../helpers/nats.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,4 +184,24 @@ export function workerConfig(servers: string | string[], worker: string, extra: 
     normalize: extra.normalize ?? { freeze: { afterSamples: 20 }, whileFitting: 'provisional' },
     output: { nats: { subject: 'normalized.{series}', stream: 'streamnorm-out' } },
   };
+}
+
+/**
+ * One nats-server for a describe block, started before its tests and stopped after them, with the
+ * members they start killed (SIGCONT first, for a paused one). Call inside `describe`.
+ */
+export function natsSuite(): { server: () => NatsServer; members: WorkerProcess[] } {
+  let server: NatsServer | undefined;
+  const members: WorkerProcess[] = [];
+  beforeAll(async () => {
+    server = await startNats();
+  });
+  afterAll(async () => {
+    for (const w of members) {
+      w.child.kill('SIGCONT');
+      w.child.kill('SIGKILL');
+    }
+    await server?.stop();
+  });
+  return { server: () => server as NatsServer, members };
 }

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SeriesStore } from '../../operators/index.js';
 import { openFrozenStats } from '../../connectors/nats/index.js';
-import { natsSkipReason, startNats, type NatsServer } from '../helpers/nats.js';
+import { natsSkipReason } from '../helpers/nats.js';
+import { until } from '../faults/harness.js';
 import { parsePrometheusText, valueOf } from '../http/prom-text.js';
-import { bySeries, essence, natsClient, publishReadings, readOutputs, seriesOf, singleProcess, startMember, stopMember, waitForMessages, workerConfig, type TestReading, type WorkerProcess } from './helpers.js';
+import { bySeries, essence, natsClient, publishReadings, readOutputs, seriesOf, singleProcess, startMember, stopMember, waitForMessages, workerConfig, natsSuite, type TestReading, type WorkerProcess } from './helpers.js';
 
 const skip = natsSkipReason();
 const NORMALIZE = { freeze: { afterSamples: 20 }, whileFitting: 'provisional' as const };
@@ -40,21 +41,14 @@ function shiftedReadings(series: number, rounds: number, shiftAt: number): { rou
  * and versions) equal one process's, and the bucket's version history is the one process's.
  */
 describe.skipIf(skip)('cluster workers: drift alarms, refits and promotions', () => {
-  let server: NatsServer;
-  const members: WorkerProcess[] = [];
-  beforeAll(async () => {
-    server = await startNats();
-  });
-  afterAll(async () => {
-    for (const w of members) w.child.kill('SIGKILL');
-    await server?.stop();
-  });
+  const suite = natsSuite();
+  const members = suite.members;
 
   it('promotes v2 on drift through a kill -9, as one process does, and a frozen-only member serves it', async () => {
     const { rounds, shifted } = shiftedReadings(60, 110, 50);
     const all = rounds.flat();
-    const { nc, js } = await natsClient(server.url);
-    const config = (name: string): object => ({ ...workerConfig(server.url, name, { normalize: NORMALIZE }), drift: DRIFT, refit: { onAlarm: true } });
+    const { nc, js } = await natsClient(suite.server().url);
+    const config = (name: string): object => ({ ...workerConfig(suite.server().url, name, { normalize: NORMALIZE }), drift: DRIFT, refit: { onAlarm: true } });
     const workers = ['w1', 'w2', 'w3'].map((name) => startMember(name, config(name)));
     members.push(...workers);
     await Promise.all(workers.map((w) => w.waitFor(/running/)));
@@ -92,7 +86,7 @@ describe.skipIf(skip)('cluster workers: drift alarms, refits and promotions', ()
     }
 
     // A frozen-only member transforms every reading with the latest version.
-    const reader = startMember('f1', { ...workerConfig(server.url, 'f1'), cluster: { servers: server.url, worker: 'f1', role: 'frozen-only', lease: '2s', checkpointInterval: '1s', ackWait: '5s' }, output: { nats: { subject: 'frozen.{series}', stream: 'frozen-out' } } });
+    const reader = startMember('f1', { ...workerConfig(suite.server().url, 'f1'), cluster: { servers: suite.server().url, worker: 'f1', role: 'frozen-only', lease: '2s', checkpointInterval: '1s', ackWait: '5s' }, output: { nats: { subject: 'frozen.{series}', stream: 'frozen-out' } } });
     members.push(reader);
     await waitForMessages(nc, 'frozen-out', all.length, 60_000);
     expect(await stopMember(reader)).toBe(0);
@@ -103,15 +97,6 @@ describe.skipIf(skip)('cluster workers: drift alarms, refits and promotions', ()
   }, 240_000);
 });
 
-/** Polls `read` until it returns `want` (throws after 20 s). */
-async function until(read: () => Promise<number>, want: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while ((await read().catch(() => -1)) !== want) {
-    if (Date.now() > deadline) throw new Error(`still not ${want} after 20 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /**
  * With `refit.approval`, a refit's statistics wait; a message on the approve subject (a JSON list
  * of series ids, or empty for all) promotes them on the worker that holds the series, writes v2 to
@@ -119,21 +104,14 @@ async function until(read: () => Promise<number>, want: number): Promise<void> {
  * are on the member's `/metrics`, and its `/readyz` follows the NATS connection.
  */
 describe.skipIf(skip)('cluster workers: promotions that wait for approval', () => {
-  let server: NatsServer;
-  const members: WorkerProcess[] = [];
-  beforeAll(async () => {
-    server = await startNats();
-  });
-  afterAll(async () => {
-    for (const w of members) w.child.kill('SIGKILL');
-    await server?.stop();
-  });
+  const suite = natsSuite();
+  const members = suite.members;
 
   it('promotes what the approve subject names, and the promotion survives a hand-over', async () => {
     const { rounds } = shiftedReadings(12, 130, 40);
-    const { nc, js } = await natsClient(server.url);
+    const { nc, js } = await natsClient(suite.server().url);
     // idleEvict too: it goes to the partition stores (before, it stopped every partition at start)
-    const config = (name: string): object => ({ ...workerConfig(server.url, name, { partitions: 4, normalize: { ...NORMALIZE, idleEvict: '1h' } }), drift: DRIFT, refit: { onAlarm: true, approval: true } });
+    const config = (name: string): object => ({ ...workerConfig(suite.server().url, name, { partitions: 4, normalize: { ...NORMALIZE, idleEvict: '1h' } }), drift: DRIFT, refit: { onAlarm: true, approval: true } });
     const w1 = startMember('w1', config('w1'), ['--http', '127.0.0.1:0']);
     members.push(w1);
     await w1.waitFor(/running/);
@@ -183,10 +161,10 @@ describe.skipIf(skip)('cluster workers: promotions that wait for approval', () =
     // /readyz follows the NATS connection: 503 while the server is down, 200 once it is back
     const ready = async (): Promise<number> => (await fetch(`${/metrics: +(http:\/\/[^/\s]+)/.exec(w2.stdout())?.[1] as string}/readyz`)).status;
     expect(await ready()).toBe(200);
-    await server.kill();
-    await until(ready, 503);
-    await server.start();
-    await until(ready, 200);
+    await suite.server().kill();
+    await until(ready, (status) => status === 503, '/readyz without NATS');
+    await suite.server().start();
+    await until(ready, (status) => status === 200, '/readyz with NATS back');
     expect(await stopMember(w2)).toBe(0);
     await nc.close();
   }, 180_000);
