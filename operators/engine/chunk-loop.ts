@@ -2,7 +2,7 @@ import type { Normalized, Reading } from '../../src/reading.js';
 import { ChunkRows, type NormalizedChunk } from '../output/chunk-rows.js';
 import { PHASE_FROZEN } from '../output/codes.js';
 import type { NormalizeEngine } from './normalize-engine.js';
-import { watchFrozen } from './lifecycle-step.js';
+import { watchPlain } from './lifecycle-step.js';
 
 /**
  * Where a chunked operator collects outputs until it emits them: `rows` for columnar output,
@@ -67,7 +67,7 @@ function inlineRun(engine: NormalizeEngine, chunk: readonly Reading[], slots: In
     if (plain && typeof x === 'number' && x - x === 0) {
       const value = table.transformPlain(slot, x);
       const version = table.plainVersion(slot);
-      if (engine.watching) watchFrozen(engine, r.series, slot, x, r.time);
+      if (engine.watching) watchPlain(engine, r.series, slot, r);
       const rows = sink.rows;
       if (rows === undefined) sink.out.push({ series: r.series, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version });
       else rows.addRow(r.series, r as Reading & { value: number }, value, PHASE_FROZEN, 0, version);

@@ -11,38 +11,60 @@ import type { NormalizeEngine } from './normalize-engine.js';
  * and the reading's part in a refit window.
  */
 
-/** After a valid reading `x` (pre-transformed, event time `t`) of a frozen series: the CUSUM and stuck checks, and a scheduled refit. */
+/**
+ * After a valid reading `x` (pre-transformed, event time `t`) of a frozen series: the CUSUM and
+ * stuck checks, and a scheduled refit.
+ */
 export function watchFrozen(engine: NormalizeEngine, id: string, slot: number, x: number, t: number | undefined): void {
   const life = engine.store.lifecycle;
   const c = life.columns;
   if (c === undefined) return;
-  afterObserve(engine, id, slot, c.observe(slot, x, life.k, life.clip), x, t);
+  if (c.observeOne(slot, x, life.k, life.clip, checkAbove(engine), life.stuckAfter) === 0) afterObserve(engine, id, slot, c.runScore, x, t);
+}
+
+/**
+ * {@link watchFrozen} for a reading of a plain frozen series (its value finite, not
+ * pre-transformed): the per-item hot path. It takes the reading, not its value, and reaches the
+ * follow-up checks only when one may fire: a double passed to or returned from a call that is not
+ * inlined would be boxed (an allocation per reading).
+ */
+export function watchPlain(engine: NormalizeEngine, id: string, slot: number, r: Reading): void {
+  const life = engine.store.lifecycle;
+  const c = life.columns;
+  if (c === undefined) return;
+  if (c.observeOne(slot, r.value as number, life.k, life.clip, checkAbove(engine), life.stuckAfter) === 0) afterObserve(engine, id, slot, c.runScore, r.value as number, r.time);
 }
 
 /**
  * {@link watchFrozen} for values `from…end` of a plain frozen series (a column batch), value by
- * value with the same steps; the checks that follow a value's CUSUM step run only when one of them
- * could fire (a score past `h`, a run as long as `stuckAfter`, PSI or a schedule on), found by
- * `DriftColumns.observeRun`. Returns where
- * the run ends: after a value whose alarm left the series no longer plain (a refit started), else
- * `end`.
+ * value with the same steps. Returns where the run ends: after a value whose alarm left the series
+ * no longer plain (a refit started), else `end`.
  */
 export function watchFrozenRun(engine: NormalizeEngine, id: string, slot: number, values: ArrayLike<number>, times: ArrayLike<number> | undefined, from: number, end: number): number {
   const store = engine.store;
   const life = store.lifecycle;
   const c = life.columns;
   if (c === undefined) return end;
-  const { k, clip, h, stuckAfter } = life;
-  // With PSI or a schedule, every value has checks to run; else only those observeRun stops at.
-  const h2 = life.psi !== undefined || engine.o.rule.refitEveryMs !== Infinity ? -Infinity : h;
+  const { k, clip, stuckAfter } = life;
+  const h = checkAbove(engine);
   for (let j = from; j < end; ) {
-    const at = c.observeRun(slot, values, j, end, k, clip, h2, stuckAfter);
+    const at = c.observeRun(slot, values, j, end, k, clip, h, stuckAfter);
     if (at < 0) break;
     afterObserve(engine, id, slot, c.runScore, values[at] as number, times?.[at]);
     j = at + 1;
     if (!store.table.isPlain(slot)) return j;
   }
   return end;
+}
+
+/**
+ * The score above which a value's follow-up checks ({@link afterObserve}) must run: the alarm
+ * threshold `h`; with PSI or a refit schedule on, every value has checks to run (−∞). A stuck run
+ * as long as `stuckAfter` stops `observeRun` too.
+ */
+function checkAbove(engine: NormalizeEngine): number {
+  const life = engine.store.lifecycle;
+  return life.psi !== undefined || engine.o.rule.refitEveryMs !== Infinity ? -Infinity : life.h;
 }
 
 /** What follows the CUSUM step of one value: its alarm, the PSI window, the stuck run, a scheduled refit. */

@@ -10,7 +10,7 @@ import { refuseInvalid } from './invalid.js';
 import type { ResolvedNormalizeOptions } from './options.js';
 import { unknownSeries } from './unknown-series.js';
 import { frozenSlow } from './frozen-slow.js';
-import { learnWindow, notifyFreeze, watchFrozen } from './lifecycle-step.js';
+import { learnWindow, notifyFreeze, watchPlain } from './lifecycle-step.js';
 
 /**
  * The per-reading policy of `normalize`, `normalizeChunks` and `normalizeColumns`, for one
@@ -107,7 +107,7 @@ export class NormalizeEngine {
       if (typeof x === 'number' && x - x === 0) {
         const value = table.transformPlain(slot, x);
         const version = table.plainVersion(slot);
-        if (this.watching) watchFrozen(this, id, slot, x, r.time);
+        if (this.watching) watchPlain(this, id, slot, r);
         if (this.scoreOut) this.emit({ series: id, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version, drift: store.lifecycle.score(slot) });
         else this.emit({ series: id, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version });
       } else {

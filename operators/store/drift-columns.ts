@@ -1,4 +1,3 @@
-import { cusumStep } from '../../src/drift/cusum.js';
 import { affine } from '../../src/scalers/frozen.js';
 
 /**
@@ -76,14 +75,14 @@ export class DriftColumns {
   }
 
   /**
-   * Observes a (pre-transformed) value of a frozen series: the CUSUM step on its z-score (whitened
-   * when `phi` is set) and the stuck-value run. Returns the CUSUM score; `run(slot)` gives the run.
-   * During the cool-down the sums are kept at zero. (One value of {@link DriftColumns.observeRun}.)
+   * Observes one (pre-transformed) value of a frozen series: {@link DriftColumns.observeRun} over
+   * that value alone. Returns 0 when one of its checks may fire (its score in
+   * {@link DriftColumns.runScore}), −1 otherwise. Small enough to be inlined, so the value is not
+   * boxed on the way.
    */
-  observe(slot: number, x: number, k: number, clip: number): number {
+  observeOne(slot: number, x: number, k: number, clip: number, h: number, stuckAfter: number): number {
     this.one[0] = x;
-    this.observeRun(slot, this.one, 0, 1, k, clip, -Infinity, 0);
-    return this.runScore;
+    return this.observeRun(slot, this.one, 0, 1, k, clip, h, stuckAfter);
   }
 
   /** The score of the value {@link DriftColumns.observeRun} stopped at. */
@@ -91,7 +90,8 @@ export class DriftColumns {
   private readonly one = new Float64Array(1);
 
   /**
-   * Observes `xs[from…end)` in order (see {@link DriftColumns.observe}), stopping at the first value
+   * Observes `xs[from…end)` in order: for each value the CUSUM step on its z-score (whitened when
+   * `phi` is set; during the cool-down the sums stay at zero) and the stuck-value run, stopping at the first value
    * whose checks may fire (a score above `h`, or with `stuckAfter` > 0 a run that long): returns its
    * index, its score in {@link DriftColumns.runScore}; −1 when none did. The one home of the step:
    * the row's fields are read once and written back once per call.
@@ -103,6 +103,8 @@ export class DriftColumns {
     const inv = r[a + INV_SCALE] as number;
     const phi = r[a + PHI] as number;
     const whiten = Math.sqrt(1 - phi * phi);
+    let up = r[a] as number;
+    let down = r[a + 1] as number;
     let last = r[a + LAST] as number;
     let run = r[a + RUN] as number;
     let prev = r[a + PREV_Z] as number;
@@ -115,7 +117,6 @@ export class DriftColumns {
         last = x;
         run = 1;
       }
-      let score = 0;
       if (inv === inv) {
         let z = affine(x, center, inv, 0); // the frozen transform's formula, offset 0
         if (phi !== 0) {
@@ -124,14 +125,32 @@ export class DriftColumns {
           z = (z - phi * p) / whiten;
         }
         if (cool > 0) cool--;
-        else score = cusumStep(r, a, z, k, clip);
+        else if (z === z) {
+          // cusumStep's arithmetic (src/drift/cusum.ts), written out: in this loop no call may stay
+          // un-inlined (a double passed to one is boxed), and V8 decides inlining from feedback that
+          // the cool-down after a freeze withholds. max(0, v) without a branch on the sign (an
+          // in-control sum sits at 0 about half the time, so that branch is mispredicted on every
+          // other value: 3× slower over a column): (v + |v|) / 2 is exact for finite |v| < 2^1023,
+          // the rest (overflow, ±∞, NaN) takes Math.max. A test checks the sums against cusumStep.
+          const c = z > clip ? clip : z < -clip ? -clip : z;
+          const u = up + c - k;
+          const uPos = (u + Math.abs(u)) * 0.5;
+          up = uPos - uPos === 0 ? uPos : Math.max(0, u);
+          const d = down - c - k;
+          const dPos = (d + Math.abs(d)) * 0.5;
+          down = dPos - dPos === 0 ? dPos : Math.max(0, d);
+        }
       }
-      if (score > h || (stuckAfter > 0 && run >= stuckAfter)) {
-        this.runScore = score;
+      // The score is the larger sum; each is compared with h on its own (a branch on which of the
+      // two is larger would be mispredicted about every other value).
+      if (up > h || down > h || (stuckAfter > 0 && run >= stuckAfter)) {
+        this.runScore = up > down ? up : down;
         stop = j;
         break;
       }
     }
+    r[a] = up;
+    r[a + 1] = down;
     r[a + LAST] = last;
     r[a + RUN] = run;
     r[a + PREV_Z] = prev;
