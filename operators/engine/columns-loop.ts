@@ -73,15 +73,8 @@ export function normalizeBatchInto(engine: NormalizeEngine, batch: ColumnBatch, 
   const { series, values, times } = batch;
   const n = values.length;
   buffer.capacity = n;
-  if (buffer.empty && !engine.evict && !engine.watching) {
-    const whole = wholeBatchFrozen(engine, batch);
-    if (whole !== undefined) {
-      buffer.push(whole);
-      return;
-    }
-  }
+  let i = buffer.empty && !engine.evict ? wholeBatchFrozen(engine, batch, buffer) : 0;
   const table = engine.store.table;
-  let i = 0;
   while (i < n) {
     const slot = engine.evict ? undefined : engine.plainFrozenSlot(series);
     if (slot === undefined) {
@@ -121,31 +114,38 @@ function slowRow(engine: NormalizeEngine, series: string, value: unknown, time: 
 /**
  * A batch of a plain frozen series with only finite values, as columns in one buffer (`raw` is the
  * input's `values` when that is a `Float64Array`, `times` the input's when that is one of the right
- * length); undefined when the batch needs the row-by-row path.
+ * length), pushed to `buffer`. Returns how many values it took: all, or with the drift alarms on
+ * those up to the one whose alarm started a refit (the rest take the row-by-row path); 0 when the
+ * batch needs the row-by-row path.
  */
-function wholeBatchFrozen(engine: NormalizeEngine, batch: ColumnBatch): NormalizedColumns | undefined {
+function wholeBatchFrozen(engine: NormalizeEngine, batch: ColumnBatch, buffer: ColumnsBuffer): number {
   const { series, values, times } = batch;
   const slot = engine.plainFrozenSlot(series);
-  if (slot === undefined) return undefined;
+  if (slot === undefined) return 0;
   const n = values.length;
   const table = engine.store.table;
   const ownTimes = !(times instanceof Float64Array && times.length === n);
-  const buffer = new ArrayBuffer(n * (ownTimes ? 22 : 14));
-  const out = new Float64Array(buffer, 0, n);
-  if (table.transformPlainInto(slot, values, 0, out, 0) !== n) return undefined;
+  const bytes = new ArrayBuffer(n * (ownTimes ? 22 : 14));
+  const out = new Float64Array(bytes, 0, n);
+  if (table.transformPlainInto(slot, values, 0, out, 0) !== n) return 0;
+  const version = table.plainVersion(slot);
+  const end = engine.watching ? watchFrozenRun(engine, series, slot, values, times, 0, n) : n;
   let at = n * 8;
   let outTimes: Float64Array;
   if (ownTimes) {
-    outTimes = new Float64Array(buffer, at, n);
+    outTimes = new Float64Array(bytes, at, n);
     at += n * 8;
     if (times === undefined) outTimes.fill(NaN);
     else for (let i = 0; i < n; i++) outTimes[i] = (times[i] as number | undefined) ?? NaN;
   } else {
     outTimes = times;
   }
-  const version = new Uint32Array(buffer, at, n).fill(table.plainVersion(slot));
-  const phase = new Uint8Array(buffer, at + n * 4, n).fill(PHASE_FROZEN);
-  const flag = new Uint8Array(buffer, at + n * 5, n);
-  engine.store.diag.totals.readings += n;
-  return { series, values: out, raw: values instanceof Float64Array ? values : Float64Array.from(values), times: outTimes, phase, flag, version };
+  const versions = new Uint32Array(bytes, at, n).fill(version);
+  const phase = new Uint8Array(bytes, at + n * 4, n).fill(PHASE_FROZEN);
+  const flag = new Uint8Array(bytes, at + n * 5, n);
+  const raw = values instanceof Float64Array ? values : Float64Array.from(values);
+  engine.store.diag.totals.readings += end;
+  if (end === n) buffer.push({ series, values: out, raw, times: outTimes, phase, flag, version: versions });
+  else buffer.push({ series, values: out.subarray(0, end), raw: raw.subarray(0, end), times: outTimes.subarray(0, end), phase: phase.subarray(0, end), flag: flag.subarray(0, end), version: versions.subarray(0, end) });
+  return end;
 }
