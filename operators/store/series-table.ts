@@ -127,8 +127,14 @@ export class SeriesTable extends SlotRecords {
    * come out through a typed array, so they are never boxed whether or not the call is inlined.
    */
   fitStep(slot: number, r: { readonly value: number }): void {
-    this.stepOut[1] = this.rows.learn(this.rowOf(slot), r.value);
-    this.stepOut[0] = this.provisional(slot, r.value);
+    // provisional()'s compact branch, without its checks (the caller made them): the fewer bytes
+    // this inlines, the surer V8 inlines all of it (a call left in would box the doubles).
+    const rows = this.rows;
+    const row = this.rowOf(slot);
+    const x = r.value;
+    this.stepOut[1] = rows.learn(row, x);
+    const mean = rows.mean(row);
+    this.stepOut[0] = standardizeProvisional(x - mean, mean, rows.variance(row), this.specs.compactKind(this.specId(slot)) === COMPACT_NAN);
   }
 
   // --- freezing every fit at once, without stopping the stream ------------------------------

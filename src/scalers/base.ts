@@ -41,10 +41,18 @@ export interface Statistic<State> {
 }
 
 /**
- * Resolved options by the (frozen) options object they came from, so the many scalers a keyed
- * store builds from one spec share one options object instead of holding a copy each.
+ * Resolved options by the defaults of the kind (one object per kind) and the (frozen) options
+ * object they came from, so the many scalers a keyed store builds from one spec share one options
+ * object instead of holding a copy each.
  */
-const RESOLVED = new WeakMap<object, object>();
+const RESOLVED = new WeakMap<object, WeakMap<object, object>>();
+
+/**
+ * The options of a scaler made without any: one frozen object, so that such scalers share one
+ * resolution (a `{}` default would be a new object, resolved again, for every scaler).
+ * @internal
+ */
+export const NO_OPTIONS = Object.freeze({});
 
 /** The phase of a scaler: learning statistics, or serving fixed ones. */
 export type Phase = 'fitting' | 'frozen';
@@ -99,12 +107,14 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
       throw new RangeError(`clip must be a boolean or [lo, hi] of finite numbers with lo < hi, got ${JSON.stringify(clip)}`);
     }
     // Frozen options (createScaler's) cannot change, so their resolution is shared.
-    let resolved = RESOLVED.get(options) as Required<Options> | undefined;
+    let byOptions = RESOLVED.get(defaults);
+    if (byOptions === undefined) RESOLVED.set(defaults, (byOptions = new WeakMap()));
+    let resolved = byOptions.get(options) as Required<Options> | undefined;
     if (resolved === undefined) {
       // Object.assign, not an object spread: in V8 (Node 20) objects made by spreading get maps that
       // are not shared, so every option read in a scaler's transform went megamorphic (~150 ns).
       resolved = Object.freeze(Object.assign({}, defaults, options, { pre, zeroSpread })) as Required<Options>;
-      if (Object.isFrozen(options)) RESOLVED.set(options, resolved);
+      if (Object.isFrozen(options)) byOptions.set(options, resolved);
     }
     this.options = resolved;
     this.makeStats = newStats;

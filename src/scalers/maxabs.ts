@@ -1,8 +1,10 @@
 import { Extrema, type ExtremaState } from '../stats/extrema.js';
-import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
+import { BaseScaler, NO_OPTIONS, type AffineFit, type CommonScalerOptions } from './base.js';
 
 /** Options of {@link MaxAbsScaler}. */
 export type MaxAbsOptions = CommonScalerOptions;
+
+const newExtrema = (): Extrema => new Extrema();
 
 /**
  * Max-abs scaling: `x / max|x|`, so training values land in [−1, 1] and zero stays zero
@@ -22,8 +24,8 @@ export type MaxAbsOptions = CommonScalerOptions;
 export class MaxAbsScaler extends BaseScaler<MaxAbsOptions, Extrema, ExtremaState> {
   readonly kind = 'maxabs' as const;
 
-  constructor(options: MaxAbsOptions = {}) {
-    super(options, {}, () => new Extrema());
+  constructor(options: MaxAbsOptions = NO_OPTIONS) {
+    super(options, NO_OPTIONS, newExtrema);
   }
 
   protected fit(): AffineFit {

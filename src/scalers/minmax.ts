@@ -1,5 +1,5 @@
 import { Extrema, type ExtremaState } from '../stats/extrema.js';
-import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
+import { BaseScaler, NO_OPTIONS, type AffineFit, type CommonScalerOptions } from './base.js';
 
 /** Options of {@link MinMaxScaler}. */
 export interface MinMaxOptions extends CommonScalerOptions {
@@ -8,6 +8,9 @@ export interface MinMaxOptions extends CommonScalerOptions {
   /** Clip outputs: `true` to the feature range, or to [lo, hi] (default false). */
   clip?: boolean | readonly [number, number];
 }
+
+const MINMAX_DEFAULTS = { featureRange: [0, 1] as const };
+const newExtrema = (): Extrema => new Extrema();
 
 /**
  * Min-max scaling: maps the training minimum and maximum to `featureRange` (scikit-learn's
@@ -33,8 +36,8 @@ export interface MinMaxOptions extends CommonScalerOptions {
 export class MinMaxScaler extends BaseScaler<MinMaxOptions, Extrema, ExtremaState> {
   readonly kind = 'minmax' as const;
 
-  constructor(options: MinMaxOptions = {}) {
-    super(options, { featureRange: [0, 1] }, () => new Extrema(), true);
+  constructor(options: MinMaxOptions = NO_OPTIONS) {
+    super(options, MINMAX_DEFAULTS, newExtrema, true);
     const [lo, hi] = this.options.featureRange;
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
       throw new RangeError(`MinMaxScaler: featureRange must be two finite numbers with lo < hi, got [${String(lo)}, ${String(hi)}]`);

@@ -1,6 +1,6 @@
 import { Quantiles, type QuantilesState } from '../stats/quantiles.js';
 import { isMissing, type InvalidReason } from '../values.js';
-import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
+import { BaseScaler, NO_OPTIONS, type AffineFit, type CommonScalerOptions } from './base.js';
 import { linspaceReferences, NORMAL_HIGH, NORMAL_LOW, quantilesAt, type QuantileMap } from './quantile-map.js';
 
 /** Options of {@link QuantileScaler}. */
@@ -17,6 +17,9 @@ export interface QuantileOptions extends CommonScalerOptions {
 
 /** The statistics' saved state of a {@link QuantileScaler}: its {@link Quantiles} and the window's missing rows. */
 export type QuantileStatsState = QuantilesState & { missing?: number };
+
+const QUANTILE_DEFAULTS = { nQuantiles: 1000, outputDistribution: 'uniform' as const, exactLimit: 10_000, sketchK: 300 };
+const newQuantiles = (o: { exactLimit: number; sketchK: number }): Quantiles => new Quantiles({ exactLimit: o.exactLimit, sketchK: o.sketchK });
 
 /**
  * Quantile transform: maps each value through the empirical CDF of the training window to a
@@ -57,8 +60,8 @@ export class QuantileScaler extends BaseScaler<QuantileOptions, Quantiles, Quant
   missing = 0;
   private cached: { stats: Quantiles; count: number; missing: number; fit: AffineFit } | undefined;
 
-  constructor(options: QuantileOptions = {}) {
-    super(options, { nQuantiles: 1000, outputDistribution: 'uniform', exactLimit: 10_000, sketchK: 300 }, (o) => new Quantiles({ exactLimit: o.exactLimit, sketchK: o.sketchK }), true);
+  constructor(options: QuantileOptions = NO_OPTIONS) {
+    super(options, QUANTILE_DEFAULTS, newQuantiles, true);
     const { nQuantiles, outputDistribution } = this.options;
     if (!(Number.isInteger(nQuantiles) && nQuantiles >= 1)) throw new RangeError(`QuantileScaler: nQuantiles must be an integer >= 1, got ${String(nQuantiles)}`);
     if (outputDistribution !== 'uniform' && outputDistribution !== 'normal') {

@@ -1,6 +1,6 @@
 import { normalPpf } from '../stats/normal-ppf.js';
 import { Quantiles, type QuantilesState } from '../stats/quantiles.js';
-import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
+import { BaseScaler, NO_OPTIONS, type AffineFit, type CommonScalerOptions } from './base.js';
 
 /** Options of {@link RobustScaler}. */
 export interface RobustOptions extends CommonScalerOptions {
@@ -17,6 +17,9 @@ export interface RobustOptions extends CommonScalerOptions {
   /** KLL accuracy parameter (default 300). */
   sketchK?: number;
 }
+
+const ROBUST_DEFAULTS = { quantileRange: [25, 75] as const, withCentering: true, withScaling: true, unitVariance: false, exactLimit: 4096, sketchK: 300 };
+const newQuantiles = (o: { exactLimit: number; sketchK: number }): Quantiles => new Quantiles({ exactLimit: o.exactLimit, sketchK: o.sketchK });
 
 /**
  * Robust scaling: `(x − median) / (q_hi − q_lo)`, insensitive to outliers (scikit-learn's
@@ -41,8 +44,8 @@ export interface RobustOptions extends CommonScalerOptions {
 export class RobustScaler extends BaseScaler<RobustOptions, Quantiles, QuantilesState> {
   readonly kind = 'robust' as const;
 
-  constructor(options: RobustOptions = {}) {
-    super(options, { quantileRange: [25, 75], withCentering: true, withScaling: true, unitVariance: false, exactLimit: 4096, sketchK: 300 }, (o) => new Quantiles({ exactLimit: o.exactLimit, sketchK: o.sketchK }));
+  constructor(options: RobustOptions = NO_OPTIONS) {
+    super(options, ROBUST_DEFAULTS, newQuantiles);
     const [lo, hi] = this.options.quantileRange;
     if (!(lo >= 0 && hi <= 100 && lo < hi)) throw new RangeError(`RobustScaler: quantileRange must satisfy 0 <= lo < hi <= 100, got [${String(lo)}, ${String(hi)}]`);
   }

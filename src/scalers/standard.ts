@@ -1,5 +1,5 @@
 import { MeanVar, type MeanVarState } from '../stats/mean-var.js';
-import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
+import { BaseScaler, NO_OPTIONS, type AffineFit, type CommonScalerOptions } from './base.js';
 import { applyFrozen, clipTo, isZeroSpread, preTransform } from './frozen.js';
 
 /** Options of {@link StandardScaler}. */
@@ -9,6 +9,9 @@ export interface StandardOptions extends CommonScalerOptions {
   /** Divide by the population standard deviation (default true). */
   withStd?: boolean;
 }
+
+const STANDARD_DEFAULTS = { withMean: true, withStd: true };
+const newMeanVar = (): MeanVar => new MeanVar();
 
 /**
  * Standardization: `(x − mean) / std`, with the population standard deviation (scikit-learn's
@@ -37,8 +40,8 @@ export interface StandardOptions extends CommonScalerOptions {
 export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVarState> {
   readonly kind = 'standard' as const;
 
-  constructor(options: StandardOptions = {}) {
-    super(options, { withMean: true, withStd: true }, () => new MeanVar());
+  constructor(options: StandardOptions = NO_OPTIONS) {
+    super(options, STANDARD_DEFAULTS, newMeanVar);
   }
 
   /**
