@@ -21,7 +21,9 @@ import type { NormalizeOptions } from './types.js';
  * Semantics:
  * 1. All of {@link normalize}'s semantics; rows appear in value order. A plain frozen series (no
  *    pre-transform, clip or zero spread) takes the fast path; anything else (fitting, invalid
- *    values, idle eviction on) goes through the same engine as `normalize`, row by row.
+ *    values, idle eviction on) goes through the same engine as `normalize`, row by row. With the
+ *    store's drift alarms on, the batch's values are then watched in order; an alarm that starts a
+ *    refit ends the fast run at its value, and the rest goes row by row (with the refit's window).
  * 2. Rows of other series (held windows released by a notifier) come as their own columns.
  * 3. The batch names its series: there is no `key` option. Tags are not carried.
  *
