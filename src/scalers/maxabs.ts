@@ -4,6 +4,7 @@ import { BaseScaler, NO_OPTIONS, type AffineFit, type CommonScalerOptions } from
 /** Options of {@link MaxAbsScaler}. */
 export type MaxAbsOptions = CommonScalerOptions;
 
+const MAXABS_DEFAULTS = {};
 const newExtrema = (): Extrema => new Extrema();
 
 /**
@@ -25,7 +26,7 @@ export class MaxAbsScaler extends BaseScaler<MaxAbsOptions, Extrema, ExtremaStat
   readonly kind = 'maxabs' as const;
 
   constructor(options: MaxAbsOptions = NO_OPTIONS) {
-    super(options, NO_OPTIONS, newExtrema);
+    super(options, MAXABS_DEFAULTS, newExtrema);
   }
 
   protected fit(): AffineFit {
