@@ -4,6 +4,8 @@ import { invalidReason, isMissing } from '../../src/values.js';
 import type { DriftKind } from '../store/lifecycle.js';
 import { PSI_MAJOR } from '../../src/drift/psi.js';
 import type { NormalizeEngine } from './normalize-engine.js';
+import type { SeriesStore } from '../store/series-store.js';
+import type { LifecycleRule } from './lifecycle-rule.js';
 
 /**
  * The lifecycle after the freeze, one reading at a time, for the learning subscription: the drift
@@ -19,7 +21,7 @@ export function watchFrozen(engine: NormalizeEngine, id: string, slot: number, x
   const life = engine.store.lifecycle;
   const c = life.columns;
   if (c === undefined) return;
-  if (c.observeOne(slot, x, life.k, life.clip, checkAbove(engine), life.stuckAfter) === 0) afterObserve(engine, id, slot, c.runScore, x, t);
+  if (c.observeOne(slot, x, life.k, life.clip, engine.checkAbove, life.stuckAfter) === 0) afterObserve(engine, id, slot, c.runScore, x, t);
 }
 
 /**
@@ -32,7 +34,7 @@ export function watchPlain(engine: NormalizeEngine, id: string, slot: number, r:
   const life = engine.store.lifecycle;
   const c = life.columns;
   if (c === undefined) return;
-  if (c.observeOne(slot, r.value as number, life.k, life.clip, checkAbove(engine), life.stuckAfter) === 0) afterObserve(engine, id, slot, c.runScore, r.value as number, r.time);
+  if (c.observeOne(slot, r.value as number, life.k, life.clip, engine.checkAbove, life.stuckAfter) === 0) afterObserve(engine, id, slot, c.runScore, r.value as number, r.time);
 }
 
 /**
@@ -46,7 +48,7 @@ export function watchFrozenRun(engine: NormalizeEngine, id: string, slot: number
   const c = life.columns;
   if (c === undefined) return end;
   const { k, clip, stuckAfter } = life;
-  const h = checkAbove(engine);
+  const h = engine.checkAbove;
   for (let j = from; j < end; ) {
     const at = c.observeRun(slot, values, j, end, k, clip, h, stuckAfter);
     if (at < 0) break;
@@ -58,13 +60,14 @@ export function watchFrozenRun(engine: NormalizeEngine, id: string, slot: number
 }
 
 /**
- * The score above which a value's follow-up checks ({@link afterObserve}) must run: the alarm
- * threshold `h`; with PSI or a refit schedule on, every value has checks to run (−∞). A stuck run
- * as long as `stuckAfter` stops `observeRun` too.
+ * The score above which a value's follow-up checks ({@link afterObserve}) must run, for a
+ * subscription with `rule` on `store`: the alarm threshold `h`; with PSI or a refit schedule on,
+ * every value has checks to run (−∞). A stuck run as long as `stuckAfter` stops `observeRun` too.
+ * Fixed for a subscription: the engine keeps it.
  */
-function checkAbove(engine: NormalizeEngine): number {
-  const life = engine.store.lifecycle;
-  return life.psi !== undefined || engine.o.rule.refitEveryMs !== Infinity ? -Infinity : life.h;
+export function checkAbove(store: SeriesStore, rule: LifecycleRule): number {
+  const life = store.lifecycle;
+  return life.psi !== undefined || rule.refitEveryMs !== Infinity ? -Infinity : life.h;
 }
 
 /** What follows the CUSUM step of one value: its alarm, the PSI window, the stuck run, a scheduled refit. */

@@ -1,4 +1,5 @@
 import { MeanVar, type MeanVarState } from '../stats/mean-var.js';
+import { resolveScalerOptions } from './scaler-options.js';
 import { emptyInvalidCounts, invalidReason, type InvalidCountsRecord, type InvalidReason } from '../values.js';
 import { applyFrozen, invertFrozen, isZeroSpread, preTransform, type FrozenParams, type PreTransform, type ScalerKind, type ZeroSpreadPolicy } from './frozen.js';
 import type { QuantileMap } from './quantile-map.js';
@@ -39,20 +40,6 @@ export interface Statistic<State> {
   merge(other: this): unknown;
   toState(): State;
 }
-
-/**
- * Resolved options by the defaults of the kind (one object per kind) and the (frozen) options
- * object they came from, so the many scalers a keyed store builds from one spec share one options
- * object instead of holding a copy each.
- */
-const RESOLVED = new WeakMap<object, WeakMap<object, object>>();
-
-/**
- * The options of a scaler made without any: one frozen object, so that such scalers share one
- * resolution (a `{}` default would be a new object, resolved again, for every scaler).
- * @internal
- */
-export const NO_OPTIONS = Object.freeze({});
 
 /** The phase of a scaler: learning statistics, or serving fixed ones. */
 export type Phase = 'fitting' | 'frozen';
@@ -97,25 +84,7 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
    * @param hasRange whether the kind has an output range of its own, so that `clip: true` means it.
    */
   protected constructor(options: Options, defaults: Required<Omit<Options, keyof CommonScalerOptions>>, newStats: (options: Required<Options>) => Stats, hasRange = false) {
-    const pre = options.pre ?? 'none';
-    const zeroSpread = options.zeroSpread ?? 'unit';
-    const clip = options.clip ?? false;
-    if (pre !== 'none' && pre !== 'log' && pre !== 'log1p') throw new RangeError(`pre must be 'none', 'log' or 'log1p', got ${String(pre)}`);
-    if (zeroSpread !== 'unit' && zeroSpread !== 'nan') throw new RangeError(`zeroSpread must be 'unit' or 'nan', got ${String(zeroSpread)}`);
-    if (clip === true && !hasRange) throw new RangeError('clip: true needs an output range of the kind (min-max, quantile); give clip: [lo, hi]');
-    if (typeof clip !== 'boolean' && !(Array.isArray(clip) && clip.length === 2 && Number.isFinite(clip[0]) && Number.isFinite(clip[1]) && (clip[0] as number) < (clip[1] as number))) {
-      throw new RangeError(`clip must be a boolean or [lo, hi] of finite numbers with lo < hi, got ${JSON.stringify(clip)}`);
-    }
-    // Frozen options (createScaler's) cannot change, so their resolution is shared.
-    let byOptions = RESOLVED.get(defaults);
-    if (byOptions === undefined) RESOLVED.set(defaults, (byOptions = new WeakMap()));
-    let resolved = byOptions.get(options) as Required<Options> | undefined;
-    if (resolved === undefined) {
-      // Object.assign, not an object spread: in V8 (Node 20) objects made by spreading get maps that
-      // are not shared, so every option read in a scaler's transform went megamorphic (~150 ns).
-      resolved = Object.freeze(Object.assign({}, defaults, options, { pre, zeroSpread })) as Required<Options>;
-      if (Object.isFrozen(options)) byOptions.set(options, resolved);
-    }
+    const resolved = resolveScalerOptions(options, defaults, hasRange);
     this.options = resolved;
     this.makeStats = newStats;
     this.stats = newStats(resolved);

@@ -1,6 +1,7 @@
 import { normalPpf } from '../stats/normal-ppf.js';
 import { Quantiles, type QuantilesState } from '../stats/quantiles.js';
-import { BaseScaler, NO_OPTIONS, type AffineFit, type CommonScalerOptions } from './base.js';
+import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
+import { NO_OPTIONS } from './scaler-options.js';
 
 /** Options of {@link RobustScaler}. */
 export interface RobustOptions extends CommonScalerOptions {

@@ -1,5 +1,6 @@
 import { MeanVar, type MeanVarState } from '../stats/mean-var.js';
-import { BaseScaler, NO_OPTIONS, type AffineFit, type CommonScalerOptions } from './base.js';
+import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
+import { NO_OPTIONS } from './scaler-options.js';
 import { applyFrozen, clipTo, isZeroSpread, preTransform } from './frozen.js';
 
 /** Options of {@link StandardScaler}. */
