@@ -119,9 +119,17 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
    * Throws if the scaler is frozen (call `refit()` first).
    */
   learn(value: unknown): InvalidReason | undefined {
-    const reason = invalidReason(value);
-    if (reason === undefined) return this.learnValid(value as number);
+    // A finite number goes straight on; the rest is classified out of line. A user's loop of
+    // learn + transform then stays within V8's budget for inlining (counted in bytecode), without
+    // which each value would be boxed on its way into a call.
+    if (typeof value === 'number' && value - value === 0) return this.learnValid(value);
+    return this.refuse(value);
+  }
+
+  /** Counts an invalid value (see {@link invalidReason}) and returns why; throws when frozen. */
+  private refuse(value: unknown): InvalidReason {
     if (this.frozen) throw this.frozenError();
+    const reason = invalidReason(value) as InvalidReason;
     this.invalid[reason]++;
     return reason;
   }
@@ -135,13 +143,15 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     if (this.frozen) throw this.frozenError();
     const pre = this.options.pre as PreTransform;
     const v = pre === 'none' ? x : preTransform(pre, x); // the test here keeps hot loops within V8's inlining budget
-    if (v !== v) {
-      this.invalid['out-of-domain']++;
-      return 'out-of-domain';
-    }
+    if (v !== v) return this.refuseOutOfDomain();
     this.stats.update(v);
     this.moments?.update(v);
     return undefined;
+  }
+
+  private refuseOutOfDomain(): 'out-of-domain' {
+    this.invalid['out-of-domain']++;
+    return 'out-of-domain';
   }
 
   private frozenError(): Error {

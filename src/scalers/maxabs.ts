@@ -24,7 +24,10 @@ const newExtrema = (): Extrema => new Extrema();
  * ```
  */
 export class MaxAbsScaler extends BaseScaler<MaxAbsOptions, Extrema, ExtremaState> {
-  readonly kind = 'maxabs' as const;
+  /** `'maxabs'` (on the prototype: no field per scaler). */
+  get kind(): 'maxabs' {
+    return 'maxabs';
+  }
 
   constructor(options: MaxAbsOptions = NO_OPTIONS) {
     super(options, MAXABS_DEFAULTS, newExtrema);

@@ -35,7 +35,10 @@ const newExtrema = (): Extrema => new Extrema();
  * ```
  */
 export class MinMaxScaler extends BaseScaler<MinMaxOptions, Extrema, ExtremaState> {
-  readonly kind = 'minmax' as const;
+  /** `'minmax'` (on the prototype: no field per scaler). */
+  get kind(): 'minmax' {
+    return 'minmax';
+  }
 
   constructor(options: MinMaxOptions = NO_OPTIONS) {
     super(options, MINMAX_DEFAULTS, newExtrema, true);

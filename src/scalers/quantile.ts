@@ -56,7 +56,10 @@ const newQuantiles = (o: { exactLimit: number; sketchK: number }): Quantiles => 
  * ```
  */
 export class QuantileScaler extends BaseScaler<QuantileOptions, Quantiles, QuantileStatsState> {
-  readonly kind = 'quantile' as const;
+  /** `'quantile'` (on the prototype: no field per scaler). */
+  get kind(): 'quantile' {
+    return 'quantile';
+  }
   /** NaN and null values refused by `learn` in the current window (rows for scikit-learn's n_quantiles_). */
   missing = 0;
   private cached: { stats: Quantiles; count: number; missing: number; fit: AffineFit } | undefined;

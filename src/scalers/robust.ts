@@ -43,7 +43,10 @@ const newQuantiles = (o: { exactLimit: number; sketchK: number }): Quantiles => 
  * ```
  */
 export class RobustScaler extends BaseScaler<RobustOptions, Quantiles, QuantilesState> {
-  readonly kind = 'robust' as const;
+  /** `'robust'` (on the prototype: no field per scaler). */
+  get kind(): 'robust' {
+    return 'robust';
+  }
 
   constructor(options: RobustOptions = NO_OPTIONS) {
     super(options, ROBUST_DEFAULTS, newQuantiles);

@@ -34,13 +34,29 @@ export function resolveScalerOptions<Options extends CommonScalerOptions>(option
   }
   let byOptions = RESOLVED.get(defaults);
   if (byOptions === undefined) RESOLVED.set(defaults, (byOptions = new WeakMap()));
-  let resolved = byOptions.get(options) as Required<Options> | undefined;
+  // Options that say only what the defaults say resolve to the kind's one default object, which a
+  // scaler can recognize by identity (see `StandardScaler.transform`).
+  const given = isDefault(options, defaults) ? NO_OPTIONS : options;
+  let resolved = byOptions.get(given) as Required<Options> | undefined;
   if (resolved === undefined) {
     // Object.assign, not an object spread: in V8 (Node 20) objects made by spreading get maps that
     // are not shared, so every option read in a scaler's transform went megamorphic (~150 ns).
-    resolved = Object.freeze(Object.assign({}, defaults, options, { pre, zeroSpread })) as Required<Options>;
+    resolved = Object.freeze(Object.assign({}, defaults, given, { pre, zeroSpread })) as unknown as Required<Options>;
     // Frozen options (createScaler's) cannot change, so their resolution is shared.
-    if (Object.isFrozen(options)) byOptions.set(options, resolved);
+    if (Object.isFrozen(given)) byOptions.set(given, resolved);
   }
   return resolved;
+}
+
+/** The defaults of the options every kind has. */
+const COMMON_DEFAULTS: Readonly<Record<string, unknown>> = { pre: 'none', zeroSpread: 'unit', clip: false };
+
+/** Whether every option given is undefined or its default (an unknown key is not a default). */
+function isDefault(options: object, defaults: object): boolean {
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    const byDefault = Object.hasOwn(defaults, key) ? (defaults as Record<string, unknown>)[key] : Object.hasOwn(COMMON_DEFAULTS, key) ? COMMON_DEFAULTS[key] : undefined;
+    if (value !== byDefault) return false;
+  }
+  return true;
 }

@@ -35,33 +35,33 @@ export const M2 = 5;
 /** Adds one finite value to the row at `at` (the caller has checked it is finite). */
 export function meanVarRowUpdate(a: MeanVarRows, at: number, x: number): void {
   let n = a[at] as number;
-  if (n === 0) a[at + SHIFT] = x;
-  const d = x - (a[at + SHIFT] as number);
+  if (n === 0) a[at + 1 /* SHIFT */] = x;
+  const d = x - (a[at + 1 /* SHIFT */] as number);
   meanVarRowAddToSum(a, at, x);
   a[at] = ++n;
-  const m = a[at + MEAN_SHIFTED] as number;
+  const m = a[at + 4 /* MEAN_SHIFTED */] as number;
   const delta = d - m;
   const m2 = m + delta / n;
-  a[at + MEAN_SHIFTED] = m2;
-  a[at + M2] = (a[at + M2] as number) + delta * (d - m2);
+  a[at + 4 /* MEAN_SHIFTED */] = m2;
+  a[at + 5 /* M2 */] = (a[at + 5 /* M2 */] as number) + delta * (d - m2);
 }
 
 /** The mean of the row's values (NaN when empty). */
 export function meanVarRowMean(a: MeanVarRows, at: number): number {
   const n = a[at] as number;
-  return n === 0 ? NaN : ((a[at + SUM_HI] as number) + (a[at + SUM_LO] as number)) / n;
+  return n === 0 ? NaN : ((a[at + 2 /* SUM_HI */] as number) + (a[at + 3 /* SUM_LO */] as number)) / n;
 }
 
 /** The variance with `ddof` delta degrees of freedom (NaN when `count <= ddof`). */
 export function meanVarRowVariance(a: MeanVarRows, at: number, ddof: number): number {
   const n = a[at] as number;
-  return n <= ddof ? NaN : (a[at + M2] as number) / (n - ddof);
+  return n <= ddof ? NaN : (a[at + 5 /* M2 */] as number) / (n - ddof);
 }
 
 /** Neumaier's compensated addition of `x` into the row's sum. */
 export function meanVarRowAddToSum(a: MeanVarRows, at: number, x: number): void {
-  const s = a[at + SUM_HI] as number;
+  const s = a[at + 2 /* SUM_HI */] as number;
   const t = s + x;
-  a[at + SUM_LO] = (a[at + SUM_LO] as number) + (Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s);
-  a[at + SUM_HI] = t;
+  a[at + 3 /* SUM_LO */] = (a[at + 3 /* SUM_LO */] as number) + (Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s);
+  a[at + 2 /* SUM_HI */] = t;
 }

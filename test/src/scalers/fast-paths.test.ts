@@ -9,6 +9,7 @@ const SPECS: ScalerSpec[] = [
   { kind: 'standard', withStd: false },
   { kind: 'standard', pre: 'log' },
   { kind: 'standard', pre: 'log1p', zeroSpread: 'nan' },
+  { kind: 'standard', clip: [-1e300, 1e300] }, // the options path of transform with the defaults' arithmetic
   { kind: 'minmax' },
   { kind: 'minmax', featureRange: [-1, 1], clip: true },
   { kind: 'maxabs', pre: 'log1p' },

@@ -132,6 +132,40 @@ describe('StandardScaler options and policies', () => {
     expect(p.params().center).toBeCloseTo(0.5, 14);
   });
 
+  it('options that only restate the defaults resolve to the one default object; others do not', () => {
+    const plain = new StandardScaler().options;
+    expect(new StandardScaler({}).options).toBe(plain);
+    expect(new StandardScaler({ withMean: true, withStd: true, pre: 'none', zeroSpread: 'unit', clip: false, withStd2: undefined } as never).options).toBe(plain);
+    expect(new StandardScaler({ withMean: false }).options).not.toBe(plain);
+    expect(new StandardScaler({ clip: [-3, 3] }).options).not.toBe(plain);
+    expect(new StandardScaler({ extra: 1 } as never).options).not.toBe(plain); // an unknown key is not a default
+    // merge compares options: a scaler given the defaults in words merges with one given none
+    expect(new StandardScaler({ clip: false }).learnMany([1, 2]).merge(new StandardScaler().learnMany([3])).count).toBe(3);
+  });
+
+  it('the defaults path of transform and the options path give the same bits (a no-op clip takes the options path)', () => {
+    const plain = new StandardScaler();
+    const viaOptions = new StandardScaler({ clip: [-1e300, 1e300] });
+    expect(viaOptions.options).not.toBe(plain.options);
+    let seed = 7;
+    const next = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 1e3 + 1e6;
+    for (let i = 0; i < 500; i++) {
+      const x = i % 50 === 0 ? 1e6 : next(); // the first value: zero spread, then ordinary ones
+      plain.learn(x);
+      viaOptions.learn(x);
+      const probe = next();
+      expect(Object.is(plain.transform(probe), viaOptions.transform(probe))).toBe(true);
+    }
+  });
+
+  it('a frozen scaler refuses an invalid value as it refuses a valid one, and counts nothing', () => {
+    const s = new StandardScaler().learnMany([1, 2]);
+    s.freeze();
+    expect(() => s.learn(NaN)).toThrow(/frozen/);
+    expect(() => s.learn('x')).toThrow(/frozen/);
+    expect(s.invalid.nan + s.invalid['not-a-number']).toBe(0);
+  });
+
   it('rejects bad options with clear errors', () => {
     expect(() => new StandardScaler({ pre: 'sqrt' as never })).toThrow(/pre must be/);
     expect(() => new StandardScaler({ zeroSpread: 'zero' as never })).toThrow(/zeroSpread must be/);
