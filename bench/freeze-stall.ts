@@ -1,7 +1,7 @@
 /**
  * Freezing many series at once while readings keep arriving: `cfg.freezeSeries` fitting series (3
  * readings each), then a freeze of all of them by a notifier (provisional outputs, or held windows
- * released at the freeze), by `store.freeze()` or by `store.requestFreeze()`. A reading arrives on every turn of the event loop
+ * released at the freeze), or by `store.freeze()`. A reading arrives on every turn of the event loop
  * (`setImmediate`); each one's wait is the time since the previous turn ended. The figures are the
  * longest wait from the freeze until every series is frozen and every held output emitted, with and
  * without the time major GC pauses took inside the waits.
@@ -16,7 +16,7 @@ import { MajorGcWindows, outsideGc } from './gc-windows.js';
 import { collectGarbage } from './interleave.js';
 import { benchStore } from './store-options.js';
 
-type How = 'notifier' | 'notifier-hold' | 'store-freeze' | 'request-freeze';
+type How = 'notifier' | 'notifier-hold' | 'store-freeze';
 const WINDOW = 3;
 
 interface StallRun {
@@ -36,12 +36,13 @@ async function stallOnce(ids: readonly string[], how: How): Promise<StallRun> {
   const source = new Subject<Reading>();
   let held = 0;
   const hold = how === 'notifier-hold';
-  source.pipe(normalize({ store, freeze: how === 'store-freeze' || how === 'request-freeze' ? 'never' : [{ notifier }], whileFitting: hold ? 'hold' : 'provisional' })).subscribe((o: Normalized) => {
+  source.pipe(normalize({ store, freeze: how === 'store-freeze' ? 'never' : [{ notifier }], whileFitting: hold ? 'hold' : 'provisional' })).subscribe((o: Normalized) => {
     if (o.flag === 'held') held++;
   });
   const values = valueStream(ids.length * WINDOW);
   for (let k = 0; k < WINDOW; k++) for (let i = 0; i < ids.length; i++) source.next({ series: ids[i] as string, value: values[k * ids.length + i] as number, time: k });
-  const done = (): boolean => store.diag.totals.frozen >= ids.length && (!hold || held >= ids.length * WINDOW);
+  let frozenIds: string[] | undefined; // store.freeze()'s result
+  const done = (): boolean => store.diag.totals.frozen >= ids.length && (!hold || held >= ids.length * WINDOW) && (how !== 'store-freeze' || frozenIds !== undefined);
   collectGarbage();
   const gcs = new MajorGcWindows();
   const waits: [number, number, number][] = [];
@@ -58,7 +59,10 @@ async function stallOnce(ids: readonly string[], how: How): Promise<StallRun> {
     last = performance.now();
     cpu = process.cpuUsage();
   }
-  setImmediate(() => (how === 'store-freeze' ? store.freeze() : how === 'request-freeze' ? store.requestFreeze() : notifier.next()));
+  setImmediate(() => {
+    if (how === 'store-freeze') void store.freeze().then((frozen) => (frozenIds = frozen));
+    else notifier.next();
+  });
   const t0 = performance.now();
   let end = Infinity;
   for (let after = 0; after < 20; ) {
@@ -75,6 +79,7 @@ async function stallOnce(ids: readonly string[], how: How): Promise<StallRun> {
   }
   const windows = await gcs.stop();
   source.complete();
+  if (frozenIds !== undefined && frozenIds.length !== ids.length) throw new Error(`freeze-stall: store.freeze() gave ${frozenIds.length} ids for ${ids.length} series`);
   let longest = 0;
   let outside = 0;
   let cpuOutside = 0;
@@ -90,14 +95,13 @@ async function stallOnce(ids: readonly string[], how: How): Promise<StallRun> {
 const LABELS: Record<How, string> = {
   notifier: 'a freeze notifier (provisional outputs while fitting)',
   'notifier-hold': "a freeze notifier with whileFitting: 'hold' (every held window released)",
-  'store-freeze': 'store.freeze()',
-  'request-freeze': 'store.requestFreeze() (the non-stalling form of store.freeze(), which returns the ids it froze and so visits all at once)',
+  'store-freeze': 'store.freeze() (until its promise of the ids frozen settles)',
 };
 
 /** Section: the freeze of `cfg.freezeSeries` series, each way, in interleaved rounds. */
 export async function benchFreezeStall(cfg: BenchConfig, log: (line: string) => void = () => undefined): Promise<RawFigure[]> {
   const ids = seriesIds(cfg.freezeSeries);
-  const hows: How[] = ['notifier', 'notifier-hold', 'store-freeze', 'request-freeze'];
+  const hows: How[] = ['notifier', 'notifier-hold', 'store-freeze'];
   const runs = new Map<How, StallRun[]>(hows.map((h) => [h, []]));
   for (let r = 0; r < Math.max(1, cfg.freezeRounds); r++) {
     for (let k = 0; k < hows.length; k++) {

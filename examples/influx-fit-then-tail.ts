@@ -67,7 +67,7 @@ export async function main(options: InfluxFitThenTailOptions = {}): Promise<Infl
       defaultIfEmpty(undefined),
     ),
   );
-  store.freeze();
+  await store.freeze();
   const fitted: InfluxFitThenTailSummary['fitted'] = {};
   for (const series of store.keys()) {
     const p = store.params(series);

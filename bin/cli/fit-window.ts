@@ -28,6 +28,6 @@ export async function fitWindow(readings: Observable<Reading> | AsyncIterable<Re
       defaultIfEmpty(undefined),
     ),
   );
-  const frozen = store.freeze();
+  const frozen = await store.freeze();
   return { series: frozen.length, readings: count, invalid: totalInvalid(store.diagnostics().totals.invalid) - before };
 }

@@ -116,7 +116,13 @@ function alarm(engine: NormalizeEngine, id: string, slot: number, kind: DriftKin
 export function refitBefore(engine: NormalizeEngine, id: string, slot: number, r: Reading): FrozenParams | undefined {
   const t = r.time;
   const rule = engine.o.rule;
-  if (engine.store.table.isDue(slot)) return engine.store.lifecycle.freezeRefit(engine.store, id, slot, !rule.waitsForApproval);
+  if (engine.store.table.isDue(slot)) {
+    // A freeze of every fit under way decides the promotion (a person's store.freeze() approves).
+    const sweeper = engine.store.sweeper;
+    const params = engine.store.lifecycle.freezeRefit(engine.store, id, slot, sweeper.promotes ?? !rule.waitsForApproval);
+    if (params !== undefined) sweeper.frozeDue(id);
+    return params;
+  }
   if (!rule.timeBased || typeof t !== 'number' || t !== t || engine.badTime) return undefined;
   const table = engine.store.table;
   if (!rule.dueAt(table.firstTime(slot), t)) return undefined;

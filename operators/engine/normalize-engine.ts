@@ -223,9 +223,10 @@ export class NormalizeEngine {
       return;
     }
     if (table.isDue(slot)) {
-      // Marked by a freeze of every fit (a notifier, store.requestFreeze()): frozen before this reading.
+      // Marked by a freeze of every fit (a notifier, store.freeze()): frozen before this reading.
       const params = this.freezeNow(id, slot);
       if (params) {
+        store.sweeper.frozeDue(id);
         frozenSlow(this, id, slot, r, params);
         return;
       }

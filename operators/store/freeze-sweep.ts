@@ -1,3 +1,4 @@
+import type { FrozenParams } from '../../src/scalers/frozen.js';
 import type { SeriesStore } from './series-store.js';
 
 /** Longest a slice of the sweep runs before it yields to the event loop (readings waiting). */
@@ -13,13 +14,18 @@ export const SLICE_MS = 2;
  * emitted in one call would stall the stream for seconds); each slice ends with their flush.
  *
  * A refit window is frozen too when `promote` is given (promoted at once when true, else left
- * waiting for approval), as a freeze notifier does; `store.requestFreeze()` freezes first windows
- * only, as `store.freeze()` does.
+ * waiting for approval), as a freeze notifier does; `store.freeze()` promotes at once (a person's
+ * "freeze now" is the approval). While a sweep runs, a read of a due series through the store
+ * freezes it first ({@link FreezeSweep.visit}), so the store reads as if every fit froze in the
+ * call. Each `store.freeze()` gets the ids it froze (by the sweep, at their next reading or at a
+ * read) when the sweep ends.
  */
 export class FreezeSweep {
   private entries: Iterator<[string, number]> | undefined;
   private promote: boolean | undefined;
   private scheduled = false;
+  /** The ids each waiting `store.freeze()` has frozen so far, and where they go when the sweep ends. */
+  private waiting: { ids: string[]; settle: (ids: string[]) => void }[] = [];
 
   constructor(private readonly store: SeriesStore) {}
 
@@ -35,10 +41,48 @@ export class FreezeSweep {
    */
   request(promote: boolean | undefined): void {
     this.store.table.markAllDue();
-    this.promote = this.entries !== undefined && this.promote !== undefined ? this.promote : promote;
+    this.promote = this.entries !== undefined && this.promote !== undefined ? this.promote || promote === true : promote;
     this.entries = this.store.index[Symbol.iterator]();
     this.slice(SLICE_MS);
     if (this.entries !== undefined) this.schedule();
+  }
+
+  /** `store.freeze()`: {@link FreezeSweep.request} promoting refit windows at once; the ids it froze when the sweep ends. */
+  freezeAll(): Promise<string[]> {
+    return new Promise((settle) => {
+      this.waiting.push({ ids: [], settle });
+      this.request(true);
+    });
+  }
+
+  /** Whether a series' next reading promotes its due refit window at once (undefined: as its learner's rule says). */
+  get promotes(): boolean | undefined {
+    return this.entries === undefined ? undefined : this.promote;
+  }
+
+  /**
+   * Freezes the series at `slot` if it is due and a sweep is under way, as the sweep would when it
+   * reached it: the store's reads call this first.
+   */
+  visit(id: string, slot: number): void {
+    if (this.entries === undefined || !this.store.table.isDue(slot)) return;
+    const store = this.store;
+    const table = store.table;
+    let params: FrozenParams | undefined;
+    if (table.isFitting(slot)) {
+      params = store.versions.freeze(id, slot);
+      if (params === undefined) table.setPending(slot, true);
+    } else if (this.promote !== undefined && table.hasShadow(slot)) {
+      params = store.lifecycle.freezeRefit(store, id, slot, this.promote);
+    }
+    if (params === undefined) return;
+    store.attachments.frozen(id, params);
+    this.frozeDue(id);
+  }
+
+  /** Records that the due fit of `id` froze (the sweep reached it, a read, or its next reading). */
+  frozeDue(id: string): void {
+    for (const w of this.waiting) w.ids.push(id);
   }
 
   /** Runs the rest of a sweep now, in one call (before a snapshot, or at the end of a stream). */
@@ -64,23 +108,18 @@ export class FreezeSweep {
     const t0 = performance.now();
     for (let k = 1; ; k++) {
       const e = entries.next();
-      if (e.done === true) {
-        this.entries = undefined;
-        break;
-      }
+      if (e.done === true) break;
       const [id, slot] = e.value;
-      if (table.isDue(slot)) {
-        if (table.isFitting(slot)) {
-          const params = store.versions.freeze(id, slot);
-          if (params === undefined) table.setPending(slot, true);
-          else store.attachments.frozen(id, params);
-        } else if (this.promote !== undefined && table.hasShadow(slot)) {
-          const params = store.lifecycle.freezeRefit(store, id, slot, this.promote);
-          if (params !== undefined) store.attachments.frozen(id, params);
-        }
+      if (table.isDue(slot)) this.visit(id, slot);
+      if ((k & 7) === 0 && performance.now() - t0 > budgetMs) {
+        store.attachments.sliced(); // every 8: while cold (not yet compiled) one entry takes ~0.1 ms
+        return;
       }
-      if ((k & 7) === 0 && performance.now() - t0 > budgetMs) break; // every 8: while cold (not yet compiled) one entry takes ~0.1 ms
     }
+    this.entries = undefined;
     store.attachments.sliced();
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const w of waiting) w.settle(w.ids);
   }
 }

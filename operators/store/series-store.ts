@@ -85,7 +85,7 @@ export class SeriesStore {
   readonly attachments: Attachments;
   /** @internal Drift alarms, refits, promotions, older versions. */
   readonly lifecycle: SeriesLifecycle;
-  /** @internal The background freeze of every fit ({@link SeriesStore.requestFreeze}). */
+  /** @internal The background freeze of every fit (`freeze()`, a freeze notifier). */
   readonly sweeper = new FreezeSweep(this);
   /** @internal Freezes, version numbers, `frozen$`. */
   readonly versions = new StoreVersions(this);
@@ -128,26 +128,26 @@ export class SeriesStore {
 
   /** The phase of a series (`running` for EWM and BatchNorm statistics), or undefined if it is not in the store. */
   phase(series: string): 'fitting' | 'frozen' | 'running' | undefined {
-    const slot = this.index.get(series);
+    const slot = this.slotOf(series);
     if (slot === undefined) return undefined;
     return this.table.isFitting(slot) ? 'fitting' : this.table.isRunning(slot) ? 'running' : 'frozen';
   }
 
   /** The frozen statistics of a series (undefined while fitting, running or unknown). */
   params(series: string): FrozenParams | undefined {
-    const slot = this.index.get(series);
+    const slot = this.slotOf(series);
     return slot !== undefined && this.table.isFrozen(slot) ? this.table.frozen(slot) : undefined;
   }
 
   /** The scaler of a fitting series (undefined otherwise); what you do with it is what the store sees. */
   fitting(series: string): Scaler | undefined {
-    const slot = this.index.get(series);
+    const slot = this.slotOf(series);
     return slot !== undefined && this.table.isFitting(slot) ? this.table.fittingScaler(slot) : undefined;
   }
 
   /** The running statistics of a series of `ewmNormalize` or `batchNorm` (undefined otherwise). */
   running(series: string): RunningStats | undefined {
-    const slot = this.index.get(series);
+    const slot = this.slotOf(series);
     return slot !== undefined && this.table.isRunning(slot) ? this.table.running<RunningStats>(slot) : undefined;
   }
 
@@ -156,33 +156,30 @@ export class SeriesStore {
    * frozen, of its statistics so far while fitting; undefined for an unknown or running series.
    */
   toSklearn(series: string): Record<string, number | null | number[]> | undefined {
-    const slot = this.index.get(series);
+    const slot = this.slotOf(series);
     if (slot === undefined || this.table.isRunning(slot)) return undefined;
     if (this.table.isFitting(slot)) return toSklearn(this.table.scalerOf(slot));
     return frozenToSklearn(this.table.frozen(slot), this.table.specs.spec(this.table.specId(slot)));
   }
 
   /**
-   * Freezes the named fitting series, or all of them; returns the ids frozen now. Series with no
-   * valid value yet stay fitting. A series with a refit window under way has the window frozen and
-   * promoted at once (a person's "freeze now" is the approval). One call visits them all (1.8 s for
-   * a million here, no reading handled meanwhile): on a live stream use {@link SeriesStore.requestFreeze}.
+   * Freezes fitting series (those with no valid value yet stay fitting); a refit window under way is
+   * frozen and promoted at once (a person's "freeze now" is the approval). Named ids: now, returning
+   * the ids frozen. Every fit (no argument): without stalling a live stream. All are marked due and
+   * read as frozen from the call on (a read of a due series freezes it first); each freezes at its
+   * next reading or when a background sweep (2 ms per macrotask) reaches it, `frozen$` announcing it
+   * then. Returns a promise of the ids this call froze, settled when the sweep ends (in the call for
+   * a few thousand series; a million take about 1.5 s, no reading waiting more than a slice).
    */
-  freeze(series?: string | readonly string[]): string[] {
-    return this.each(series, (id, slot) => {
+  freeze(series: string | readonly string[]): string[];
+  freeze(): Promise<string[]>;
+  freeze(series?: string | readonly string[]): string[] | Promise<string[]> {
+    if (series === undefined) return this.sweeper.freezeAll();
+    const look = (id: string): number | undefined => this.index.get(id); // a due fit named here is frozen by this call
+    return this.each(series, look, (id, slot) => {
       if (this.table.hasShadow(slot)) return this.lifecycle.freezeRefit(this, id, slot, true) !== undefined;
       return this.table.isFitting(slot) && this.versions.freeze(id, slot) !== undefined;
     });
-  }
-
-  /**
-   * Freezes every fitting series without stalling a live stream (where {@link SeriesStore.freeze},
-   * which returns the ids, visits all at once): each freezes at its next reading or when a
-   * background sweep (slices of 2 ms per macrotask) reaches it; `frozen$` announces each, held
-   * windows are released then. A series that starts fitting after the call is not frozen by it.
-   */
-  requestFreeze(): void {
-    this.sweeper.request(undefined);
   }
 
   /**
@@ -191,12 +188,12 @@ export class SeriesStore {
    * statistics are promoted as the next version (or wait for approval). Returns the ids started.
    */
   refit(series?: string | readonly string[]): string[] {
-    return this.each(series, (id, slot) => this.lifecycle.startRefit(this, id, slot));
+    return this.each(series, (id) => this.slotOf(id), (id, slot) => this.lifecycle.startRefit(this, id, slot));
   }
 
   /** Promotes the refits of the named series (or all) that wait for approval; returns the ids promoted. */
   approve(series?: string | readonly string[]): string[] {
-    return this.each(series, (id, slot) => {
+    return this.each(series, (id) => this.slotOf(id), (id, slot) => {
       const params = this.lifecycle.waiting.get(slot);
       if (params !== undefined) this.lifecycle.promote(this, id, slot, params, NaN);
       return params !== undefined;
@@ -205,7 +202,7 @@ export class SeriesStore {
 
   /** The version of a finished refit of the series waiting for approval, or undefined. */
   waitingVersion(series: string): number | undefined {
-    const slot = this.index.get(series);
+    const slot = this.slotOf(series);
     return slot === undefined ? undefined : this.lifecycle.waiting.get(slot)?.version;
   }
 
@@ -216,19 +213,26 @@ export class SeriesStore {
 
   /** The series' drift score: the CUSUM's larger sum in σ (0 just after a freeze); undefined when not frozen or drift is off. */
   driftScore(series: string): number | undefined {
-    const slot = this.index.get(series);
+    const slot = this.slotOf(series);
     const columns = this.lifecycle.columns;
     return slot === undefined || columns === undefined || !this.table.isFrozen(slot) ? undefined : columns.score(slot);
   }
 
-  private each(series: string | readonly string[] | undefined, act: (id: string, slot: number) => boolean): string[] {
+  private each(series: string | readonly string[] | undefined, look: (id: string) => number | undefined, act: (id: string, slot: number) => boolean): string[] {
     const ids = series === undefined ? [...this.index.keys()] : typeof series === 'string' ? [series] : series;
     const done: string[] = [];
     for (const id of ids) {
-      const slot = this.index.get(id);
+      const slot = look(id);
       if (slot !== undefined && act(id, slot)) done.push(id);
     }
     return done;
+  }
+
+  /** The slot of a series, frozen first when a freeze of every fit has it due (see `freeze()`). */
+  private slotOf(series: string): number | undefined {
+    const slot = this.index.get(series);
+    if (slot !== undefined && this.sweeper.running) this.sweeper.visit(series, slot);
+    return slot;
   }
 
   /** Removes a series (its counters stay in the totals); true if it existed. */

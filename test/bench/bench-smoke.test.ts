@@ -76,7 +76,6 @@ describe('bench suite (tiny, in-process, CPU sections)', () => {
       'growth.operator.worst-outside-gc',
       'freeze.notifier-hold.longest-wait-outside-gc',
       'freeze.store-freeze.duration',
-      'freeze.request-freeze.longest-wait-outside-gc',
       'memory.size.1000.store',
       'memory.size.1000.evict',
       'memory.frozen.standard',

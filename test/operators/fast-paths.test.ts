@@ -274,8 +274,8 @@ describe('SeriesStore compact fits (standard scalers with default options)', () 
     const snap = store.snapshot();
     const c = snap.series.c as { stats: unknown };
     expect(c.stats).toEqual(new StandardScaler().learnMany([4, 8]).statsState());
-    expect(new SeriesStore({ initial: snap }).freeze().sort()).toEqual(['a', 'b', 'c', 'd']);
-    expect(store.freeze().sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect((await new SeriesStore({ initial: snap }).freeze()).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect((await store.freeze()).sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(store.table.compactFits).toBe(0);
   });
 });

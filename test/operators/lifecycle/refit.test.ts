@@ -269,4 +269,15 @@ describe('freeze now during a refit', () => {
     expect(store.freeze('s')).toEqual(['s']);
     expect(store.params('s')).toMatchObject({ version: 2, center: 10, count: 1 });
   });
+
+  it('store.freeze() of every fit freezes refit windows too and promotes them, even where the learner waits for approval', async () => {
+    const store = new SeriesStore();
+    const options = { store, freeze: { afterSamples: 2 }, whileFitting: 'drop', refit: { approval: new Subject<unknown>() } } as const;
+    await run([R('s', 1), R('s', 3), R('t', 5), R('t', 7)], options);
+    store.refit(['s', 't']);
+    await run([R('s', 10), R('t', 20)], { ...options, freeze: { afterSamples: 100 } });
+    expect((await store.freeze()).sort()).toEqual(['s', 't']);
+    expect(store.params('s')).toMatchObject({ version: 2, center: 10, count: 1 });
+    expect(store.waitingVersion('t')).toBeUndefined();
+  });
 });

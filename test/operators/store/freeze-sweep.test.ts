@@ -1,6 +1,6 @@
 /**
  * Freezing every fit of a large store without stopping the stream: a freeze notifier (and
- * `store.requestFreeze()`) marks every fit due at once; the first slice runs in the call, the rest
+ * `store.freeze()`) marks every fit due at once; the first slice runs in the call, the rest
  * in later macrotasks. Every series ends frozen with the statistics of its window; a series read
  * before the sweep reaches it freezes first (its held outputs before its own output); a series that
  * starts fitting after the request is not frozen by it.
@@ -42,15 +42,55 @@ describe('freezing every fit in slices', () => {
     expect(store.params(ids[7] as string)?.center).toBe(7.5);
   });
 
-  it('store.requestFreeze() freezes first windows only, and a snapshot finishes the sweep first', () => {
+  it('store.freeze() returns before the sweep ends; the store reads as frozen at once; the promise gives each id frozen once', async () => {
+    const store = new SeriesStore({ drift: false });
+    const source = new Subject<{ series: string; value: number }>();
+    const out: Normalized[] = [];
+    source.pipe(normalize({ store, freeze: 'never', whileFitting: 'drop' })).subscribe((o) => out.push(o));
+    for (let i = 0; i < N; i++) source.next({ series: ids[i] as string, value: i });
+    source.next({ series: 'no-value-yet', value: NaN });
+    const announced: string[] = [];
+    store.frozen$.subscribe((e) => announced.push(e.series));
+    const done = store.freeze();
+    expect(store.sweeper.running).toBe(true); // 30,000 series: more than one slice
+    const last = ids[N - 1] as string;
+    // Reads see every fit frozen before the sweep reaches it: the read freezes it first.
+    expect(store.phase(last)).toBe('frozen');
+    expect(store.params(ids[N - 2] as string)).toMatchObject({ center: N - 2, version: 1 });
+    expect(store.toSklearn(ids[N - 3] as string)).toMatchObject({ mean_: N - 3 });
+    // A reading before the sweep gets there freezes its series first and is transformed with it.
+    source.next({ series: ids[N - 4] as string, value: N - 4 + 1 });
+    expect(out.at(-1)).toMatchObject({ series: ids[N - 4], phase: 'frozen', version: 1 });
+    const frozen = await done;
+    expect(store.sweeper.running).toBe(false);
+    expect(frozen.length).toBe(N);
+    expect(new Set(frozen)).toEqual(new Set(ids)); // each once: by the sweep, a read or a reading
+    expect(announced.slice().sort()).toEqual(ids.slice().sort());
+    expect(store.phase('no-value-yet')).toBe('fitting'); // no valid value yet: stays fitting
+    for (const id of ids) expect(store.phase(id)).toBe('frozen');
+  });
+
+  it('store.freeze() on a small store is done in the call; named ids freeze now and return what they froze', async () => {
+    const store = new SeriesStore({ drift: false });
+    const source = new Subject<{ series: string; value: number }>();
+    source.pipe(normalize({ store, freeze: 'never', whileFitting: 'drop' })).subscribe();
+    for (const id of ['a', 'b', 'c']) source.next({ series: id, value: 1 });
+    expect(store.freeze(['a', 'x'])).toEqual(['a']);
+    const all = store.freeze();
+    expect(store.sweeper.running).toBe(false);
+    expect((await all).sort()).toEqual(['b', 'c']);
+    expect(await store.freeze()).toEqual([]); // nothing left to freeze
+  });
+
+  it('a snapshot taken while store.freeze() sweeps finishes the sweep first', async () => {
     const store = new SeriesStore({ drift: false });
     const source = new Subject<{ series: string; value: number }>();
     source.pipe(normalize({ store, freeze: 'never', whileFitting: 'drop' })).subscribe();
     for (let i = 0; i < N; i++) source.next({ series: ids[i] as string, value: i });
-    store.requestFreeze();
+    const done = store.freeze();
     const snap = store.snapshot();
     expect(store.sweeper.running).toBe(false);
     expect(Object.values(snap.series).every((s) => (s as { phase: string }).phase === 'frozen')).toBe(true);
-    for (const id of ids) expect(store.phase(id)).toBe('frozen');
+    expect((await done).length).toBe(N);
   });
 });
