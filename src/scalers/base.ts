@@ -149,6 +149,7 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     return undefined;
   }
 
+  /** Counts a value the pre-transform cannot take (out of line, as {@link BaseScaler.refuse}). */
   private refuseOutOfDomain(): 'out-of-domain' {
     this.invalid['out-of-domain']++;
     return 'out-of-domain';
