@@ -67,15 +67,11 @@ export class FreezeSweep {
   visit(id: string, slot: number): void {
     if (this.entries === undefined || !this.store.table.isDue(slot)) return;
     const store = this.store;
-    const table = store.table;
-    let params: FrozenParams | undefined;
-    if (table.isFitting(slot)) {
-      params = store.versions.freeze(id, slot);
-      if (params === undefined) table.setPending(slot, true);
-    } else if (this.promote !== undefined && table.hasShadow(slot)) {
-      params = store.lifecycle.freezeRefit(store, id, slot, this.promote);
+    const params = freezeFit(store, id, slot, this.promote);
+    if (params === undefined) {
+      if (store.table.isFitting(slot)) store.table.setPending(slot, true);
+      return;
     }
-    if (params === undefined) return;
     store.attachments.frozen(id, params);
     this.frozeDue(id);
   }
@@ -122,4 +118,14 @@ export class FreezeSweep {
     this.waiting = [];
     for (const w of waiting) w.settle(w.ids);
   }
+}
+
+/**
+ * Freezes the fit at `slot`: a first window, or a refit window when `promote` is given (promoted at
+ * once when true, else left waiting for approval). The statistics now served, or undefined when
+ * nothing froze (no valid value yet, a refit left waiting, or no fit).
+ */
+export function freezeFit(store: SeriesStore, id: string, slot: number, promote: boolean | undefined): FrozenParams | undefined {
+  if (store.table.isFitting(slot)) return store.versions.freeze(id, slot);
+  return promote !== undefined && store.table.hasShadow(slot) ? store.lifecycle.freezeRefit(store, id, slot, promote) : undefined;
 }

@@ -12,6 +12,7 @@ import { SeriesTable } from './series-table.js';
 import { restoreInto, snapshotOf } from './store-snapshot.js';
 import { Attachments, type Attachment, type AttachmentHooks } from './attachments.js';
 import { FreezeSweep } from './freeze-sweep.js';
+import { approveWaiting, freezeNamed, startRefits } from './series-commands.js';
 import type { InitialState } from '../types.js';
 import { StoreVersions, type SeriesFrozen } from './store-versions.js';
 import { SeriesLifecycle, type DriftAlarm, type DriftOptions } from './lifecycle.js';
@@ -128,26 +129,26 @@ export class SeriesStore {
 
   /** The phase of a series (`running` for EWM and BatchNorm statistics), or undefined if it is not in the store. */
   phase(series: string): 'fitting' | 'frozen' | 'running' | undefined {
-    const slot = this.slotOf(series);
+    const slot = this.readSlot(series);
     if (slot === undefined) return undefined;
     return this.table.isFitting(slot) ? 'fitting' : this.table.isRunning(slot) ? 'running' : 'frozen';
   }
 
   /** The frozen statistics of a series (undefined while fitting, running or unknown). */
   params(series: string): FrozenParams | undefined {
-    const slot = this.slotOf(series);
+    const slot = this.readSlot(series);
     return slot !== undefined && this.table.isFrozen(slot) ? this.table.frozen(slot) : undefined;
   }
 
   /** The scaler of a fitting series (undefined otherwise); what you do with it is what the store sees. */
   fitting(series: string): Scaler | undefined {
-    const slot = this.slotOf(series);
+    const slot = this.readSlot(series);
     return slot !== undefined && this.table.isFitting(slot) ? this.table.fittingScaler(slot) : undefined;
   }
 
   /** The running statistics of a series of `ewmNormalize` or `batchNorm` (undefined otherwise). */
   running(series: string): RunningStats | undefined {
-    const slot = this.slotOf(series);
+    const slot = this.readSlot(series);
     return slot !== undefined && this.table.isRunning(slot) ? this.table.running<RunningStats>(slot) : undefined;
   }
 
@@ -156,7 +157,7 @@ export class SeriesStore {
    * frozen, of its statistics so far while fitting; undefined for an unknown or running series.
    */
   toSklearn(series: string): Record<string, number | null | number[]> | undefined {
-    const slot = this.slotOf(series);
+    const slot = this.readSlot(series);
     if (slot === undefined || this.table.isRunning(slot)) return undefined;
     if (this.table.isFitting(slot)) return toSklearn(this.table.scalerOf(slot));
     return frozenToSklearn(this.table.frozen(slot), this.table.specs.spec(this.table.specId(slot)));
@@ -174,12 +175,7 @@ export class SeriesStore {
   freeze(series: string | readonly string[]): string[];
   freeze(): Promise<string[]>;
   freeze(series?: string | readonly string[]): string[] | Promise<string[]> {
-    if (series === undefined) return this.sweeper.freezeAll();
-    const look = (id: string): number | undefined => this.index.get(id); // a due fit named here is frozen by this call
-    return this.each(series, look, (id, slot) => {
-      if (this.table.hasShadow(slot)) return this.lifecycle.freezeRefit(this, id, slot, true) !== undefined;
-      return this.table.isFitting(slot) && this.versions.freeze(id, slot) !== undefined;
-    });
+    return series === undefined ? this.sweeper.freezeAll() : freezeNamed(this, series);
   }
 
   /**
@@ -188,21 +184,17 @@ export class SeriesStore {
    * statistics are promoted as the next version (or wait for approval). Returns the ids started.
    */
   refit(series?: string | readonly string[]): string[] {
-    return this.each(series, (id) => this.slotOf(id), (id, slot) => this.lifecycle.startRefit(this, id, slot));
+    return startRefits(this, series);
   }
 
   /** Promotes the refits of the named series (or all) that wait for approval; returns the ids promoted. */
   approve(series?: string | readonly string[]): string[] {
-    return this.each(series, (id) => this.slotOf(id), (id, slot) => {
-      const params = this.lifecycle.waiting.get(slot);
-      if (params !== undefined) this.lifecycle.promote(this, id, slot, params, NaN);
-      return params !== undefined;
-    });
+    return approveWaiting(this, series);
   }
 
   /** The version of a finished refit of the series waiting for approval, or undefined. */
   waitingVersion(series: string): number | undefined {
-    const slot = this.slotOf(series);
+    const slot = this.readSlot(series);
     return slot === undefined ? undefined : this.lifecycle.waiting.get(slot)?.version;
   }
 
@@ -213,23 +205,13 @@ export class SeriesStore {
 
   /** The series' drift score: the CUSUM's larger sum in σ (0 just after a freeze); undefined when not frozen or drift is off. */
   driftScore(series: string): number | undefined {
-    const slot = this.slotOf(series);
+    const slot = this.readSlot(series);
     const columns = this.lifecycle.columns;
     return slot === undefined || columns === undefined || !this.table.isFrozen(slot) ? undefined : columns.score(slot);
   }
 
-  private each(series: string | readonly string[] | undefined, look: (id: string) => number | undefined, act: (id: string, slot: number) => boolean): string[] {
-    const ids = series === undefined ? [...this.index.keys()] : typeof series === 'string' ? [series] : series;
-    const done: string[] = [];
-    for (const id of ids) {
-      const slot = look(id);
-      if (slot !== undefined && act(id, slot)) done.push(id);
-    }
-    return done;
-  }
-
-  /** The slot of a series, frozen first when a freeze of every fit has it due (see `freeze()`). */
-  private slotOf(series: string): number | undefined {
+  /** @internal The slot of a series, frozen first when a freeze of every fit has it due (see `freeze()`): what reads go through. */
+  readSlot(series: string): number | undefined {
     const slot = this.index.get(series);
     if (slot !== undefined && this.sweeper.running) this.sweeper.visit(series, slot);
     return slot;

@@ -34,17 +34,20 @@ export function resolveScalerOptions<Options extends CommonScalerOptions>(option
   }
   let byOptions = RESOLVED.get(defaults);
   if (byOptions === undefined) RESOLVED.set(defaults, (byOptions = new WeakMap()));
+  let resolved = byOptions.get(options) as Required<Options> | undefined;
+  if (resolved !== undefined) return resolved;
   // Options that say only what the defaults say resolve to the kind's one default object, which a
   // scaler can recognize by identity (see `StandardScaler.transform`).
   const given = isDefault(options, defaults) ? NO_OPTIONS : options;
-  let resolved = byOptions.get(given) as Required<Options> | undefined;
+  resolved = byOptions.get(given) as Required<Options> | undefined;
   if (resolved === undefined) {
     // Object.assign, not an object spread: in V8 (Node 20) objects made by spreading get maps that
     // are not shared, so every option read in a scaler's transform went megamorphic (~150 ns).
     resolved = Object.freeze(Object.assign({}, defaults, given, { pre, zeroSpread })) as unknown as Required<Options>;
-    // Frozen options (createScaler's) cannot change, so their resolution is shared.
     if (Object.isFrozen(given)) byOptions.set(given, resolved);
   }
+  // Frozen options (createScaler's) cannot change, so their resolution is kept for the next scaler.
+  if (Object.isFrozen(options)) byOptions.set(options, resolved);
   return resolved;
 }
 
