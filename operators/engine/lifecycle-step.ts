@@ -2,6 +2,7 @@ import type { Reading } from '../../src/reading.js';
 import { preTransform, type FrozenParams } from '../../src/scalers/frozen.js';
 import { invalidReason, isMissing } from '../../src/values.js';
 import type { DriftKind } from '../store/lifecycle.js';
+import type { DriftCheck } from '../store/drift-columns.js';
 import { PSI_MAJOR } from '../../src/drift/psi.js';
 import type { NormalizeEngine } from './normalize-engine.js';
 import type { SeriesStore } from '../store/series-store.js';
@@ -21,7 +22,7 @@ export function watchFrozen(engine: NormalizeEngine, id: string, slot: number, x
   const life = engine.store.lifecycle;
   const c = life.columns;
   if (c === undefined) return;
-  if (c.observeOne(slot, x, life.k, life.clip, engine.checkAbove, life.stuckAfter) === 0) afterObserve(engine, id, slot, c.runScore, x, t);
+  if (c.observeOne(slot, x, engine.driftCheck) === 0) afterObserve(engine, id, slot, c.runScore, x, t);
 }
 
 /**
@@ -34,7 +35,7 @@ export function watchPlain(engine: NormalizeEngine, id: string, slot: number, r:
   const life = engine.store.lifecycle;
   const c = life.columns;
   if (c === undefined) return;
-  if (c.observeOne(slot, r.value as number, life.k, life.clip, engine.checkAbove, life.stuckAfter) === 0) afterObserve(engine, id, slot, c.runScore, r.value as number, r.time);
+  if (c.observeOne(slot, r.value as number, engine.driftCheck) === 0) afterObserve(engine, id, slot, c.runScore, r.value as number, r.time);
 }
 
 /**
@@ -47,10 +48,8 @@ export function watchFrozenRun(engine: NormalizeEngine, id: string, slot: number
   const life = store.lifecycle;
   const c = life.columns;
   if (c === undefined) return end;
-  const { k, clip, stuckAfter } = life;
-  const h = engine.checkAbove;
   for (let j = from; j < end; ) {
-    const at = c.observeRun(slot, values, j, end, k, clip, h, stuckAfter);
+    const at = c.observeRun(slot, values, j, end, engine.driftCheck);
     if (at < 0) break;
     afterObserve(engine, id, slot, c.runScore, values[at] as number, times?.[at]);
     j = at + 1;
@@ -60,14 +59,15 @@ export function watchFrozenRun(engine: NormalizeEngine, id: string, slot: number
 }
 
 /**
- * The score above which a value's follow-up checks ({@link afterObserve}) must run, for a
- * subscription with `rule` on `store`: the alarm threshold `h`; with PSI or a refit schedule on,
- * every value has checks to run (−∞). A stuck run as long as `stuckAfter` stops `observeRun` too.
- * Fixed for a subscription: the engine keeps it.
+ * The drift step's parameters for a subscription with `rule` on `store`: the store's CUSUM and
+ * stuck-run settings, and the score above which a value's follow-up checks ({@link afterObserve})
+ * must run: the alarm threshold `h`; with PSI or a refit schedule on, every value has checks to run
+ * (−∞). Fixed for a subscription: the engine keeps it.
  */
-export function checkAbove(store: SeriesStore, rule: LifecycleRule): number {
+export function driftCheck(store: SeriesStore, rule: LifecycleRule): DriftCheck {
   const life = store.lifecycle;
-  return life.psi !== undefined || rule.refitEveryMs !== Infinity ? -Infinity : life.h;
+  const h = life.psi !== undefined || rule.refitEveryMs !== Infinity ? -Infinity : life.h;
+  return { k: life.k, clip: life.clip, h, stuckAfter: life.stuckAfter };
 }
 
 /** What follows the CUSUM step of one value: its alarm, the PSI window, the stuck run, a scheduled refit. */

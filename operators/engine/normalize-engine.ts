@@ -8,9 +8,10 @@ import type { SeriesStore } from '../store/series-store.js';
 import { HeldWindows } from './held-windows.js';
 import { refuseInvalid } from './invalid.js';
 import type { ResolvedNormalizeOptions } from './options.js';
+import type { DriftCheck } from '../store/drift-columns.js';
 import { unknownSeries } from './unknown-series.js';
 import { frozenSlow } from './frozen-slow.js';
-import { checkAbove, learnWindow, notifyFreeze, watchPlain } from './lifecycle-step.js';
+import { driftCheck, learnWindow, notifyFreeze, watchPlain } from './lifecycle-step.js';
 
 /**
  * The per-reading policy of `normalize`, `normalizeChunks` and `normalizeColumns`, for one
@@ -33,8 +34,8 @@ export class NormalizeEngine {
   readonly watching: boolean;
   /** Whether fitting windows keep window statistics for the alarms (AR(1) whitening or PSI on). */
   private readonly ar1: boolean;
-  /** The CUSUM score above which a frozen value's follow-up drift checks run (see {@link checkAbove}). */
-  readonly checkAbove: number;
+  /** The drift step's parameters for this subscription (see {@link driftCheck}). */
+  readonly driftCheck: DriftCheck;
   /** Whether frozen outputs carry the drift score. */
   readonly scoreOut: boolean;
   private attachment: Attachment | undefined;
@@ -53,7 +54,7 @@ export class NormalizeEngine {
     this.keyed = o.key !== undefined;
     this.watching = o.learn && store.lifecycle.columns !== undefined;
     this.ar1 = this.watching && (store.lifecycle.ar1 || store.lifecycle.psi !== undefined);
-    this.checkAbove = checkAbove(store, o.rule);
+    this.driftCheck = driftCheck(store, o.rule);
     this.scoreOut = o.driftScore && store.lifecycle.columns !== undefined;
     this.held = new HeldWindows(o, store, (id, r, value, phase, version, flag) => this.out(id, r, value, phase, version, flag));
   }

@@ -23,8 +23,6 @@ export interface PlausibleTime {
  * ```
  */
 export const Y2K_MS = 946_684_800_000;
-/** Readings between two refreshes of the cached wall clock. */
-const REFRESH = 4096;
 
 /**
  * Says whether a reading's event time is plausible: not before `min` and not more than
@@ -32,13 +30,15 @@ const REFRESH = 4096;
  * so do negative times and seconds given where milliseconds were meant (1.7e9 ms is January 1970);
  * such readings are counted and never learned (they would move a fit window's time freeze points
  * and the event-time eviction clock).
- * The wall clock is read once every few thousand readings, and again before a time is refused.
+ * The wall clock is read only before a time past the limit of its last reading is refused (a limit
+ * from an older reading of the clock is only stricter, never wrongly lenient): a stream of present
+ * times reads it about once per `maxAheadMs`.
  */
 export class TimeGuard {
   private readonly min: number;
   private readonly ahead: number;
-  private now = Date.now();
-  private calls = 0;
+  /** The latest plausible time as of the last look at the wall clock (it only grows staler, so stricter). */
+  private limit = -Infinity;
 
   constructor(options: PlausibleTime | false | undefined) {
     const o = options === false ? { min: -Infinity, maxAheadMs: Infinity } : (options ?? {});
@@ -51,10 +51,12 @@ export class TimeGuard {
 
   /** Whether event time `t` (a finite number) is plausible. */
   plausible(t: number): boolean {
-    if (++this.calls % REFRESH === 0) this.now = Date.now();
-    if (t < this.min) return false;
-    if (t <= this.now + this.ahead) return true;
-    this.now = Date.now();
-    return t <= this.now + this.ahead;
+    return t >= this.min && (t <= this.limit || this.lookAgain(t));
+  }
+
+  /** `t` is past the limit as of the last look: looks at the wall clock again. */
+  private lookAgain(t: number): boolean {
+    this.limit = Date.now() + this.ahead;
+    return t <= this.limit;
   }
 }

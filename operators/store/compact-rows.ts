@@ -1,5 +1,6 @@
 import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance, newMeanVarRows, type MeanVarRows } from '../../src/stats/mean-var-row.js';
 import { MeanVar, type MeanVarState } from '../../src/stats/mean-var.js';
+import { standardizeProvisional } from '../../src/scalers/standard.js';
 
 /**
  * Doubles per row: {@link MeanVar}'s row, then one double holding the count of missing values (below
@@ -76,6 +77,23 @@ export class CompactRows {
     const at = row * ROW;
     meanVarRowUpdate(this.rows, at, x);
     return this.rows[at] as number;
+  }
+
+  /**
+   * The compact fit's per-reading step: learns the finite `r.value` into a row, then writes its
+   * provisional output (the row's statistics so far; at zero spread NaN with `nanOnZero`, else
+   * `x − mean`) to `out[0]` and the new count to `out[1]`.
+   * Numbers go in inside an object and come out through a typed array: whether or not V8 inlines
+   * this call, no double is boxed on the way.
+   */
+  step(row: number, r: { readonly value: number }, nanOnZero: boolean, out: Float64Array): void {
+    const a = this.rows;
+    const at = row * ROW;
+    const x = r.value;
+    meanVarRowUpdate(a, at, x);
+    const mean = meanVarRowMean(a, at);
+    out[0] = standardizeProvisional(x - mean, mean, meanVarRowVariance(a, at, 0), nanOnZero);
+    out[1] = a[at] as number;
   }
 
   /** Values learned by a row. */

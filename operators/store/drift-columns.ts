@@ -1,6 +1,19 @@
 import { affine } from '../../src/scalers/frozen.js';
 
 /**
+ * The parameters of {@link DriftColumns.observeRun}: the CUSUM's `k` and `clip`, the score `h` above
+ * which a value's follow-up checks must run, and the stuck-run length (0: off). One object per
+ * subscription, passed as one argument: doubles passed to a call that is not inlined are boxed (an
+ * allocation per reading on the hot path).
+ */
+export interface DriftCheck {
+  readonly k: number;
+  readonly clip: number;
+  readonly h: number;
+  readonly stuckAfter: number;
+}
+
+/**
  * The per-series state of the drift alarms, by slot: the only code that knows its layout. One row
  * of {@link ROW} doubles per slot (80 bytes), in one `Float64Array`:
  *
@@ -80,9 +93,9 @@ export class DriftColumns {
    * {@link DriftColumns.runScore}), −1 otherwise. Small enough to be inlined, so the value is not
    * boxed on the way.
    */
-  observeOne(slot: number, x: number, k: number, clip: number, h: number, stuckAfter: number): number {
+  observeOne(slot: number, x: number, check: DriftCheck): number {
     this.one[0] = x;
-    return this.observeRun(slot, this.one, 0, 1, k, clip, h, stuckAfter);
+    return this.observeRun(slot, this.one, 0, 1, check);
   }
 
   /** The score of the value {@link DriftColumns.observeRun} stopped at. */
@@ -92,11 +105,12 @@ export class DriftColumns {
   /**
    * Observes `xs[from…end)` in order: for each value the CUSUM step on its z-score (whitened when
    * `phi` is set; during the cool-down the sums stay at zero) and the stuck-value run, stopping at the first value
-   * whose checks may fire (a score above `h`, or with `stuckAfter` > 0 a run that long): returns its
-   * index, its score in {@link DriftColumns.runScore}; −1 when none did. The one home of the step:
-   * the row's fields are read once and written back once per call.
+   * whose checks may fire (a score above `check.h`, or with `check.stuckAfter` > 0 a run that long):
+   * returns its index, its score in {@link DriftColumns.runScore}; −1 when none did. The one home of
+   * the step: the row's fields are read once and written back once per call.
    */
-  observeRun(slot: number, xs: ArrayLike<number>, from: number, end: number, k: number, clip: number, h: number, stuckAfter: number): number {
+  observeRun(slot: number, xs: ArrayLike<number>, from: number, end: number, check: DriftCheck): number {
+    const { k, clip, h, stuckAfter } = check;
     const a = slot * ROW;
     const r = this.rows;
     const center = r[a + CENTER] as number;

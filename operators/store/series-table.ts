@@ -125,16 +125,12 @@ export class SeriesTable extends SlotRecords {
    * The compact fit's per-reading step for the finite `r.value`: learn it, then its provisional
    * output to `stepOut[0]` and the new count to `stepOut[1]`. Numbers go in inside an object and
    * come out through a typed array, so they are never boxed whether or not the call is inlined.
+   * The fit's zero-spread rule is looked up only once some spec has `zeroSpread: 'nan'`: the common
+   * case inlines fewer bytes, so V8 inlines all of it into the hot path.
    */
   fitStep(slot: number, r: { readonly value: number }): void {
-    // provisional()'s compact branch, without its checks (the caller made them): the fewer bytes
-    // this inlines, the surer V8 inlines all of it (a call left in would box the doubles).
-    const rows = this.rows;
-    const row = this.rowOf(slot);
-    const x = r.value;
-    this.stepOut[1] = rows.learn(row, x);
-    const mean = rows.mean(row);
-    this.stepOut[0] = standardizeProvisional(x - mean, mean, rows.variance(row), this.specs.compactKind(this.specId(slot)) === COMPACT_NAN);
+    const specs = this.specs;
+    this.rows.step(this.rowOf(slot), r, specs.anyCompactNan && specs.compactKind(this.specId(slot)) === COMPACT_NAN, this.stepOut);
   }
 
   // --- freezing every fit at once, without stopping the stream ------------------------------
@@ -151,7 +147,10 @@ export class SeriesTable extends SlotRecords {
 
   /** Whether the fitting (or refitting) slot is due to freeze by {@link SeriesTable.markAllDue}. */
   isDue(slot: number): boolean {
-    if (this.dueBelow === 0) return false;
+    return this.dueBelow !== 0 && this.startedBeforeDue(slot);
+  }
+
+  private startedBeforeDue(slot: number): boolean {
     const started = this.isCompactFitting(slot) ? this.rows.epoch(this.rowOf(slot)) : this.objectEpochs.get(slot);
     return started !== undefined && started < this.dueBelow;
   }

@@ -220,15 +220,24 @@ export class SlotRecords {
    * is older. Returns false when `t` is older than the latest (out of order).
    */
   recordTime(slot: number, t: number): boolean {
+    const at = slot * R + 1;
+    // The common case first, in few bytes (it is inlined into the per-reading path): a time at or
+    // after the latest (NaN while the window has no time, so the first time takes the other path).
+    if (t >= (this.hot[at] as number)) {
+      this.hot[at] = t;
+      return true;
+    }
+    return this.recordFirstOrLate(slot, t);
+  }
+
+  private recordFirstOrLate(slot: number, t: number): boolean {
     const b = slot * R;
     const first = this.hot[b] as number;
     if (first !== first) {
       this.hot[b] = this.hot[b + 1] = t;
       return true;
     }
-    if (t < (this.hot[b + 1] as number)) return false;
-    this.hot[b + 1] = t;
-    return true;
+    return false;
   }
 
   /** The latest event time learned by a fitting slot's window (NaN while unknown). */

@@ -25,6 +25,11 @@ export class SpecTable {
   private readonly byKey = new Map<string, number>();
   private lastSpec: ScalerSpec | undefined;
   private lastId = 0;
+  /**
+   * Whether some spec is {@link COMPACT_NAN}: until one is, a compact fit's zero-spread rule is
+   * known without looking up its spec (the per-reading step stays small enough to inline).
+   */
+  anyCompactNan = false;
 
   /** The index of `spec` (by content), added if new; throws for a bad spec or past {@link MAX_SPECS}. */
   intern(spec: ScalerSpec): number {
@@ -36,7 +41,9 @@ export class SpecTable {
       id = this.specs.length;
       if (id >= MAX_SPECS) throw new RangeError(`SeriesStore: more than ${MAX_SPECS} distinct scaler specs`);
       this.specs.push(spec);
-      this.compact.push(compactKindOf(spec));
+      const kind = compactKindOf(spec);
+      this.compact.push(kind);
+      if (kind === COMPACT_NAN) this.anyCompactNan = true;
       this.byKey.set(key, id);
     }
     this.lastSpec = spec;

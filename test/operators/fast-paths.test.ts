@@ -278,4 +278,24 @@ describe('SeriesStore compact fits (standard scalers with default options)', () 
     expect((await store.freeze()).sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(store.table.compactFits).toBe(0);
   });
+  it("keep each spec's zero-spread rule when specs of both rules share a store (the rule is looked up once a 'nan' spec exists)", async () => {
+    const store = new SeriesStore();
+    const scaler = (id: string): ScalerSpec => (id.startsWith('n') ? { kind: 'standard', zeroSpread: 'nan' } : { kind: 'standard' });
+    const readings = [R('u', 5), R('n', 5), R('u', 5), R('n', 5), R('u', 7), R('n', 7), R('v', 2), R('m', 2)];
+    const out = await perItem(readings, { store, freeze: 'never', scaler: (id) => scaler(id.replace('m', 'n').replace('v', 'u')) });
+    // The same outputs as each series' own StandardScaler with its options, reading by reading.
+    const scalers = new Map<string, StandardScaler>();
+    const expected = readings.map((r) => {
+      let s = scalers.get(r.series);
+      if (s === undefined) scalers.set(r.series, (s = new StandardScaler(scaler(r.series.replace('m', 'n').replace('v', 'u')) as { zeroSpread?: 'nan' })));
+      s.learn(r.value as number);
+      return s.transform(r.value as number);
+    });
+    expect(out.map((n) => n.value)).toEqual(expected);
+    expect(out.filter((n) => Number.isNaN(n.value)).map((n) => n.series)).toEqual(['n', 'n', 'm']);
+    const u = out.filter((n) => n.series === 'u').map((n) => n.value);
+    expect(u.slice(0, 2)).toEqual([0, 0]); // zero spread, 'unit' rule: x − mean
+    expect(u[2]).toBeCloseTo(Math.SQRT2, 14); // 5, 5, 7: (7 − 17/3) / √(8/9)
+    expect(store.table.compactFits).toBe(4);
+  });
 });

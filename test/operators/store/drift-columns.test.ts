@@ -24,7 +24,7 @@ describe('DriftColumns: the CUSUM sums are cusumStep’s', () => {
     for (let i = 0; i < xs.length; i++) {
       const x = xs[i] as number;
       // h = +∞ and no stuck check: observeRun never stops, each call steps one value.
-      expect(c.observeRun(0, [x], 0, 1, k, clip, Infinity, 0)).toBe(-1);
+      expect(c.observeRun(0, [x], 0, 1, { k, clip, h: Infinity, stuckAfter: 0 })).toBe(-1);
       cusumStep(ref, 0, (x - center) * invScale + 0, k, clip);
       const row = c.save(0);
       expect([row[0], row[1]], `value ${i} (${x})`).toEqual([ref[0], ref[1]]);
@@ -55,7 +55,7 @@ describe('DriftColumns: the CUSUM sums are cusumStep’s', () => {
     c.arm(0, 0, 1, 0, 0, Number.NaN);
     const xs = [1, 1, 1, 1, 1, -3, -3, -3, -3, -3, -3];
     // S⁺: 0.5, 1, 1.5, 2, 2.5 (no stop at h = 2.5), then S⁻ grows by 2.5: 2.5, 5 → stops at index 6.
-    expect(c.observeRun(0, xs, 0, xs.length, 0.5, 4, 2.5, 0)).toBe(6);
+    expect(c.observeRun(0, xs, 0, xs.length, { k: 0.5, clip: 4, h: 2.5, stuckAfter: 0 })).toBe(6);
     expect(c.runScore).toBe(5);
   });
 });

@@ -1,4 +1,4 @@
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { from, lastValueFrom, Subject, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { normalize, SeriesStore, Y2K_MS, type Normalized, type NormalizeOptions, type Reading } from 'streamnorm';
 import { R } from '../helpers.js';
@@ -45,5 +45,22 @@ describe('implausible times are counted and never learned', () => {
     await run([R('s', 1, 0), R('s', 2, 1e20)], { store: b, freeze: 'never', plausibleTime: false });
     expect(b.diagnostics().series.s?.implausibleTime ?? 0).toBe(0);
     expect(() => normalize({ plausibleTime: { min: 0, maxAhead: 5 } as never })).toThrow(/maxAhead/);
+  });
+});
+
+describe('the plausible-time limit and the wall clock', () => {
+  it('a time past the limit of the last look at the clock is accepted once the clock has moved past it, and a time too far ahead stays refused', async () => {
+    const store = new SeriesStore();
+    const src = new Subject<Reading>();
+    const out: Normalized[] = [];
+    src.pipe(normalize({ store, freeze: 'never', plausibleTime: { maxAheadMs: 50 } })).subscribe((n) => out.push(n));
+    const now = Date.now();
+    src.next(R('s', 1, now));
+    src.next(R('s', 2, now + 10_000)); // 10 s ahead: refused
+    await new Promise((r) => setTimeout(r, 120));
+    src.next(R('s', 3, now + 100)); // past the limit of the first look, plausible by now
+    expect(out).toHaveLength(3);
+    expect(store.fitting('s')?.count).toBe(2);
+    expect(store.diagnostics().series.s?.implausibleTime).toBe(1);
   });
 });
