@@ -65,7 +65,8 @@ function inlineRun(engine: NormalizeEngine, chunk: readonly Reading[], slots: In
     const x = r.value;
     const plain = table.isPlain(slot);
     if (plain && typeof x === 'number' && x - x === 0) {
-      const value = table.transformPlain(slot, x);
+      table.transformPlain(slot, r as Reading & { value: number }, table.stepOut);
+      const value = table.stepOut[0] as number;
       const version = table.plainVersion(slot);
       if (engine.watching) watchPlain(engine, r.series, slot, r);
       const rows = sink.rows;

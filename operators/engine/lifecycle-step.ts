@@ -35,7 +35,7 @@ export function watchPlain(engine: NormalizeEngine, id: string, slot: number, r:
   const life = engine.store.lifecycle;
   const c = life.columns;
   if (c === undefined) return;
-  if (c.observeOne(slot, r.value as number, engine.driftCheck) === 0) afterObserve(engine, id, slot, c.runScore, r.value as number, r.time);
+  if (c.observeReading(slot, r as Reading & { value: number }, engine.driftCheck) === 0) afterObserve(engine, id, slot, c.runScore, r.value as number, r.time);
 }
 
 /**

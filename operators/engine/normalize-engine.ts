@@ -95,7 +95,7 @@ export class NormalizeEngine {
     const id = this.o.key === undefined ? r.series : this.o.key(r);
     store.diag.totals.readings++;
     const t = r.time;
-    this.badTime = typeof t === 'number' && t === t && !this.o.time.plausible(t);
+    this.badTime = this.o.time.implausible(r);
     if (this.badTime) store.diag.count(id, 'implausibleTime');
     if (this.evict) this.observe(this.badTime ? undefined : t);
     let slot = store.index.get(id);
@@ -109,7 +109,8 @@ export class NormalizeEngine {
       if (this.held.size !== 0) this.held.releaseIfFrozen(id, slot);
       const x = r.value;
       if (typeof x === 'number' && x - x === 0) {
-        const value = table.transformPlain(slot, x);
+        table.transformPlain(slot, r as Reading & { value: number }, table.stepOut);
+        const value = table.stepOut[0] as number;
         const version = table.plainVersion(slot);
         if (this.watching) watchPlain(this, id, slot, r);
         if (this.scoreOut) this.emit({ series: id, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version, drift: store.lifecycle.score(slot) });
@@ -163,7 +164,7 @@ export class NormalizeEngine {
     const rule = this.o.rule;
     if (typeof t !== 'number' || t !== t) return !rule.timeBased;
     const table = this.store.table;
-    if (!this.o.time.plausible(t) || (this.o.skipLate && t <= table.lastTime(slot))) return false;
+    if (this.o.time.implausible(r) || (this.o.skipLate && t <= table.lastTime(slot))) return false;
     if (rule.timeBased && rule.dueAt(table.firstTime(slot), t)) return false;
     if (!table.recordTime(slot, t)) this.store.diag.count(id, 'outOfOrder');
     return true;

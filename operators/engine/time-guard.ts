@@ -49,9 +49,13 @@ export class TimeGuard {
     if (!(this.ahead >= 0)) throw new RangeError(`normalize: plausibleTime.maxAheadMs must be a number >= 0, got ${String(o.maxAheadMs)}`);
   }
 
-  /** Whether event time `t` (a finite number) is plausible. */
-  plausible(t: number): boolean {
-    return t >= this.min && (t <= this.limit || this.lookAgain(t));
+  /**
+   * Whether reading `r` has an event time (a finite number) that is not plausible. It takes the
+   * reading, not its time: a double passed to a call that V8 leaves un-inlined would be boxed.
+   */
+  implausible(r: { readonly time?: number | undefined }): boolean {
+    const t = r.time;
+    return typeof t === 'number' && t === t && !(t >= this.min && (t <= this.limit || this.lookAgain(t)));
   }
 
   /** `t` is past the limit as of the last look: looks at the wall clock again. */

@@ -98,6 +98,12 @@ export class DriftColumns {
     return this.observeRun(slot, this.one, 0, 1, check);
   }
 
+  /** {@link DriftColumns.observeOne} of `r.value`: the value goes in inside the reading, never boxed. */
+  observeReading(slot: number, r: { readonly value: number }, check: DriftCheck): number {
+    this.one[0] = r.value;
+    return this.observeRun(slot, this.one, 0, 1, check);
+  }
+
   /** The score of the value {@link DriftColumns.observeRun} stopped at. */
   runScore = 0;
   private readonly one = new Float64Array(1);

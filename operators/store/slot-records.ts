@@ -125,10 +125,14 @@ export class SlotRecords {
 
   // --- plain frozen records ----------------------------------------------------------------------
 
-  /** The frozen transform of a finite `x` by the plain frozen series at `slot`. */
-  transformPlain(slot: number, x: number): number {
+  /**
+   * The frozen transform of the finite `r.value` by the plain frozen series at `slot`, to `out[0]`.
+   * The value goes in inside the reading and comes out through a typed array: on the per-reading
+   * path a double passed to or returned from a call that V8 leaves un-inlined would be boxed.
+   */
+  transformPlain(slot: number, r: { readonly value: number }, out: Float64Array): void {
     const b = slot * R;
-    return affine(x, this.hot[b] as number, 1 / (this.hot[b + 1] as number), 0);
+    out[0] = affine(r.value, this.hot[b] as number, 1 / (this.hot[b + 1] as number), 0);
   }
 
   /**
