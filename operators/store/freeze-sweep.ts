@@ -2,7 +2,7 @@ import type { FrozenParams } from '../../src/scalers/frozen.js';
 import type { SeriesStore } from './series-store.js';
 
 /** Longest a slice of the sweep runs before it yields to the event loop (readings waiting). */
-export const SLICE_MS = 2;
+export const SLICE_MS = 1;
 
 /**
  * Freezing every fit of a store at once without stopping the stream: the fits are marked due at

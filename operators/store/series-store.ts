@@ -168,7 +168,7 @@ export class SeriesStore {
    * frozen and promoted at once (a person's "freeze now" is the approval). Named ids: now, returning
    * the ids frozen. Every fit (no argument): without stalling a live stream. All are marked due and
    * read as frozen from the call on (a read of a due series freezes it first); each freezes at its
-   * next reading or when a background sweep (2 ms per macrotask) reaches it, `frozen$` announcing it
+   * next reading or when a background sweep (1 ms per macrotask) reaches it, `frozen$` announcing it
    * then. Returns a promise of the ids this call froze, settled when the sweep ends (in the call for
    * a few thousand series; a million take about 1.5 s, no reading waiting more than a slice).
    */
