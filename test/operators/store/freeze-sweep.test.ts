@@ -65,6 +65,7 @@ describe('freezing every fit in slices', () => {
     expect(store.sweeper.running).toBe(false);
     expect(frozen.length).toBe(N);
     expect(new Set(frozen)).toEqual(new Set(ids)); // each once: by the sweep, a read or a reading
+    expect(frozen).toEqual(announced); // in the order they froze (the ids are kept in chunks of 8,192)
     expect(announced.slice().sort()).toEqual(ids.slice().sort());
     expect(store.phase('no-value-yet')).toBe('fitting'); // no valid value yet: stays fitting
     for (const id of ids) expect(store.phase(id)).toBe('frozen');
