@@ -8,7 +8,7 @@
  * a fit sees time go forward as in a stream. One untimed warm-up round for every case, then the
  * timed rounds; medians and min–max of the runs are reported.
  */
-import type { SeriesStore } from '../operators/index.js';
+import type { SeriesStore, SeriesStoreOptions } from '../operators/index.js';
 import type { Reading } from '../src/reading.js';
 import { StandardScaler } from '../src/scalers/standard.js';
 import type { BenchConfig } from './config.js';
@@ -18,7 +18,7 @@ import type { HandFrozen } from './hand.js';
 import { consume, interleave, type Case } from './interleave.js';
 import { transformLoop } from './limits.js';
 import * as p from './pipelines.js';
-import { benchStore } from './store-options.js';
+import { benchStore, storeDrift } from './store-options.js';
 
 /** What one case pushes: its items, and how many values they carry. */
 interface Subject<T> {
@@ -78,10 +78,10 @@ function figuresOf(subjects: readonly Subject<unknown>[], runs: Map<string, numb
   });
 }
 
-/** A store with every id frozen on the same statistics. */
-function frozenStore(ids: readonly string[]): SeriesStore {
+/** A store with every id frozen on the same statistics (`extra`: store options beyond the suite's). */
+function frozenStore(ids: readonly string[], extra: SeriesStoreOptions = {}): SeriesStore {
   const params = new StandardScaler().learnMany([18, 22, 25, 31]).freeze();
-  const store = benchStore();
+  const store = benchStore(extra);
   for (const id of ids) store.versions.setFrozen(id, params, { kind: 'standard' });
   return store;
 }
@@ -114,6 +114,11 @@ async function group(cfg: BenchConfig, label: string, ids: readonly string[], or
     subjects.push(
       { name: `${k}.hand`, label: `frozen, ${words}: hand-written map + Map lookup`, baseline: `${k}.hand`, pipeline: p.handFrozenPipeline(hand), items: readings },
       { name: `${k}.operator`, label: `frozen, ${words}: normalize (per item)`, baseline: `${k}.hand`, target: atLeast(1, 'map + Map'), pipeline: p.operatorPipeline(frozenStore(ids), false), items: readings },
+      // What the drift alarms (on by default, absent from the baseline) cost per reading: the same
+      // operator on a store without them, beside the figure the target is read on.
+      ...(storeDrift()
+        ? [{ name: `${k}.operator-no-drift`, label: `frozen, ${words}: normalize (per item), a store with drift alarms off`, baseline: `${k}.hand`, pipeline: p.operatorPipeline(frozenStore(ids, { drift: false }), false), items: readings }]
+        : []),
       { name: `${c}.chunks`, label: `frozen, ${words}: normalizeChunks (${size} per array, output objects)`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), pipeline: p.chunksPipeline(frozenStore(ids), false, false), items: chunks },
       { name: `${c}.chunk-columns`, label: `frozen, ${words}: normalizeChunks (${size} per array, output: 'columns')`, baseline: `${k}.operator`, target: atLeast(2, 'per-item operator'), pipeline: p.chunksPipeline(frozenStore(ids), false, true), items: chunks },
       { name: `${c}.columns`, label: `frozen, ${words}: normalizeColumns (${size} values per series batch)`, baseline: `limit.${tag}`, target: atLeast(1 / 30, 'the plain loop'), pipeline: p.columnsPipeline(frozenStore(ids)), items: batches },

@@ -63,6 +63,7 @@ describe('bench suite (tiny, in-process, CPU sections)', () => {
       'limit.100.random',
       'keyed.frozen.10.round-robin.operator',
       'keyed.frozen.100.random.hand',
+      'keyed.frozen.100.random.operator-no-drift',
       'keyed.fit.100.random.operator',
       'keyed.fit.10.round-robin.hand',
       'keyed.fit.10.round-robin.plain-welford',
@@ -101,6 +102,7 @@ describe('bench suite (tiny, in-process, CPU sections)', () => {
     }
     const withTarget = (n: string): Figure | undefined => results.figures.find((f) => f.name === n);
     expect(withTarget('keyed.frozen.100.random.operator')?.target).toMatchObject({ on: 'ratio', min: 1 });
+    expect(withTarget('keyed.frozen.100.random.operator-no-drift')).toMatchObject({ baseline: 'keyed.frozen.100.random.hand', target: null });
     expect(withTarget('keyed.fit.100.random.operator')?.baseline).toBe('keyed.fit.100.random.hand');
     expect(withTarget('chunked.frozen.100.random.columns')?.baseline).toBe('limit.100.random');
     for (const output of ['chunks', 'chunk-columns']) expect(withTarget(`chunked.fit.10.random.${output}`)?.target).toMatchObject({ on: 'ratio', min: 2 });
