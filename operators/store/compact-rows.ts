@@ -56,6 +56,11 @@ export class CompactRows {
     return row;
   }
 
+  /** Reads both ends of a row (both of its cache lines); returns a number made of what it read (see `SeriesTable.peek`). */
+  peek(row: number): number {
+    return (this.rows[row * ROW] as number) + (this.rows[row * ROW + ROW - 1] as number);
+  }
+
   /** The freeze epoch a row's fit started in. */
   epoch(row: number): number {
     return Math.floor((this.rows[row * ROW + MISSING] as number) / EPOCH_UNIT);

@@ -178,6 +178,11 @@ export class DriftColumns {
     return stop;
   }
 
+  /** Reads both cache lines of a slot's row; returns a number made of what it read (see `SeriesTable.peek`). */
+  peek(slot: number): number {
+    return (this.rows[slot * ROW] as number) + (this.rows[slot * ROW + ROW - 1] as number);
+  }
+
   /** The current CUSUM score (the larger sum). */
   score(slot: number): number {
     const a = slot * ROW;

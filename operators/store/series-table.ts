@@ -63,6 +63,16 @@ export class SeriesTable extends SlotRecords {
     return (this.state(slot) & (FITTING | COMPACT)) === (FITTING | COMPACT);
   }
 
+  /**
+   * Reads what the inline paths will read for `slot`: its record, then a plain series' drift row
+   * (`drift`, when the alarms are on) or a compact fit's row; returns a number made of what it read.
+   * A batch calls it for all its slots in a loop of their own (see `normalizeChunkInto`).
+   */
+  peek(slot: number, drift: DriftColumns | undefined): number {
+    if (this.isPlain(slot)) return drift === undefined ? 0 : drift.peek(slot);
+    return this.isCompactFitting(slot) ? this.rows.peek(this.rowOf(slot)) : 0;
+  }
+
   /** Whether a slot holds running statistics (EWM, BatchNorm). */
   isRunning(slot: number): boolean {
     return (this.state(slot) & RUNNING) !== 0;

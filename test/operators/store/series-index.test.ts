@@ -38,4 +38,19 @@ describe('SeriesIndex', () => {
     expect(new Map(ix)).toEqual(map);
     expect(new Set(ix.keys())).toEqual(new Set(map.keys()));
   });
+
+  it('looks a batch up as get does, one Map or sixteen: found slots, −1 for ids it lacks, only the first n items', () => {
+    for (const count of [10, SPLIT_AT * 2 + 3]) {
+      const ix = new SeriesIndex();
+      const ids = Array.from({ length: count }, (_, i) => `site${i % 7}/dev${i}/temperature`);
+      ids.forEach((id, i) => ix.set(id, i * 2));
+      const items = [...ids, 'absent', ''].reverse().map((series) => ({ series }));
+      const slots = new Int32Array(items.length + 5).fill(99);
+      ix.lookupMany(items, items.length - 1, slots);
+      for (let i = 0; i < items.length - 1; i++) expect(slots[i]).toBe(ix.get((items[i] as { series: string }).series) ?? -1);
+      expect([...slots.subarray(0, 3)]).toEqual([-1, -1, (count - 1) * 2]); // '', 'absent', the last id
+      expect(slots[items.length - 2]).toBe(2); // the second id
+      expect([...slots.subarray(items.length - 1)]).toEqual([99, 99, 99, 99, 99, 99]); // the first id was not asked for
+    }
+  });
 });
