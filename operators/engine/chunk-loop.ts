@@ -88,7 +88,7 @@ function inlineRun(engine: NormalizeEngine, chunk: readonly Reading[], slots: In
     if (slot < 0 || table.releases !== releases) return i;
     const x = r.value;
     const plain = table.isPlain(slot);
-    if (plain && typeof x === 'number' && x - x === 0) {
+    if (plain && typeof x === 'number' && x - x === 0 && !engine.o.time.implausible(r)) {
       table.transformPlain(slot, r as Reading & { value: number }, table.stepOut);
       const value = table.stepOut[0] as number;
       const version = table.plainVersion(slot);

@@ -87,7 +87,7 @@ export function normalizeBatchInto(engine: NormalizeEngine, batch: ColumnBatch, 
     const w = buffer.writerFor(series, n - i);
     w.reserve(n - i);
     const start = w.length;
-    let end = table.transformPlainInto(slot, values, i, w.values, start);
+    let end = engine.o.time.firstImplausible(times, i, table.transformPlainInto(slot, values, i, w.values, start));
     if (engine.watching) end = watchFrozenRun(engine, series, slot, values, times, i, end);
     for (let j = i; j < end; j++) {
       const k = start + j - i;
@@ -101,7 +101,7 @@ export function normalizeBatchInto(engine: NormalizeEngine, batch: ColumnBatch, 
     engine.store.diag.totals.readings += end - i;
     i = end;
     if (i < n) {
-      slowRow(engine, series, values[i], times?.[i]); // invalid (null − null is 0: a number check too): the engine's policy
+      slowRow(engine, series, values[i], times?.[i]); // invalid (null − null is 0: a number check too) or at an implausible time: the engine's policy
       i++;
     }
   }
@@ -127,7 +127,7 @@ function wholeBatchFrozen(engine: NormalizeEngine, batch: ColumnBatch, buffer: C
   const ownTimes = !(times instanceof Float64Array && times.length === n);
   const bytes = new ArrayBuffer(n * (ownTimes ? 22 : 14));
   const out = new Float64Array(bytes, 0, n);
-  if (table.transformPlainInto(slot, values, 0, out, 0) !== n) return 0;
+  if (table.transformPlainInto(slot, values, 0, out, 0) !== n || engine.o.time.firstImplausible(times, 0, n) !== n) return 0;
   const version = table.plainVersion(slot);
   const end = engine.watching ? watchFrozenRun(engine, series, slot, values, times, 0, n) : n;
   let at = n * 8;

@@ -21,7 +21,7 @@ export function frozenSlow(e: NormalizeEngine, id: string, slot: number, r: Read
   const x = r.value;
   const reason = invalidReason(x);
   const y = reason === undefined ? applyFrozen(p, x as number) : NaN;
-  if (reason === undefined && !(y !== y && p.invScale === p.invScale) && e.watching) watchFrozen(e, id, slot, preTransform(p.pre, x as number), r.time);
+  if (reason === undefined && !(y !== y && p.invScale === p.invScale) && e.watching) watchFrozen(e, id, slot, preTransform(p.pre, x as number), e.badTime ? undefined : r.time);
   if (refitting && table.hasShadow(slot)) refitAfter(e, id, slot, r);
   if (reason !== undefined) {
     e.invalid(id, r, reason, 'frozen', p.version);

@@ -35,13 +35,13 @@ export function watchPlain(engine: NormalizeEngine, id: string, slot: number, r:
   const life = engine.store.lifecycle;
   const c = life.columns;
   if (c === undefined) return;
-  if (c.observeReading(slot, r as Reading & { value: number }, engine.driftCheck) === 0) afterObserve(engine, id, slot, c.runScore, r.value as number, r.time);
+  if (c.observeReading(slot, r as Reading & { value: number }, engine.driftCheck) === 0) afterObserve(engine, id, slot, c.runScore, r.value as number, engine.o.time.implausible(r) ? undefined : r.time);
 }
 
 /**
  * {@link watchFrozen} for values `from…end` of a plain frozen series (a column batch), value by
- * value with the same steps. Returns where the run ends: after a value whose alarm left the series
- * no longer plain (a refit started), else `end`.
+ * value with the same steps (the callers end runs before an implausible time). Returns where the
+ * run ends: after a value whose alarm left the series no longer plain (a refit started), else `end`.
  */
 export function watchFrozenRun(engine: NormalizeEngine, id: string, slot: number, values: ArrayLike<number>, times: ArrayLike<number> | undefined, from: number, end: number): number {
   const store = engine.store;
@@ -70,7 +70,11 @@ export function driftCheck(store: SeriesStore, rule: LifecycleRule): DriftCheck 
   return { k: life.k, clip: life.clip, h, stuckAfter: life.stuckAfter };
 }
 
-/** What follows the CUSUM step of one value: its alarm, the PSI window, the stuck run, a scheduled refit. */
+/**
+ * What follows the CUSUM step of one value: its alarm, the PSI window, the stuck run, a scheduled
+ * refit. `t` is the value's event time, undefined when it has none or an implausible one (callers
+ * decide: such a time neither dates an alarm nor moves the refit schedule).
+ */
 function afterObserve(engine: NormalizeEngine, id: string, slot: number, score: number, x: number, t: number | undefined): void {
   const store = engine.store;
   const life = store.lifecycle;

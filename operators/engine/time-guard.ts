@@ -58,6 +58,21 @@ export class TimeGuard {
     return typeof t === 'number' && t === t && !(t >= this.min && (t <= this.limit || this.lookAgain(t)));
   }
 
+  /**
+   * The index of the first implausible time of `times[from…end)`, or `end` (none, or no times): the
+   * columnar paths cut their runs there, so that a batch counts what the same readings one by one
+   * would.
+   */
+  firstImplausible(times: ArrayLike<number | undefined> | undefined, from: number, end: number): number {
+    if (times === undefined) return end;
+    const at = { time: undefined as number | undefined };
+    for (let i = from; i < end; i++) {
+      at.time = times[i];
+      if (this.implausible(at)) return i;
+    }
+    return end;
+  }
+
   /** `t` is past the limit as of the last look: looks at the wall clock again. */
   private lookAgain(t: number): boolean {
     this.limit = Date.now() + this.ahead;
