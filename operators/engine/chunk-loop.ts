@@ -24,11 +24,12 @@ export interface OutputBuffer {
  * outputs. The engine's `emit` must write to `sink` too, so that inline and emitted outputs keep
  * reading order.
  *
- * Every series of the chunk is looked up first, then what the inline paths will read of it (its
- * record, and its drift row or compact fit row), each in a loop of its own: at 100k series and more each of those steps misses the cache, and a loop of
- * independent steps overlaps the misses where the per-reading work would serialize them. A slot so
- * found is used unless the store released a slot since (a series deleted
- * or restored from a callback); a series not found takes the general path.
+ * Every series of the chunk is looked up first, then (from {@link WARM_FROM} series) what the
+ * inline paths will read of it, its record and its drift row or compact fit row, each in a loop of
+ * its own: at 100k series and more each of those steps misses the cache, and a loop of independent
+ * steps overlaps the misses where the per-reading work would serialize them. A slot so found is
+ * used unless the store released a slot since (a series deleted or restored from a callback); a
+ * series not found takes the general path.
  */
 export function normalizeChunkInto(engine: NormalizeEngine, chunk: readonly Reading[], sink: OutputBuffer): void {
   const n = chunk.length;
