@@ -92,7 +92,7 @@ function inlineRun(engine: NormalizeEngine, chunk: readonly Reading[], slots: In
     if (plain && typeof x === 'number' && x - x === 0 && !engine.o.time.implausible(r)) {
       table.transformPlain(slot, r as Reading & { value: number }, table.stepOut);
       const value = table.stepOut[0] as number;
-      const version = table.plainVersion(slot);
+      const version = table.stepOut[1] as number;
       if (engine.watching) watchPlain(engine, r.series, slot, r);
       const rows = sink.rows;
       if (rows === undefined) sink.out.push({ series: r.series, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version });

@@ -111,7 +111,7 @@ export class NormalizeEngine {
       if (typeof x === 'number' && x - x === 0) {
         table.transformPlain(slot, r as Reading & { value: number }, table.stepOut);
         const value = table.stepOut[0] as number;
-        const version = table.plainVersion(slot);
+        const version = table.stepOut[1] as number;
         if (this.watching) watchPlain(this, id, slot, r);
         if (this.scoreOut) this.emit({ series: id, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version, drift: store.lifecycle.score(slot) });
         else this.emit({ series: id, raw: x, value, time: r.time, tags: r.tags, phase: 'frozen', version });

@@ -1,6 +1,7 @@
 import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance, newMeanVarRows, type MeanVarRows } from '../../src/stats/mean-var-row.js';
 import { MeanVar, type MeanVarState } from '../../src/stats/mean-var.js';
 import { standardizeProvisional } from '../../src/scalers/standard.js';
+import { growPages, inPage, pageOf } from './slot-pages.js';
 
 /**
  * Doubles per row: {@link MeanVar}'s row, then one double holding the count of missing values (below
@@ -19,13 +20,14 @@ export const MAX_EPOCH = 2097151;
  * the statistics are the same bits as a `StandardScaler`'s), plus the count of missing values
  * refused in the window and the freeze epoch the fit started in (see `SeriesTable.isDue`). The only code that knows the row layout.
  *
- * Rows of finished fits are reused; the array grows as a JS array does (by about half); when no row
- * is in use it is released, so a store of frozen series pays nothing for it. The free list is a
- * typed array with room for every row, grown when rows are added: a release never allocates (as a
- * JS array it grew inside releases, copying 870k entries in one freeze of a million-series sweep).
+ * Rows of finished fits are reused; the rows are kept in pages (`slot-pages.ts`: past the first
+ * page, growth adds a page and copies nothing); when no row is in use they are released, so a store
+ * of frozen series pays nothing for them. The free list is a typed array with room for every row,
+ * grown when rows are added: a release never allocates (as a JS array it grew inside releases,
+ * copying 870k entries in one freeze of a million-series sweep).
  */
 export class CompactRows {
-  private rows: MeanVarRows = newMeanVarRows();
+  private pages: MeanVarRows[] = [];
   private used = 0;
   private free = new Int32Array(0);
   private freeCount = 0;
@@ -41,7 +43,7 @@ export class CompactRows {
     let row: number;
     if (this.freeCount === 0) {
       row = this.used++;
-      for (let i = 0; i < ROW; i++) this.rows.push(0);
+      growPages(this.pages, ROW, this.used, zeroRows, keepRows);
       if (this.used > this.free.length) {
         const free = new Int32Array(Math.max(64, Math.ceil(this.used * 1.5)));
         free.set(this.free);
@@ -49,28 +51,36 @@ export class CompactRows {
       }
     } else {
       row = this.free[--this.freeCount] as number;
-      for (let i = row * ROW; i < row * ROW + ROW; i++) this.rows[i] = 0;
+      const a = this.page(row);
+      for (let i = inPage(row) * ROW; i < inPage(row) * ROW + ROW; i++) a[i] = 0;
     }
-    this.rows[row * ROW + MISSING] = Math.min(epoch, MAX_EPOCH) * EPOCH_UNIT;
+    this.page(row)[inPage(row) * ROW + MISSING] = Math.min(epoch, MAX_EPOCH) * EPOCH_UNIT;
     this.inUse++;
     return row;
   }
 
   /** Reads both ends of a row (both of its cache lines); returns a number made of what it read (see `SeriesTable.peek`). */
   peek(row: number): number {
-    return (this.rows[row * ROW] as number) + (this.rows[row * ROW + ROW - 1] as number);
+    const a = this.page(row);
+    const at = inPage(row) * ROW;
+    return (a[at] as number) + (a[at + ROW - 1] as number);
+  }
+
+  /** The page holding `row`. */
+  private page(row: number): MeanVarRows {
+    return this.pages[pageOf(row)] as MeanVarRows;
   }
 
   /** The freeze epoch a row's fit started in. */
   epoch(row: number): number {
-    return Math.floor((this.rows[row * ROW + MISSING] as number) / EPOCH_UNIT);
+    return Math.floor((this.page(row)[inPage(row) * ROW + MISSING] as number) / EPOCH_UNIT);
   }
 
   /** Gives a row back. */
   release(row: number): void {
     this.free[this.freeCount++] = row;
     if (--this.inUse === 0) {
-      this.rows = newMeanVarRows();
+      this.pages = [];
       this.used = 0;
       this.free = new Int32Array(0);
       this.freeCount = 0;
@@ -79,9 +89,10 @@ export class CompactRows {
 
   /** Learns a finite value into a row; returns the new count. */
   learn(row: number, x: number): number {
-    const at = row * ROW;
-    meanVarRowUpdate(this.rows, at, x);
-    return this.rows[at] as number;
+    const a = this.page(row);
+    const at = inPage(row) * ROW;
+    meanVarRowUpdate(a, at, x);
+    return a[at] as number;
   }
 
   /**
@@ -92,8 +103,8 @@ export class CompactRows {
    * this call, no double is boxed on the way.
    */
   step(row: number, r: { readonly value: number }, nanOnZero: boolean, out: Float64Array): void {
-    const a = this.rows;
-    const at = row * ROW;
+    const a = this.page(row);
+    const at = inPage(row) * ROW;
     const x = r.value;
     meanVarRowUpdate(a, at, x);
     const mean = meanVarRowMean(a, at);
@@ -103,32 +114,44 @@ export class CompactRows {
 
   /** Values learned by a row. */
   count(row: number): number {
-    return this.rows[row * ROW] as number;
+    return this.page(row)[inPage(row) * ROW] as number;
   }
 
   /** The mean of a row's values (NaN when empty). */
   mean(row: number): number {
-    return meanVarRowMean(this.rows, row * ROW);
+    return meanVarRowMean(this.page(row), inPage(row) * ROW);
   }
 
   /** The population variance of a row's values (NaN when empty). */
   variance(row: number): number {
-    return meanVarRowVariance(this.rows, row * ROW, 0);
+    return meanVarRowVariance(this.page(row), inPage(row) * ROW, 0);
   }
 
   /** Counts one missing value refused in the row's window. */
   countMissing(row: number): void {
-    const at = row * ROW + MISSING;
-    this.rows[at] = (this.rows[at] as number) + 1;
+    const a = this.page(row);
+    const at = inPage(row) * ROW + MISSING;
+    a[at] = (a[at] as number) + 1;
   }
 
   /** Missing values refused in the row's window. */
   missing(row: number): number {
-    return (this.rows[row * ROW + MISSING] as number) % EPOCH_UNIT;
+    return (this.page(row)[inPage(row) * ROW + MISSING] as number) % EPOCH_UNIT;
   }
 
   /** A row's moments as {@link MeanVar}'s state. */
   state(row: number): MeanVarState {
-    return MeanVar.rowState(this.rows, row * ROW);
+    return MeanVar.rowState(this.page(row), inPage(row) * ROW);
   }
+}
+
+/** A page of `n` rows, all zero, of doubles from the start (its element kind never changes). */
+function zeroRows(n: number): MeanVarRows {
+  const a = newMeanVarRows();
+  for (let i = 0; i < n * ROW; i++) a.push(0);
+  return a;
+}
+
+function keepRows(from: MeanVarRows, into: MeanVarRows): void {
+  for (let i = 0; i < from.length; i++) into[i] = from[i] as number;
 }

@@ -1,4 +1,5 @@
 import { affine } from '../../src/scalers/frozen.js';
+import { growDoubles, inPage, pageOf } from './slot-pages.js';
 
 /**
  * The parameters of {@link DriftColumns.observeRun}: the CUSUM's `k` and `clip`, the score `h` above
@@ -15,7 +16,7 @@ export interface DriftCheck {
 
 /**
  * The per-series state of the drift alarms, by slot: the only code that knows its layout. One row
- * of {@link ROW} doubles per slot (80 bytes), in one `Float64Array`:
+ * of {@link ROW} doubles per slot (80 bytes), in pages of `Float64Array`s (`slot-pages.ts`):
  *
  * - frozen: `[S⁺, S⁻, center, invScale, phi, prevZ, lastValue, run, cooldown, frozenAt]`: the CUSUM
  *   sums; how values are standardized (`z = (x − center) · invScale`; NaN: no alarm); the AR(1)
@@ -26,24 +27,27 @@ export interface DriftCheck {
  *   the lag-1 autocorrelation of the window, exact enough at large offsets because of the shift.
  */
 export class DriftColumns {
-  private rows: Float64Array<ArrayBuffer> = new Float64Array(0);
+  private readonly pages: Float64Array<ArrayBuffer>[] = [];
 
-  /** Grows to `n` slots. */
+  /** Grows to `n` slots (adds pages; copies nothing). */
   grow(n: number): void {
-    const rows = new Float64Array(n * ROW);
-    rows.set(this.rows);
-    this.rows = rows;
+    growDoubles(this.pages, ROW, n);
+  }
+
+  /** The page of rows holding `slot`. */
+  private page(slot: number): Float64Array<ArrayBuffer> {
+    return this.pages[pageOf(slot)] as Float64Array<ArrayBuffer>;
   }
 
   /** Starts a fitting window (AR(1) sums at zero). */
   startWindow(slot: number): void {
-    this.rows.fill(0, slot * ROW, slot * ROW + ROW);
+    this.page(slot).fill(0, inPage(slot) * ROW, inPage(slot) * ROW + ROW);
   }
 
   /** Learns a (pre-transformed) value of a fitting window into the AR(1) sums. */
   learnWindow(slot: number, x: number): void {
-    const a = slot * ROW;
-    const r = this.rows;
+    const a = inPage(slot) * ROW;
+    const r = this.page(slot);
     const n = r[a] as number;
     if (n === 0) r[a + 1] = x;
     const d = x - (r[a + 1] as number);
@@ -59,8 +63,8 @@ export class DriftColumns {
    * (0 for fewer than 3 values or no spread).
    */
   windowPhi(slot: number): number {
-    const a = slot * ROW;
-    const r = this.rows;
+    const a = inPage(slot) * ROW;
+    const r = this.page(slot);
     const n = r[a] as number;
     if (n < 3) return 0;
     const sum = r[a + 2] as number;
@@ -76,8 +80,8 @@ export class DriftColumns {
 
   /** Arms a frozen series: how to standardize, the AR(1) coefficient, sums at zero, a cool-down, the freeze time. */
   arm(slot: number, center: number, invScale: number, phi: number, cooldown: number, frozenAt: number): void {
-    const a = slot * ROW;
-    const r = this.rows;
+    const a = inPage(slot) * ROW;
+    const r = this.page(slot);
     r.fill(0, a, a + ROW);
     r[a + CENTER] = center;
     r[a + INV_SCALE] = invScale;
@@ -117,8 +121,8 @@ export class DriftColumns {
    */
   observeRun(slot: number, xs: ArrayLike<number>, from: number, end: number, check: DriftCheck): number {
     const { k, clip, h, stuckAfter } = check;
-    const a = slot * ROW;
-    const r = this.rows;
+    const a = inPage(slot) * ROW;
+    const r = this.page(slot);
     const center = r[a + CENTER] as number;
     const inv = r[a + INV_SCALE] as number;
     const phi = r[a + PHI] as number;
@@ -180,56 +184,59 @@ export class DriftColumns {
 
   /** Reads both cache lines of a slot's row; returns a number made of what it read (see `SeriesTable.peek`). */
   peek(slot: number): number {
-    return (this.rows[slot * ROW] as number) + (this.rows[slot * ROW + ROW - 1] as number);
+    const r = this.page(slot);
+    const a = inPage(slot) * ROW;
+    return (r[a] as number) + (r[a + ROW - 1] as number);
   }
 
   /** The current CUSUM score (the larger sum). */
   score(slot: number): number {
-    const a = slot * ROW;
-    return Math.max(this.rows[a] as number, this.rows[a + 1] as number);
+    const r = this.page(slot);
+    const a = inPage(slot) * ROW;
+    return Math.max(r[a] as number, r[a + 1] as number);
   }
 
   /** Readings in a row with the latest value. */
   run(slot: number): number {
-    return this.rows[slot * ROW + RUN] as number;
+    return this.page(slot)[inPage(slot) * ROW + RUN] as number;
   }
 
   /** Restarts the CUSUM sums (after an alarm has been raised). */
   resetSums(slot: number): void {
-    this.rows[slot * ROW] = 0;
-    this.rows[slot * ROW + 1] = 0;
+    this.page(slot)[inPage(slot) * ROW] = 0;
+    this.page(slot)[inPage(slot) * ROW + 1] = 0;
   }
 
   /** Restarts the stuck-value run (after its alarm). */
   resetRun(slot: number): void {
-    this.rows[slot * ROW + RUN] = 0;
+    this.page(slot)[inPage(slot) * ROW + RUN] = 0;
   }
 
   /** Whether the slot's values can be standardized (not a zero spread, training moments known). */
   armed(slot: number): boolean {
-    const inv = this.rows[slot * ROW + INV_SCALE] as number;
+    const inv = this.page(slot)[inPage(slot) * ROW + INV_SCALE] as number;
     return inv === inv;
   }
 
   /** Sets the event time the refit schedule counts from. */
   setFrozenAt(slot: number, t: number): void {
-    this.rows[slot * ROW + FROZEN_AT] = t;
+    this.page(slot)[inPage(slot) * ROW + FROZEN_AT] = t;
   }
 
   /** The event time of the slot's freeze or latest promotion (NaN when unknown). */
   frozenAt(slot: number): number {
-    return this.rows[slot * ROW + FROZEN_AT] as number;
+    return this.page(slot)[inPage(slot) * ROW + FROZEN_AT] as number;
   }
 
   /** A slot's row, for a snapshot. */
   save(slot: number): number[] {
-    return Array.from(this.rows.subarray(slot * ROW, slot * ROW + ROW));
+    return Array.from(this.page(slot).subarray(inPage(slot) * ROW, inPage(slot) * ROW + ROW));
   }
 
   /** Loads a row saved by {@link DriftColumns.save} (a wrong length is refused). */
   load(slot: number, row: readonly number[]): void {
     if (row.length !== ROW) throw new RangeError(`drift state must hold ${ROW} numbers, got ${row.length}`);
-    this.rows.set(row, slot * ROW);
+    this.page(slot).set(row, inPage(slot) * ROW);
   }
 }
 

@@ -22,11 +22,10 @@ const VERSION_UNIT = COUNT_SPAN * SPEC_SPAN;
 const R = 3;
 
 /**
- * The capacity after `n` when more is needed: a sixteenth more (64 at least), so that a table just
- * past a growth point holds at most a sixteenth more room than it uses (doubling would leave a
- * store of 2^20 + 1 series with room for 2^21), and a growth step copies what the table holds
- * (48 MB at 2M series: about 10 ms, a fifth of one `Map` doubling at 2^20). Every per-slot column
- * grows by it.
+ * The records' capacity after `n` when more is needed: a sixteenth more (64 at least), so that the
+ * records just past a growth point hold at most a sixteenth more room than they use (doubling would
+ * leave a store of 2^20 + 1 series with room for 2^21); a growth step copies the records (48 MB at
+ * 2M series: about 20 ms). The other per-slot columns are paged and copy nothing (`slot-pages.ts`).
  */
 export function grownCapacity(n: number): number {
   return n + Math.max(64, n >> 4);
@@ -49,7 +48,7 @@ export function grownCapacity(n: number): number {
  *   {@link COMPACT}, {@link PENDING}, {@link RUNNING}, {@link SHADOW} (frozen, with a refit window);
  *   `row` is a compact fit's row. A fitting record is `[firstTime, lastTime, tag]`.
  *
- * Slots of released series are reused; the arrays grow by {@link grownCapacity}.
+ * Slots of released series are reused; the records grow by {@link grownCapacity}.
  */
 export class SlotRecords {
   private hot: Float64Array<ArrayBuffer> = new Float64Array(0);
@@ -126,13 +125,15 @@ export class SlotRecords {
   // --- plain frozen records ----------------------------------------------------------------------
 
   /**
-   * The frozen transform of the finite `r.value` by the plain frozen series at `slot`, to `out[0]`.
-   * The value goes in inside the reading and comes out through a typed array: on the per-reading
-   * path a double passed to or returned from a call that V8 leaves un-inlined would be boxed.
+   * The frozen transform of the finite `r.value` by the plain frozen series at `slot`, to `out[0]`,
+   * and the series' version to `out[1]` (one read of the record for both). The value goes in inside
+   * the reading and comes out through a typed array: on the per-reading path a double passed to or
+   * returned from a call that V8 leaves un-inlined would be boxed.
    */
   transformPlain(slot: number, r: { readonly value: number }, out: Float64Array): void {
     const b = slot * R;
     out[0] = affine(r.value, this.hot[b] as number, 1 / (this.hot[b + 1] as number), 0);
+    out[1] = Math.floor((this.hot[b + 2] as number) / VERSION_UNIT);
   }
 
   /**
