@@ -50,8 +50,10 @@ export class RecencyList {
 
   /** Marks a slot seen at `now` (most recent). */
   touch(slot: number, now: number): void {
-    (this.seen[pageOf(slot)] as Float64Array)[inPage(slot)] = now;
-    if (this.head === slot) return;
+    if (this.head === slot) {
+      (this.seen[pageOf(slot)] as Float64Array)[inPage(slot)] = now;
+      return;
+    }
     this.remove(slot);
     this.add(slot, now);
   }

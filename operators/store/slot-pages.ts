@@ -3,7 +3,7 @@
  * array (or array of doubles) per page; the one home of this policy. Such a column grows by adding a
  * page and never copies what it holds. Grown as flat arrays, the drift rows (80 bytes a slot), the
  * compact fits' rows (56) and the recency list (16) were copied whole at each growth step (160 MB of
- * drift rows at 2M series): 2M new series through `normalize` took 8 s, and take 4.8 s paged
+ * drift rows at 2M series): 2M new series through `normalize` took 8.0 s, and take 4.8 s paged
  * (measured; the longest wait, about 280 ms at the records' growth and the full GC it starts, is
  * unchanged). A paged column holds at most one page of room it does not use.
  *
@@ -38,7 +38,7 @@ export function growPages<P extends { readonly length: number }>(pages: P[], wid
   for (;;) {
     const first = pages[0];
     const firstSlots = first === undefined ? 0 : first.length / width;
-    if (firstSlots + (pages.length - 1) * PAGE_SLOTS >= slots && pages.length > 0) return;
+    if (first !== undefined && firstSlots + (pages.length - 1) * PAGE_SLOTS >= slots) return;
     if (first === undefined) pages.push(make(Math.min(PAGE_SLOTS, Math.max(FIRST_PAGE_SLOTS, 2 ** Math.ceil(Math.log2(Math.max(1, slots)))))));
     else if (firstSlots < PAGE_SLOTS) {
       const bigger = make(Math.min(PAGE_SLOTS, firstSlots * 2));

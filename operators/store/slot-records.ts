@@ -133,7 +133,7 @@ export class SlotRecords {
   transformPlain(slot: number, r: { readonly value: number }, out: Float64Array): void {
     const b = slot * R;
     out[0] = affine(r.value, this.hot[b] as number, 1 / (this.hot[b + 1] as number), 0);
-    out[1] = Math.floor((this.hot[b + 2] as number) / VERSION_UNIT);
+    out[1] = versionOf(this.hot[b + 2] as number);
   }
 
   /**
@@ -149,7 +149,7 @@ export class SlotRecords {
 
   /** The version of the plain frozen series at `slot`. */
   plainVersion(slot: number): number {
-    return Math.floor((this.hot[slot * R + 2] as number) / VERSION_UNIT);
+    return versionOf(this.hot[slot * R + 2] as number);
   }
 
   /** The parameters of a plain record of kind `kind` (its spec's kind). */
@@ -260,6 +260,11 @@ export class SlotRecords {
     this.hot[slot * R] = first;
     this.hot[slot * R + 1] = last;
   }
+}
+
+/** The version in the tag of a plain record. */
+function versionOf(tag: number): number {
+  return Math.floor(tag / VERSION_UNIT);
 }
 
 /**
