@@ -1,6 +1,5 @@
 import { MEAN_VAR_ROW, meanVarRowMean, meanVarRowUpdate, meanVarRowVariance, newMeanVarRows, type MeanVarRows } from '../../src/stats/mean-var-row.js';
 import { MeanVar, type MeanVarState } from '../../src/stats/mean-var.js';
-import { standardizeProvisional } from '../../src/scalers/standard.js';
 import { growPages, inPage, pageOf } from './slot-pages.js';
 
 /**
@@ -101,15 +100,26 @@ export class CompactRows {
    * `x − mean`) to `out[0]` and the new count to `out[1]`.
    * Numbers go in inside an object and come out through a typed array: whether or not V8 inlines
    * this call, no double is boxed on the way.
+   *
+   * The output is `standardizeProvisional(x − mean, mean, variance, nanOnZero)` of the row's
+   * `meanVarRowMean` and `meanVarRowVariance(…, 0)`, written out here; a test holds it to a
+   * `StandardScaler`'s `transform`, bit for bit. As calls, those three are often left un-inlined
+   * once the per-reading path has spent V8's inlining budget, boxing the doubles they pass and
+   * return (traced at 1k series); written out, a fitting reading through the per-item operator
+   * took 141 ns instead of 153 (medians of 8 processes each, 1k series).
    */
   step(row: number, r: { readonly value: number }, nanOnZero: boolean, out: Float64Array): void {
     const a = this.page(row);
     const at = inPage(row) * ROW;
     const x = r.value;
     meanVarRowUpdate(a, at, x);
-    const mean = meanVarRowMean(a, at);
-    out[0] = standardizeProvisional(x - mean, mean, meanVarRowVariance(a, at, 0), nanOnZero);
-    out[1] = a[at] as number;
+    const n = a[at] as number; // ≥ 1
+    const mean = ((a[at + 2] as number) + (a[at + 3] as number)) / n; // SUM_HI, SUM_LO
+    const spread = Math.sqrt((a[at + 5] as number) / n); // M2
+    // isZeroSpread's rule (src/scalers/frozen.ts); `+ 0` turns −0 into 0.
+    const zero = !(spread > 10 * Number.EPSILON * Math.abs(mean)) || spread === 0;
+    out[0] = zero ? (nanOnZero ? NaN : x - mean + 0) : (x - mean) / spread + 0;
+    out[1] = n;
   }
 
   /** Values learned by a row. */

@@ -93,8 +93,9 @@ export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVar
 /**
  * A deviation `d = x − center` standardized by a fit so far: `d / std`, or under a zero spread (by
  * the rule of {@link BaseScaler}) `d` itself, or NaN under the `nan` policy; `+ 0` turns −0 into 0.
- * Shared by {@link StandardScaler.transform} and the operators' compact fits, so both give the same
- * bits. (Internal: not exported from the package.)
+ * The rule of {@link StandardScaler.transform}; the operators' compact fit step (`CompactRows.step`)
+ * writes it out on its row, and a test holds the two to the same bits. (Internal: not exported from
+ * the package.)
  */
 export function standardizeProvisional(d: number, location: number, variance: number, nanOnZero: boolean): number {
   const spread = Math.sqrt(variance);
