@@ -144,7 +144,8 @@ export function invertFrozen(p: FrozenParams, y: number): number {
 /**
  * Whether a spread counts as zero: exactly 0, or under 10 ulps of the location, where values
  * differ only by rounding. Unlike scikit-learn's variance rule this does not fire on real but
- * small spreads at large offsets (1e9 ± 1e-3).
+ * small spreads at large offsets (1e9 ± 1e-3). The compact fits' per-reading step writes this rule
+ * out (`CompactRows.step`); a test holds its outputs to a `StandardScaler`'s, bit for bit.
  *
  * @example
  * ```ts
