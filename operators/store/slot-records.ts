@@ -1,4 +1,5 @@
 import { affine, type FrozenParams, type ScalerKind } from '../../src/scalers/frozen.js';
+import { affineArray, affineTyped } from './affine-runs.js';
 
 /** State bits of a slot that is not a plain frozen series. */
 export const OTHER = 1;
@@ -282,25 +283,4 @@ function grownArray(a: Float64Array<ArrayBuffer>, n: number): Float64Array<Array
   const b = new Float64Array(n);
   b.set(a);
   return b;
-}
-
-// Two loops, each with one element type, so each stays monomorphic.
-function affineTyped(values: Float64Array, from: number, out: Float64Array, shift: number, c: number, s: number): number {
-  const n = values.length;
-  for (let i = from; i < n; i++) {
-    const x = values[i] as number;
-    if (x - x !== 0) return i;
-    out[i + shift] = affine(x, c, s, 0);
-  }
-  return n;
-}
-
-function affineArray(values: readonly unknown[], from: number, out: Float64Array, shift: number, c: number, s: number): number {
-  const n = values.length;
-  for (let i = from; i < n; i++) {
-    const x = values[i];
-    if (typeof x !== 'number' || x - x !== 0) return i;
-    out[i + shift] = affine(x, c, s, 0);
-  }
-  return n;
 }

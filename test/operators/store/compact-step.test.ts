@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompactRows } from '../../../operators/store/compact-rows.js';
 import { StandardScaler } from '../../../src/scalers/standard.js';
+import { rng } from '../../helpers/fixtures.js';
 
 const bits = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
 
@@ -30,17 +31,6 @@ function both(values: readonly number[], zeroSpread: 'unit' | 'nan'): { ours: st
   return { ours, scaler, counts };
 }
 
-/** A deterministic generator (mulberry32), so a failure names its sequence. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EDGE_SEQUENCES: Record<string, number[]> = {
   constant: [5, 5, 5, 5],
@@ -68,7 +58,7 @@ describe('CompactRows.step (the compact fit per reading)', () => {
 
     it(`gives a StandardScaler's provisional outputs, bit for bit, on random sequences of every scale (zeroSpread '${zeroSpread}')`, () => {
       for (let seed = 1; seed <= 40; seed++) {
-        const next = random(seed);
+        const next = rng(seed); // a failure names its sequence by the seed
         const offset = (next() - 0.5) * 10 ** Math.floor(next() * 24 - 6);
         const scale = 10 ** Math.floor(next() * 20 - 12);
         // Every fifth sequence repeats values (runs of zero spread inside a window).
