@@ -4,10 +4,14 @@
  */
 import { Subject, type Observable } from 'rxjs';
 
-/** Heap plus typed-array backing stores, in bytes (what a pipeline's state occupies). */
+/**
+ * Heap plus memory outside it, in bytes (what a pipeline's state occupies): `external` holds the
+ * typed arrays' backing stores (`arrayBuffers`) and also the WebAssembly memory a large store's
+ * slot records grow in, which `arrayBuffers` leaves out.
+ */
 export function heapBytes(): number {
   const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
+  return m.heapUsed + m.external;
 }
 
 /** The outcome of one pushed run. */

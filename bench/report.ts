@@ -80,7 +80,7 @@ const SECTION_TITLES: Record<string, string> = {
   latency: '4. Latency per reading (steady state)',
   growth: '5. Growth: new series arriving',
   freeze: '6. Freezing 1M series at once while readings arrive',
-  memory: '7. Memory per series (heap + array buffers after GC, ids excluded)',
+  memory: '7. Memory per series (heap + external memory after GC, ids excluded)',
   peers: '8. Peers: @stdlib/stats-incr-meanstdev and DDSketch',
   batchnorm: '9. BatchNorm-style running statistics',
   mqtt: '10. End to end over MQTT (subscribe → normalize → publish)',

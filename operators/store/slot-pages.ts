@@ -4,12 +4,12 @@
  * page and never copies what it holds. Grown as flat arrays, the drift rows (80 bytes a slot), the
  * compact fits' rows (56) and the recency list (16) were copied whole at each growth step (160 MB of
  * drift rows at 2M series): 2M new series through `normalize` took 8.0 s, and take 4.8 s paged
- * (measured; the longest wait, about 280 ms at the records' growth and the full GC it starts, is
- * unchanged). A paged column holds at most one page of room it does not use.
+ * (measured). A paged column holds at most one page of room it does not use.
  *
  * The slot records stay one flat array (`SlotRecords`): every reading reads its record two to four
  * times, and a page lookup at each read cost 4–15% per reading at 1k series (measured); the drift
- * and fit rows are read once per reading.
+ * and fit rows are read once per reading. The records grow in place instead
+ * (`growable-doubles.ts`).
  */
 
 /** Slots per page (2^12: 96 KB of records, 320 KB of drift rows). */

@@ -1,5 +1,6 @@
 import { affine, type FrozenParams, type ScalerKind } from '../../src/scalers/frozen.js';
 import { affineArray, affineTyped } from './affine-runs.js';
+import { GrowableDoubles } from './growable-doubles.js';
 
 /** State bits of a slot that is not a plain frozen series. */
 export const OTHER = 1;
@@ -23,16 +24,6 @@ const VERSION_UNIT = COUNT_SPAN * SPEC_SPAN;
 const R = 3;
 
 /**
- * The records' capacity after `n` when more is needed: a sixteenth more (64 at least), so that the
- * records just past a growth point hold at most a sixteenth more room than they use (doubling would
- * leave a store of 2^20 + 1 series with room for 2^21); a growth step copies the records (48 MB at
- * 2M series: about 20 ms). The other per-slot columns are paged and copy nothing (`slot-pages.ts`).
- */
-export function grownCapacity(n: number): number {
-  return n + Math.max(64, n >> 4);
-}
-
-/**
  * The slot records of a store: the only code that knows their layout. {@link SeriesTable} builds
  * the per-series state on them and never reads the array itself.
  *
@@ -49,11 +40,15 @@ export function grownCapacity(n: number): number {
  *   {@link COMPACT}, {@link PENDING}, {@link RUNNING}, {@link SHADOW} (frozen, with a refit window);
  *   `row` is a compact fit's row. A fitting record is `[firstTime, lastTime, tag]`.
  *
- * Slots of released series are reused; the records grow by {@link grownCapacity}.
+ * Slots of released series are reused; the records grow as a {@link GrowableDoubles} (in place from
+ * 1 MiB on). The other per-slot columns are paged (`slot-pages.ts`).
  */
 export class SlotRecords {
-  private hot: Float64Array<ArrayBuffer> = new Float64Array(0);
+  private readonly records = new GrowableDoubles();
+  /** `records.array`, taken again after each growth (read on every reading). */
+  private hot: Float64Array<ArrayBuffer> = this.records.array;
   /** Training mean and standard deviation of plain records of kinds other than standard. */
+  private trainColumn: GrowableDoubles | undefined;
   private train: Float64Array<ArrayBuffer> | undefined;
   private used = 0;
   private cap = 0;
@@ -71,9 +66,9 @@ export class SlotRecords {
     let slot = this.free.pop();
     if (slot === undefined) {
       if (this.used === this.cap) {
-        const n = grownCapacity(this.cap);
-        this.hot = grownArray(this.hot, n * R);
-        if (this.train !== undefined) this.train = grownArray(this.train, n * 2);
+        this.hot = this.records.grow((this.cap + 1) * R);
+        const n = Math.floor(this.hot.length / R);
+        if (this.trainColumn !== undefined) this.train = this.trainColumn.grow(n * 2);
         this.cap = n;
         this.grown(n);
       }
@@ -193,7 +188,10 @@ export class SlotRecords {
     this.hot[b + 1] = p.scale;
     this.hot[b + 2] = (p.version * SPEC_SPAN + spec) * COUNT_SPAN + p.count;
     if (!standard) {
-      this.train ??= new Float64Array(this.cap * 2);
+      if (this.train === undefined) {
+        this.trainColumn = new GrowableDoubles();
+        this.train = this.trainColumn.grow(this.cap * 2);
+      }
       this.train[slot * 2] = p.trainMean as number;
       this.train[slot * 2 + 1] = p.trainStd as number;
     }
@@ -276,11 +274,4 @@ function versionOf(tag: number): number {
  */
 function below(v: number, m: number): number {
   return v & (m - 1);
-}
-
-/** A copy of `a` with room for `n` doubles. */
-function grownArray(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
 }

@@ -99,7 +99,7 @@ if (gc) {
   for (const id of ids) store.versions.setFrozen(id, params, { kind: 'standard' });
   gc();
   const after = process.memoryUsage();
-  const bytes = after.heapUsed - before.heapUsed + (after.arrayBuffers - before.arrayBuffers);
+  const bytes = after.heapUsed - before.heapUsed + (after.external - before.external);
   console.log(`memory: ${(bytes / ids.length).toFixed(1)} bytes per frozen standard series (1M series, ids excluded; ${store.size} series)`);
 }
 console.log(sink === 42 ? '' : 'done');
