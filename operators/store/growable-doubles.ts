@@ -4,15 +4,14 @@
  *
  * An array grows by a sixteenth (so that one just past a growth point holds at most a sixteenth
  * more room than it uses; doubling would leave a store of 2^20 + 1 series room for 2^21). Small
- * arrays grow by copying into a new `Float64Array`. From
- * {@link IN_PLACE_BYTES} on, an array lives in a `WebAssembly.Memory` and grows in place: V8
- * reserves a wasm memory's address space up front and `grow` only commits pages, so nothing is
- * copied and no old array is left for the collector. Grown by copying to 2M series, the records
- * (24 bytes a slot) allocated about 800 MB of array buffers in all, 17 times what they keep, which
- * V8 counts as external memory and answers with full GCs. Measured on 2M new series through
- * `normalize` (the bench's growth section): full GCs per run 9–10 → 6, the worst reading 243 → 187–193
- * ms, and outside the full GCs 29.5 → 15–16 ms. The other full GCs come from
- * the memory the paged columns keep (`slot-pages.ts`).
+ * arrays grow by copying into a new `Float64Array`. From {@link IN_PLACE_BYTES} on, an array lives
+ * in a `WebAssembly.Memory` and grows in place: V8 reserves a wasm memory's address space up front
+ * and `grow` only commits pages, so nothing is copied and no old array is left for the collector.
+ * Grown by copying to 2M series, the records (24 bytes a slot) allocated about 800 MB of array
+ * buffers in all, 17 times what they keep, which V8 counts as external memory and answers with
+ * full GCs. Measured on 2M new series through `normalize` (the bench's growth section): full GCs
+ * per run 9–10 → 6, the worst reading 243 → 187–193 ms, and outside the full GCs 29.5 → 15–16 ms.
+ * The other full GCs come from the memory the paged columns keep (`slot-pages.ts`).
  *
  * Where a wasm memory cannot be had (no `WebAssembly`, e.g. `--jitless`; address space refused; the
  * 4 GiB limit of a wasm memory), the array goes on growing by copying: slower steps, same contents.
