@@ -3,15 +3,16 @@
  * and sampling the heap for its peak.
  */
 import { Subject, type Observable } from 'rxjs';
+import { wasmMemoryBytes } from '../operators/store/growable-doubles.js';
 
 /**
  * Heap plus memory outside it, in bytes (what a pipeline's state occupies): `external` holds the
- * typed arrays' backing stores (`arrayBuffers`) and also the WebAssembly memory a large store's
- * slot records grow in, which `arrayBuffers` leaves out.
+ * typed arrays' backing stores (`arrayBuffers`), and the shared WebAssembly memory that a large
+ * store's slot records grow in, which `process.memoryUsage()` does not report, is added.
  */
 export function heapBytes(): number {
   const m = process.memoryUsage();
-  return m.heapUsed + m.external;
+  return m.heapUsed + m.external + wasmMemoryBytes();
 }
 
 /** The outcome of one pushed run. */

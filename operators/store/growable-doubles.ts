@@ -5,17 +5,23 @@
  * An array grows by a sixteenth (so that one just past a growth point holds at most a sixteenth
  * more room than it uses; doubling would leave a store of 2^20 + 1 series room for 2^21). Small
  * arrays grow by copying into a new `Float64Array`. From {@link IN_PLACE_BYTES} on, an array lives
- * in a `WebAssembly.Memory` and grows in place: V8 reserves a wasm memory's address space up front
- * and `grow` only commits pages, so nothing is copied and no old array is left for the collector.
- * Grown by copying to 2M series, the records (24 bytes a slot) allocated about 800 MB of array
- * buffers in all, 17 times what they keep, which V8 counts as external memory and answers with
- * full GCs. Measured on 2M new series through `normalize` (the bench's growth section): full GCs
- * per run 9–10 → 6, the worst reading 243 → 187–193 ms, and outside the full GCs 29.5 → 15–16 ms.
- * The other full GCs come from the memory the paged columns keep (`slot-pages.ts`).
+ * in a shared `WebAssembly.Memory` and grows in place: V8 reserves the memory's address space up
+ * front and `grow` only commits pages, so nothing is copied and no old array is left for the
+ * collector. Grown by copying to 2M series, the records (24 bytes a slot) allocated about 800 MB
+ * of array buffers in all, 17 times what they keep, which V8 counts as external memory and answers
+ * with full GCs (9–10 per run of the bench's growth section).
  *
- * Where a wasm memory cannot be had (no `WebAssembly`, e.g. `--jitless`; address space refused; the
- * 4 GiB limit of a wasm memory), the array goes on growing by copying: slower steps, same contents.
- * A wasm memory's bytes show in `process.memoryUsage().external`, not in `arrayBuffers`.
+ * Shared, because growing a memory that is not shared detaches its old `ArrayBuffer`, and the
+ * first detached buffer in a process makes V8's optimized code check for detachment at every
+ * typed-array access from then on: 3–9% more per reading at 1k series (measured, in separate
+ * processes, frozen and fitting). Growing a shared memory detaches nothing: the old view stays
+ * valid, at its old length.
+ *
+ * Where a shared wasm memory cannot be had (no `WebAssembly`, e.g. `--jitless`; address space
+ * refused; the 4 GiB limit of a wasm memory), the array goes on growing by copying: slower steps,
+ * same contents. A shared memory's bytes show in neither `process.memoryUsage().external` nor
+ * `arrayBuffers`, and V8 does not count them toward starting a GC: {@link wasmMemoryBytes} reports
+ * them.
  */
 
 /** Bytes from which an array grows in place (smaller copies take well under a millisecond). */
@@ -23,18 +29,39 @@ export const IN_PLACE_BYTES = 1 << 20;
 
 const WASM_PAGE = 65536;
 
+/** A wasm memory's limit: 65,536 pages of 64 KiB (4 GiB), all a 32-bit memory can address. */
+const MAX_PAGES = 65536;
+
 /** The part of `WebAssembly.Memory` used here (the project's type libraries do not declare it). */
 interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
 
-/** A wasm memory of at least `bytes` bytes, or undefined when none can be had. */
+interface WasmMemoryConstructor {
+  new (d: { initial: number; maximum: number; shared: boolean }): WasmMemory;
+}
+
+/** Bytes held by live wasm memories of this module, each with a cell of its own bytes. */
+let heldBytes = 0;
+const released = new FinalizationRegistry<{ bytes: number }>((cell) => {
+  heldBytes -= cell.bytes;
+});
+
+/**
+ * Bytes of WebAssembly memory that stores' growable arrays hold now: memory that
+ * `process.memoryUsage()` does not report. A memory counts until it is garbage-collected.
+ */
+export function wasmMemoryBytes(): number {
+  return heldBytes;
+}
+
+/** A shared wasm memory of at least `bytes` bytes, or undefined when none can be had. */
 function wasmMemory(bytes: number): WasmMemory | undefined {
-  const wasm = (globalThis as { WebAssembly?: { Memory: new (d: { initial: number }) => WasmMemory } }).WebAssembly;
+  const wasm = (globalThis as { WebAssembly?: { Memory: WasmMemoryConstructor } }).WebAssembly;
   if (wasm === undefined) return undefined;
   try {
-    return new wasm.Memory({ initial: Math.ceil(bytes / WASM_PAGE) });
+    return new wasm.Memory({ initial: Math.ceil(bytes / WASM_PAGE), maximum: MAX_PAGES, shared: true });
   } catch {
     return undefined;
   }
@@ -42,23 +69,22 @@ function wasmMemory(bytes: number): WasmMemory | undefined {
 
 /**
  * A growable array of doubles, all zero until written. Readers keep {@link GrowableDoubles.array}
- * in a field of their own and take it again after each {@link GrowableDoubles.grow}: a grown wasm
- * memory detaches the `ArrayBuffer` of the array before it.
+ * in a field of their own and take it again after each {@link GrowableDoubles.grow} (an array from
+ * before a growth is not longer than it was).
  */
 export class GrowableDoubles {
   /** The doubles (a new array after each growth). */
-  array: Float64Array<ArrayBuffer> = new Float64Array(0);
+  array: Float64Array<ArrayBufferLike> = new Float64Array(0);
   private memory: WasmMemory | undefined;
+  private memoryBytes: { bytes: number } | undefined;
   private copying = false;
 
   /**
    * Makes {@link GrowableDoubles.array} hold at least `need` doubles, keeping its contents, and
    * returns it: a sixteenth more than it held (256 doubles at least), in place rounded up to whole
-   * 64 KiB pages. Growing in place, smaller steps would copy nothing either, but V8 counts each
-   * step's new view of the memory at its full length toward the external memory that starts a full
-   * GC (measured: to 400 MB in steps of a sixty-fourth, 101 full GCs; of a sixteenth, 33).
+   * 64 KiB pages (the committed pages are what the store holds, so the same bound on unused room).
    */
-  grow(need: number): Float64Array<ArrayBuffer> {
+  grow(need: number): Float64Array<ArrayBufferLike> {
     const have = this.array.length;
     if (need <= have) return this.array;
     const n = Math.max(need, have + Math.max(256, have >> 4));
@@ -70,11 +96,17 @@ export class GrowableDoubles {
           const array = new Float64Array(memory.buffer);
           array.set(this.array);
           this.memory = memory;
+          this.memoryBytes = { bytes: memory.buffer.byteLength };
+          heldBytes += this.memoryBytes.bytes;
+          released.register(memory, this.memoryBytes);
           return (this.array = array);
         }
       } else {
         try {
           this.memory.grow(Math.ceil(bytes / WASM_PAGE) - this.memory.buffer.byteLength / WASM_PAGE);
+          const grownBytes = this.memory.buffer.byteLength;
+          heldBytes += grownBytes - (this.memoryBytes as { bytes: number }).bytes;
+          (this.memoryBytes as { bytes: number }).bytes = grownBytes;
           return (this.array = new Float64Array(this.memory.buffer));
         } catch {
           // Out of address space or past a wasm memory's limit: copy from now on.
@@ -85,6 +117,7 @@ export class GrowableDoubles {
     const array = new Float64Array(n);
     array.set(this.array);
     this.memory = undefined;
+    this.memoryBytes = undefined;
     return (this.array = array);
   }
 

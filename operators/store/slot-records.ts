@@ -46,10 +46,10 @@ const R = 3;
 export class SlotRecords {
   private readonly records = new GrowableDoubles();
   /** `records.array`, taken again after each growth (read on every reading). */
-  private hot: Float64Array<ArrayBuffer> = this.records.array;
+  private hot: Float64Array<ArrayBufferLike> = this.records.array;
   /** Training mean and standard deviation of plain records of kinds other than standard. */
   private trainColumn: GrowableDoubles | undefined;
-  private train: Float64Array<ArrayBuffer> | undefined;
+  private train: Float64Array<ArrayBufferLike> | undefined;
   private used = 0;
   private cap = 0;
   private readonly free: number[] = [];

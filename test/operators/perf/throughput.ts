@@ -5,6 +5,7 @@
  */
 import { Subject, map } from 'rxjs';
 import { normalize, normalizeColumns, SeriesStore, StandardScaler, type Normalized, type Reading } from '../../../index.js';
+import { wasmMemoryBytes } from '../../../operators/store/growable-doubles.js';
 
 const N = 3_000_000;
 
@@ -95,11 +96,12 @@ if (gc) {
   const params = new StandardScaler().learnMany([1, 2]).freeze();
   gc();
   const before = process.memoryUsage();
+  const wasmBefore = wasmMemoryBytes();
   const store = new SeriesStore();
   for (const id of ids) store.versions.setFrozen(id, params, { kind: 'standard' });
   gc();
   const after = process.memoryUsage();
-  const bytes = after.heapUsed - before.heapUsed + (after.external - before.external);
+  const bytes = after.heapUsed - before.heapUsed + (after.external - before.external) + (wasmMemoryBytes() - wasmBefore);
   console.log(`memory: ${(bytes / ids.length).toFixed(1)} bytes per frozen standard series (1M series, ids excluded; ${store.size} series)`);
 }
 console.log(sink === 42 ? '' : 'done');

@@ -1,11 +1,11 @@
 /**
- * The flat per-slot arrays of a store grow by copying while small and in place (in a WebAssembly
- * memory) from 1 MiB on, falling back to copying where no wasm memory can be had. These tests check
+ * The flat per-slot arrays of a store grow by copying while small and in place (in a shared
+ * WebAssembly memory) from 1 MiB on, falling back to copying where no wasm memory can be had. These tests check
  * that every growth keeps what was written and zeroes the new room, on each route, and that slot
  * records read back exactly after growing far past the switch.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { GrowableDoubles, IN_PLACE_BYTES } from '../../../operators/store/growable-doubles.js';
+import { GrowableDoubles, IN_PLACE_BYTES, wasmMemoryBytes } from '../../../operators/store/growable-doubles.js';
 import { SlotRecords } from '../../../operators/store/slot-records.js';
 import type { FrozenParams } from '../../../src/scalers/frozen.js';
 import { MinMaxScaler } from '../../../src/scalers/minmax.js';
@@ -54,15 +54,31 @@ describe('GrowableDoubles', () => {
     expect(g.inPlace).toBe(false);
   });
 
-  it('a grown wasm memory detaches the array before it: the caller takes the new one', () => {
+  it('growing in place detaches nothing: the array before stays valid at its old length', () => {
     const g = new GrowableDoubles();
     const first = g.grow(IN_PLACE_BYTES / 8);
     expect(g.inPlace).toBe(true);
     first[7] = 7;
     const second = g.grow(first.length + 1);
     expect(second === first).toBe(false);
-    expect(first.length).toBe(0);
+    expect(first.length).toBe(IN_PLACE_BYTES / 8);
+    expect(second.length).toBeGreaterThan(first.length);
     expect(second[7]).toBe(7);
+    second[8] = 8;
+    expect(first[8]).toBe(8); // one memory
+    expect(first.buffer instanceof SharedArrayBuffer).toBe(true);
+  });
+
+  it('wasmMemoryBytes counts the pages an in-place array holds, which memoryUsage() does not', () => {
+    const before = wasmMemoryBytes();
+    const external = process.memoryUsage().external;
+    const g = new GrowableDoubles();
+    g.grow((IN_PLACE_BYTES / 8) * 4);
+    expect(g.inPlace).toBe(true);
+    expect(wasmMemoryBytes() - before).toBe(g.array.byteLength);
+    g.grow(g.array.length + 1);
+    expect(wasmMemoryBytes() - before).toBe(g.array.byteLength);
+    expect(process.memoryUsage().external - external).toBeLessThan(IN_PLACE_BYTES);
   });
 
   it('without WebAssembly (as under --jitless) it goes on copying, contents kept', () => {
@@ -74,9 +90,9 @@ describe('GrowableDoubles', () => {
 
   it('when a wasm memory refuses to grow (address space, the 4 GiB limit) it copies from then on', () => {
     class RefusingMemory {
-      readonly buffer: ArrayBuffer;
+      readonly buffer: SharedArrayBuffer;
       constructor(d: { initial: number }) {
-        this.buffer = new ArrayBuffer(d.initial * 65536);
+        this.buffer = new SharedArrayBuffer(d.initial * 65536);
       }
       grow(): number {
         throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
