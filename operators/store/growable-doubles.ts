@@ -75,8 +75,8 @@ function wasmMemory(bytes: number): WasmMemory | undefined {
 export class GrowableDoubles {
   /** The doubles (a new array after each growth). */
   array: Float64Array<ArrayBufferLike> = new Float64Array(0);
-  private memory: WasmMemory | undefined;
-  private memoryBytes: { bytes: number } | undefined;
+  /** The wasm memory holding the array, with the cell of its bytes in {@link wasmMemoryBytes}. */
+  private wasm: { readonly memory: WasmMemory; readonly held: { bytes: number } } | undefined;
   private copying = false;
 
   /**
@@ -90,24 +90,24 @@ export class GrowableDoubles {
     const n = Math.max(need, have + Math.max(256, have >> 4));
     const bytes = n * 8;
     if (!this.copying && bytes >= IN_PLACE_BYTES) {
-      if (this.memory === undefined) {
+      if (this.wasm === undefined) {
         const memory = wasmMemory(bytes);
         if (memory !== undefined) {
           const array = new Float64Array(memory.buffer);
           array.set(this.array);
-          this.memory = memory;
-          this.memoryBytes = { bytes: memory.buffer.byteLength };
-          heldBytes += this.memoryBytes.bytes;
-          released.register(memory, this.memoryBytes);
+          const held = { bytes: memory.buffer.byteLength };
+          heldBytes += held.bytes;
+          released.register(memory, held);
+          this.wasm = { memory, held };
           return (this.array = array);
         }
       } else {
+        const { memory, held } = this.wasm;
         try {
-          this.memory.grow(Math.ceil(bytes / WASM_PAGE) - this.memory.buffer.byteLength / WASM_PAGE);
-          const grownBytes = this.memory.buffer.byteLength;
-          heldBytes += grownBytes - (this.memoryBytes as { bytes: number }).bytes;
-          (this.memoryBytes as { bytes: number }).bytes = grownBytes;
-          return (this.array = new Float64Array(this.memory.buffer));
+          memory.grow(Math.ceil(bytes / WASM_PAGE) - held.bytes / WASM_PAGE);
+          heldBytes += memory.buffer.byteLength - held.bytes;
+          held.bytes = memory.buffer.byteLength;
+          return (this.array = new Float64Array(memory.buffer));
         } catch {
           // Out of address space or past a wasm memory's limit: copy from now on.
         }
@@ -116,13 +116,12 @@ export class GrowableDoubles {
     }
     const array = new Float64Array(n);
     array.set(this.array);
-    this.memory = undefined;
-    this.memoryBytes = undefined;
+    this.wasm = undefined;
     return (this.array = array);
   }
 
   /** Whether the array grows in place (a wasm memory holds it). */
   get inPlace(): boolean {
-    return this.memory !== undefined;
+    return this.wasm !== undefined;
   }
 }

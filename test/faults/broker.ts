@@ -22,7 +22,8 @@ export interface FaultBroker {
  * Mosquitto for fault tests, with the settings at-least-once delivery needs (the README's broker
  * section): persistence saved on every change (`autosave_on_changes`), so that a SIGKILL loses
  * at most what the broker acknowledged in its last pass (it sends PUBACKs while handling packets
- * and saves after them; tests kill it only once what it acknowledged reached the watcher); queues large enough for a long outage (`max_queued_messages`);
+ * and saves after them; tests kill it only once what it acknowledged reached the watcher); queues
+ * large enough for a long outage (`max_queued_messages`);
  * `max_inflight_messages` at most the bridge's bound (for MQTT 3.1.1 clients, which send no
  * Receive Maximum). `extra` lines are appended (listeners for TLS, ACLs, password files).
  */

@@ -5,7 +5,7 @@
  */
 import { Subject, map } from 'rxjs';
 import { normalize, normalizeColumns, SeriesStore, StandardScaler, type Normalized, type Reading } from '../../../index.js';
-import { wasmMemoryBytes } from '../../../operators/store/growable-doubles.js';
+import { heapBytes } from '../../../bench/drive.js';
 
 const N = 3_000_000;
 
@@ -95,13 +95,11 @@ if (gc) {
   const ids = Array.from({ length: 1_000_000 }, (_, i) => `site${i % 97}/dev${i}/temperature`);
   const params = new StandardScaler().learnMany([1, 2]).freeze();
   gc();
-  const before = process.memoryUsage();
-  const wasmBefore = wasmMemoryBytes();
+  const before = heapBytes();
   const store = new SeriesStore();
   for (const id of ids) store.versions.setFrozen(id, params, { kind: 'standard' });
   gc();
-  const after = process.memoryUsage();
-  const bytes = after.heapUsed - before.heapUsed + (after.external - before.external) + (wasmMemoryBytes() - wasmBefore);
+  const bytes = heapBytes() - before;
   console.log(`memory: ${(bytes / ids.length).toFixed(1)} bytes per frozen standard series (1M series, ids excluded; ${store.size} series)`);
 }
 console.log(sink === 42 ? '' : 'done');
