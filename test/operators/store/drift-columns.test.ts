@@ -59,3 +59,70 @@ describe('DriftColumns: the CUSUM sums are cusumStep’s', () => {
     expect(c.runScore).toBe(5);
   });
 });
+
+/**
+ * DriftColumns.observeReading writes observeRun's step out again for one reading (the per-reading
+ * hot path): on every route of the step (cool-down, whitening, no spread, NaN and infinite values,
+ * stuck runs, stops at h) its rows, returns and scores must be observeRun's, bit for bit.
+ */
+describe('DriftColumns: observeReading is observeRun on one value', () => {
+  function seeded(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 4294967296;
+    };
+  }
+
+  function same(center: number, invScale: number, phi: number, cooldown: number, xs: readonly number[], check: { k: number; clip: number; h: number; stuckAfter: number }): number {
+    const byRun = new DriftColumns();
+    const byReading = new DriftColumns();
+    for (const c of [byRun, byReading]) {
+      c.grow(1);
+      c.arm(0, center, invScale, phi, cooldown, Number.NaN);
+    }
+    let stops = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i] as number;
+      const a = byRun.observeRun(0, [x], 0, 1, check);
+      const b = byReading.observeReading(0, { value: x }, check);
+      expect(b, `value ${i} (${x})`).toBe(a);
+      const rowA = byRun.save(0);
+      const rowB = byReading.save(0);
+      expect(rowB.every((v, j) => Object.is(v, rowA[j])), `row after value ${i} (${x}): ${rowB} vs ${rowA}`).toBe(true);
+      if (a === 0) {
+        stops++;
+        expect(Object.is(byReading.runScore, byRun.runScore)).toBe(true);
+        // As the engine does after an alarm: the sums start again.
+        byRun.resetSums(0);
+        byReading.resetSums(0);
+        if (check.stuckAfter > 0 && byRun.run(0) >= check.stuckAfter) {
+          byRun.resetRun(0);
+          byReading.resetRun(0);
+        }
+      }
+    }
+    return stops;
+  }
+
+  const rand = seeded(11);
+  const values = Array.from({ length: 3000 }, (_, i) => {
+    const u = rand();
+    if (i % 97 === 0) return Number.NaN;
+    if (i % 211 === 0) return i % 2 ? Infinity : -Infinity;
+    if (i % 13 < 3) return 25; // stuck runs
+    return 25 + (u - 0.5) * 6 + (i > 1800 ? 5 : 0);
+  });
+
+  it('with alarms, a cool-down and stuck runs, without and with AR(1) whitening', () => {
+    const check = { k: 0.5, clip: 4, h: 5, stuckAfter: 3 };
+    expect(same(25, 1 / 1.7, 0, 40, values, check)).toBeGreaterThan(10);
+    expect(same(25, 1 / 1.7, 0.6, 0, values, check)).toBeGreaterThan(10);
+  });
+
+  it('with every value checked (h = −∞), no clip, and for a series without spread (NaN scale)', () => {
+    expect(same(25, 1 / 1.7, 0.3, 5, values, { k: 0.5, clip: Infinity, h: -Infinity, stuckAfter: 0 })).toBe(values.length);
+    same(25, Number.NaN, 0, 0, values, { k: 0.5, clip: 4, h: 5, stuckAfter: 4 });
+    same(0, 1e300, 0, 0, [1e10, -1e10, 1e10, 8e307, -8e307, 0, -0], { k: 0, clip: Infinity, h: Infinity, stuckAfter: 0 });
+  });
+});
