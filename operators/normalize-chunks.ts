@@ -1,6 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Normalized, Reading } from '../src/reading.js';
-import { normalizeChunkInto, takeOutputs, type OutputBuffer } from './engine/chunk-loop.js';
+import { appendOutput, normalizeChunkInto, takeOutputs, type OutputBuffer } from './engine/chunk-loop.js';
 import { normalizeInternals } from './internal/normalize-internals.js';
 import { ChunkRows, type NormalizedChunk } from './output/chunk-rows.js';
 import type { NormalizeOptions } from './types.js';
@@ -70,7 +70,7 @@ export function normalizeChunks(options: NormalizeChunksOptions = {}): OperatorF
   return normalizeInternals<readonly Reading[], Normalized[] | NormalizedChunk>(rest, 'normalizeChunks', (destination) => {
     const sink: OutputBuffer = { out: [], rows: output === 'columns' ? new ChunkRows(1024) : undefined, lookahead: undefined };
     return {
-      emit: sink.rows === undefined ? (n) => sink.out.push(n) : (n) => (sink.rows as ChunkRows).addNormalized(n),
+      emit: sink.rows === undefined ? (n) => appendOutput(sink, n) : (n) => (sink.rows as ChunkRows).addNormalized(n),
       next: (engine, chunk) => normalizeChunkInto(engine, chunk, sink),
       flush: () => {
         const emitted = takeOutputs(sink);
