@@ -2,20 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { cusumStep } from '../../../src/drift/cusum.js';
 import { DriftColumns } from '../../../operators/store/drift-columns.js';
 
+/** A linear congruential generator in [0, 1): the same values on every run. */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
 /**
  * DriftColumns.observeRun writes cusumStep's arithmetic out (no call may stay un-inlined in its
  * loop) and takes max(0, v) without a branch: its sums must be cusumStep's, bit for bit, for every
  * value, the edges included.
  */
 describe('DriftColumns: the CUSUM sums are cusumStep’s', () => {
-  function seeded(seed: number): () => number {
-    let s = seed >>> 0;
-    return () => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return s / 4294967296;
-    };
-  }
-
   function compare(center: number, invScale: number, xs: readonly number[], k: number, clip: number): void {
     const c = new DriftColumns();
     c.grow(1);
@@ -66,14 +67,6 @@ describe('DriftColumns: the CUSUM sums are cusumStep’s', () => {
  * stuck runs, stops at h) its rows, returns and scores must be observeRun's, bit for bit.
  */
 describe('DriftColumns: observeReading is observeRun on one value', () => {
-  function seeded(seed: number): () => number {
-    let s = seed >>> 0;
-    return () => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return s / 4294967296;
-    };
-  }
-
   function same(center: number, invScale: number, phi: number, cooldown: number, xs: readonly number[], check: { k: number; clip: number; h: number; stuckAfter: number }): number {
     const byRun = new DriftColumns();
     const byReading = new DriftColumns();
