@@ -106,8 +106,8 @@ export class DriftColumns {
    * {@link DriftColumns.observeOne} of `r.value`, the per-reading hot path (a plain frozen series):
    * {@link DriftColumns.observeRun}'s step, written out for one value. Through `observeRun` one
    * reading paid for a loop, its value stored to and loaded from a scratch array, a square root
-   * when there is no whitening and six stores: a chunk at 1k series took 74 ns a reading, 67 this
-   * way (medians of 6 processes). No call in here may stay un-inlined (a double passed to one is
+   * when there is no whitening and six stores: a chunk at 1k series took 72.7 ns a reading, 69.4
+   * this way (medians of 6 processes). No call in here may stay un-inlined (a double passed to one is
    * boxed), so the arithmetic is written out as in `observeRun`; a test checks that the rows and
    * returns are `observeRun`'s, bit for bit. The value goes in inside the reading, never boxed.
    */
