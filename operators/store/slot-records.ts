@@ -47,29 +47,26 @@ export class SlotRecords {
   private readonly records = new GrowableDoubles();
   /** `records.array`, taken again after each growth (read on every reading). */
   private hot: Float64Array<ArrayBufferLike> = this.records.array;
-  /** Training mean and standard deviation of plain records of kinds other than standard. */
-  private trainColumn: GrowableDoubles | undefined;
-  private train: Float64Array<ArrayBufferLike> | undefined;
+  /** Training mean and standard deviation of plain records of kinds other than standard (made at the first). */
+  private train: GrowableDoubles | undefined;
   private used = 0;
-  private cap = 0;
   private readonly free: number[] = [];
   /** Slots released so far: a reader that looked slots up earlier looks again when this changed. */
   releases = 0;
 
   /** Slots the array has room for. */
   protected get capacity(): number {
-    return this.cap;
+    return Math.floor(this.hot.length / R);
   }
 
   /** Takes a free slot with spec index `spec`, state {@link OTHER}. */
   protected take(spec: number): number {
     let slot = this.free.pop();
     if (slot === undefined) {
-      if (this.used === this.cap) {
-        this.hot = this.records.grow((this.cap + 1) * R);
-        const n = Math.floor(this.hot.length / R);
-        if (this.trainColumn !== undefined) this.train = this.trainColumn.grow(n * 2);
-        this.cap = n;
+      if (this.used === this.capacity) {
+        this.hot = this.records.grow((this.used + 1) * R);
+        const n = this.capacity;
+        this.train?.grow(n * 2);
         this.grown(n);
       }
       slot = this.used++;
@@ -156,7 +153,7 @@ export class SlotRecords {
     const center = this.hot[b] as number;
     const scale = this.hot[b + 1] as number;
     const standard = kind === 'standard';
-    const train = this.train;
+    const train = this.train?.array;
     return Object.freeze({
       kind,
       pre: 'none',
@@ -188,12 +185,10 @@ export class SlotRecords {
     this.hot[b + 1] = p.scale;
     this.hot[b + 2] = (p.version * SPEC_SPAN + spec) * COUNT_SPAN + p.count;
     if (!standard) {
-      if (this.train === undefined) {
-        this.trainColumn = new GrowableDoubles();
-        this.train = this.trainColumn.grow(this.cap * 2);
-      }
-      this.train[slot * 2] = p.trainMean as number;
-      this.train[slot * 2 + 1] = p.trainStd as number;
+      this.train ??= new GrowableDoubles();
+      const train = this.train.grow(this.capacity * 2);
+      train[slot * 2] = p.trainMean as number;
+      train[slot * 2 + 1] = p.trainStd as number;
     }
     return true;
   }
