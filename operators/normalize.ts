@@ -61,6 +61,5 @@ import type { NormalizeOptions } from './types.js';
 export function normalize(options: NormalizeOptions = {}): OperatorFunction<Reading, Normalized> {
   return normalizeInternals<Reading, Normalized>(options, 'normalize', (destination) => ({
     emit: (n) => destination.next(n),
-    next: (engine, r) => engine.next(r),
   }));
 }
