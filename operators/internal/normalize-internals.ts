@@ -13,10 +13,10 @@ import { operate } from './operate.js';
 export type NormalizeFront<T> = (T extends Reading ? ItemFront : never) | BatchFront<T>;
 
 /**
- * The per-item front (`normalize`, inputs of type `Reading` only): each input is a reading, handed to the engine's `next` by the
- * subscriber itself. One call fewer per reading than through a `next` of the front: in the
- * benchmark's process, where the chunked and columnar fronts run too, that call site saw three
- * functions; the per-item operator took 3–8% longer a reading through it.
+ * The per-item front (`normalize`; inputs are readings): the subscriber hands each reading to the
+ * engine's `next` itself. One call fewer per reading than through a `next` of the front, a call
+ * site that saw three functions in the benchmark's process (the chunked and columnar fronts run
+ * there too): the per-item section's frozen figures were 3–10% lower through it (two runs each).
  */
 export interface ItemFront {
   /** Receives the engine's outputs. */
@@ -37,8 +37,9 @@ export interface BatchFront<T> {
  * The shared machinery of `normalize`, `normalizeChunks` and `normalizeColumns` (as RxJS's
  * `scanInternals` serves `scan` and `reduce`): checks the options once, and per subscription makes
  * the store (unless one is given) and the engine, attaches it to the store (a second learner is
- * refused there), subscribes the freeze notifiers, and feeds inputs through the front-end, which
- * only says how an input reaches the engine and where outputs go.
+ * refused there), subscribes the freeze notifiers, and feeds inputs to the engine: a reading
+ * directly, a batch through its front-end, which says how it reaches the engine and when its
+ * outputs are emitted. The front-end also says where outputs go.
  */
 export function normalizeInternals<T, R>(options: NormalizeOptions, where: string, makeFront: (destination: Subscriber<R>) => NormalizeFront<T>, extraKeys: readonly string[] = []): OperatorFunction<T, R> {
   const resolved = resolveNormalizeOptions(options, where, extraKeys);

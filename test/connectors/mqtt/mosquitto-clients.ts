@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 
-/** Runs mosquitto_pub once (an independent client) and resolves when it exits 0. */
+/** Runs mosquitto_pub once (an independent client) and resolves when it exits 0 (its output closed). */
 export function mosquittoPub(port: number, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
     p.once('error', reject);
-    p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mosquitto_pub exited ${code}: ${err}`))));
+    p.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`mosquitto_pub exited ${code}: ${err}`))));
   });
 }
 
@@ -29,7 +29,9 @@ export function mosquittoSub(port: number, topic: string, count: number, format:
   });
   const lines = new Promise<string[]>((resolve, reject) => {
     p.once('error', reject);
-    p.once('exit', (code) => {
+    // 'close', not 'exit': a child's last output can reach us after its exit event (a run of
+    // the suite once lost the third of three messages that way).
+    p.once('close', (code) => {
       if (code !== 0) return reject(new Error(`mosquitto_sub exited ${code}: ${out}`));
       resolve(out.split('\n').filter((l) => l.startsWith('MSG>')));
     });
