@@ -16,7 +16,8 @@ export type NormalizeFront<T> = (T extends Reading ? ItemFront : never) | BatchF
  * The per-item front (`normalize`; inputs are readings): the subscriber hands each reading to the
  * engine's `next` itself. One call fewer per reading than through a `next` of the front, a call
  * site that saw three functions in the benchmark's process (the chunked and columnar fronts run
- * there too): the per-item section's frozen figures were 3–10% lower through it (two runs each).
+ * there too): the per-item section's frozen figures were up to a tenth lower through it (two runs
+ * each).
  */
 export interface ItemFront {
   /** Receives the engine's outputs. */
