@@ -1,4 +1,5 @@
 import type { FrozenParams } from '../../src/scalers/frozen.js';
+import type { IndexCursor } from './series-index.js';
 import type { SeriesStore } from './series-store.js';
 
 /** Longest a slice of the sweep runs before it yields to the event loop (readings waiting). */
@@ -24,7 +25,7 @@ const ID_CHUNK = 8192;
  * read) when the sweep ends.
  */
 export class FreezeSweep {
-  private entries: Iterator<[string, number]> | undefined;
+  private entries: IndexCursor | undefined;
   private promote: boolean | undefined;
   private scheduled = false;
   /**
@@ -49,7 +50,7 @@ export class FreezeSweep {
   request(promote: boolean | undefined): void {
     this.store.table.markAllDue();
     this.promote = this.entries !== undefined && this.promote !== undefined ? this.promote || promote === true : promote;
-    this.entries = this.store.index[Symbol.iterator]();
+    this.entries = this.store.index.cursor();
     this.slice(SLICE_MS);
     if (this.entries !== undefined) this.schedule();
   }
@@ -114,10 +115,9 @@ export class FreezeSweep {
     const table = store.table;
     const t0 = performance.now();
     for (let k = 1; ; k++) {
-      const e = entries.next();
-      if (e.done === true) break;
-      const [id, slot] = e.value;
-      if (table.isDue(slot)) this.visit(id, slot);
+      if (!entries.next()) break;
+      const slot = entries.slot;
+      if (table.isDue(slot)) this.visit(entries.id, slot);
       if ((k & 7) === 0 && performance.now() - t0 > budgetMs) {
         store.attachments.sliced(); // every 8: while cold (not yet compiled) one entry takes ~0.1 ms
         return;

@@ -39,6 +39,25 @@ describe('SeriesIndex', () => {
     expect(new Set(ix.keys())).toEqual(new Set(map.keys()));
   });
 
+  it('walks every id and slot once with a cursor, one Map or sixteen, resumable between calls', () => {
+    for (const count of [0, 5, SPLIT_AT * 2 + 9]) {
+      const ix = new SeriesIndex();
+      for (let i = 0; i < count; i++) ix.set(`dev${i}/t`, i);
+      const c = ix.cursor();
+      const seen = new Map<string, number>();
+      const step = (): boolean => {
+        if (!c.next()) return false;
+        expect(seen.has(c.id)).toBe(false);
+        seen.set(c.id, c.slot);
+        return true;
+      };
+      while (seen.size < count / 2 && step()); // a first slice, then the rest
+      while (step());
+      expect(seen).toEqual(new Map(ix));
+      expect(c.next()).toBe(false); // stays done
+    }
+  });
+
   it('looks a batch up as get does, one Map or sixteen: found slots, −1 for ids it lacks, only the first n items', () => {
     for (const count of [10, SPLIT_AT * 2 + 3]) {
       const ix = new SeriesIndex();

@@ -95,6 +95,12 @@ describe('MeanVar semantics', () => {
     expect(() => MeanVar.fromState({ ...a.toState(), m2: -1 })).toThrow(/m2/);
     expect(() => MeanVar.fromState({ ...a.toState(), count: -2 })).toThrow(/count/);
     expect(() => MeanVar.fromState({ ...a.toState(), shift: NaN })).toThrow(/shift/);
+    for (const field of ['shift', 'sumHi', 'sumLo', 'meanShifted', 'm2'] as const) {
+      for (const bad of [Infinity, 'x']) {
+        expect(() => MeanVar.fromState({ ...a.toState(), [field]: bad as number })).toThrow(new RangeError(`MeanVar state: ${field} must be a finite number, got ${String(bad)}`));
+      }
+    }
+    expect(MeanVar.fromState(a.toState()).toState()).toEqual(a.toState()); // every field lands where it came from
   });
 
   it('matches exact rational moments on random prefixes of hostile data', () => {
