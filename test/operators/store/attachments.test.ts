@@ -39,18 +39,18 @@ describe('Attachments', () => {
   it('skips a subscription detached during a dispatch, and one attached during it hears from the next', () => {
     const at = new Attachments(new EvictionClock({}), () => undefined);
     const log: string[] = [];
-    let b: { detach(): void } | undefined;
+    const later: { b?: { detach(): void } } = {};
     let late = false;
     at.attach(false, {
       ...recorder('a', log),
       frozen: (s) => {
         log.push(`a frozen ${s}`);
-        b?.detach(); // a's output ends b's subscription
+        later.b?.detach(); // a's output ends b's subscription
         if (!late) at.attach(false, recorder('c', log));
         late = true;
       },
     });
-    b = at.attach(false, recorder('b', log));
+    later.b = at.attach(false, recorder('b', log));
     at.frozen('s1', PARAMS);
     at.frozen('s2', PARAMS);
     expect(log).toEqual(['a frozen s1', 'a frozen s2', 'c frozen s2']);
