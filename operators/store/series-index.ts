@@ -100,9 +100,10 @@ export class SeriesIndex {
 
   /**
    * A walk over the ids and slots that can be resumed across calls, as the iterator above is, but
-   * that allocates nothing per id: a generator's step makes a result object and an `[id, slot]`
-   * array that V8 cannot take apart (about 490 bytes of garbage per id in a freeze sweep of a million
-   * series, measured with V8's sampling heap profiler). Ids added while it walks may or may not be met.
+   * with less garbage per id: a generator's step makes a result object and an `[id, slot]` array
+   * that V8 cannot take apart (the freeze sweep of a million series made 2.43 instead of 2.51 KB of
+   * garbage a series with this cursor, V8's sampling heap profiler). Ids added while it walks may or
+   * may not be met.
    */
   cursor(): IndexCursor {
     return new IndexCursor(this.shards);
