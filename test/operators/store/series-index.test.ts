@@ -58,6 +58,19 @@ describe('SeriesIndex', () => {
     }
   });
 
+  it('a cursor across the split: never meets an id deleted after the split, meets every id still there', () => {
+    const ix = new SeriesIndex();
+    for (let i = 0; i < 10; i++) ix.set(`a${i}`, i);
+    const c = ix.cursor();
+    expect(c.next()).toBe(true); // one id walked before the split
+    for (let i = 0; i < SPLIT_AT; i++) ix.set(`b${i}`, 100 + i); // the index splits
+    for (let i = 0; i < 10; i += 2) ix.delete(`a${i}`); // deleted after the split, slots free for reuse
+    const met = new Map<string, number>();
+    while (c.next()) met.set(c.id, c.slot);
+    for (let i = 0; i < 10; i += 2) expect(met.has(`a${i}`)).toBe(false);
+    expect(met).toEqual(new Map(ix));
+  });
+
   it('looks a batch up as get does, one Map or sixteen: found slots, −1 for ids it lacks, only the first n items', () => {
     for (const count of [10, SPLIT_AT * 2 + 3]) {
       const ix = new SeriesIndex();
