@@ -82,9 +82,13 @@ export function ratePerSecond(count: number, work: () => void): number {
 
 let checksum = 0;
 
-/** Keeps a result alive so the JIT cannot drop the work that made it (call once per run). */
+/**
+ * Keeps a result alive so the JIT cannot drop the work that made it (call once per run). A NaN
+ * result (the @stdlib peer's `(x − mean) / sd` is 0/0 at a series' first value) is kept alive too
+ * but not added, so that the printed checksum stays a number.
+ */
 export function consume(x: number): void {
-  checksum += x;
+  checksum += x === x ? x : 0;
 }
 
 /** The sum of everything consumed (printed at the end of the suite). */

@@ -1,3 +1,5 @@
+import { IdRouter, SAMPLE, SHARDS } from './id-router.js';
+
 /**
  * Series id → slot, for stores of any size: V8 `Map`s, several of them past {@link SPLIT_AT} ids.
  *
@@ -7,22 +9,22 @@
  * 29 at 10^6). Why `Map`s at all: V8 caches a string's hash in the string, so a `Map` lookup of an
  * id seen before does not read its characters; a hash computed in JavaScript would (tens of ns).
  *
- * Past {@link SPLIT_AT} ids the index is {@link SHARDS} `Map`s. An id's shard comes from a few of
- * its characters (its length, its last four, three in the middle, its quarters: where the part that
- * varies between a fleet's ids lies, whatever their pattern), a handful of loads from a string the
- * lookup touches anyway. The shards take unequal shares (shard i about 2^(i/16) parts), so they
- * reach their doubling points at different sizes: a growth step rehashes one shard (under a tenth
- * of the ids), and at any size the shards' fill spreads over an octave: about 40 bytes per id
- * whatever the size (one `Map`: 28 to 56). Ids whose sampled characters do not vary spread
- * unevenly, at worst like one `Map`: no lookup is ever wrong, only the growth steps get larger.
+ * Past {@link SPLIT_AT} ids the index is {@link SHARDS} `Map`s, and an {@link IdRouter} says which
+ * holds an id: from its length and four of its characters, at the places where the ids held at the
+ * split differ most (a handful of loads from a string the lookup touches anyway). The shards take
+ * unequal shares (shard i about 2^(i/16) parts), so they reach their doubling points at different
+ * sizes: a growth step rehashes one shard (under a tenth of the ids), and at any size the shards'
+ * fill spreads over an octave: about 40 bytes per id whatever the size (one `Map`: 28 to 56). Ids
+ * that differ only where the router does not read spread unevenly, at worst like one `Map`: no
+ * lookup is ever wrong, only the growth steps get larger.
  *
  * Up to {@link SPLIT_AT} ids there is one `Map`, so iteration is in insertion order, as a `Map`'s;
  * past it iteration goes shard by shard.
  */
 export class SeriesIndex {
   private shards: Map<string, number>[] = [new Map()];
-  /** Shard of each route value; undefined while there is one `Map`. */
-  private route: Uint8Array | undefined;
+  /** Which shard holds an id; undefined while there is one `Map`. */
+  private router: IdRouter | undefined;
   private count = 0;
   /** {@link SeriesIndex.lookupMany}'s shard per item, reused. */
   private shardScratch = new Uint8Array(0);
@@ -36,8 +38,8 @@ export class SeriesIndex {
 
   /** The slot of `id`, or undefined. */
   get(id: string): number | undefined {
-    const route = this.route;
-    return (route === undefined ? (this.shards[0] as Map<string, number>) : (this.shards[route[routeOf(id)] as number] as Map<string, number>)).get(id);
+    const router = this.router;
+    return (router === undefined ? (this.shards[0] as Map<string, number>) : (this.shards[router.shard(id)] as Map<string, number>)).get(id);
   }
 
   /**
@@ -49,8 +51,8 @@ export class SeriesIndex {
    * random series, the routing pass 148 → 74 ns per id with the length pass before it).
    */
   lookupMany(items: ArrayLike<{ readonly series: string }>, n: number, slots: Int32Array): void {
-    const route = this.route;
-    if (route === undefined) {
+    const router = this.router;
+    if (router === undefined) {
       const one = this.shards[0] as Map<string, number>;
       for (let i = 0; i < n; i++) slots[i] = one.get((items[i] as { series: string }).series) ?? -1;
       return;
@@ -62,7 +64,7 @@ export class SeriesIndex {
     this.lengths = length;
     let shardOf = this.shardScratch;
     if (shardOf.length < n) shardOf = this.shardScratch = new Uint8Array(n);
-    for (let i = 0; i < n; i++) shardOf[i] = route[routeOf((items[i] as { series: string }).series)] as number;
+    for (let i = 0; i < n; i++) shardOf[i] = router.shard((items[i] as { series: string }).series);
     const shards = this.shards;
     for (let i = 0; i < n; i++) slots[i] = (shards[shardOf[i] as number] as Map<string, number>).get((items[i] as { series: string }).series) ?? -1;
   }
@@ -77,7 +79,7 @@ export class SeriesIndex {
     const shard = this.shardOf(id);
     const before = shard.size;
     shard.set(id, slot);
-    if (shard.size !== before && ++this.count > SPLIT_AT && this.route === undefined) this.split();
+    if (shard.size !== before && ++this.count > SPLIT_AT && this.router === undefined) this.split();
     return this;
   }
 
@@ -111,16 +113,17 @@ export class SeriesIndex {
   }
 
   private shardOf(id: string): Map<string, number> {
-    const route = this.route;
-    return (route === undefined ? this.shards[0] : this.shards[route[routeOf(id)] as number]) as Map<string, number>;
+    const router = this.router;
+    return (router === undefined ? this.shards[0] : this.shards[router.shard(id)]) as Map<string, number>;
   }
 
   /** From one `Map` to {@link SHARDS}: once, at {@link SPLIT_AT} ids. */
   private split(): void {
     const one = this.shards[0] as Map<string, number>;
+    const router = IdRouter.fit(sample(one, SAMPLE));
     this.shards = Array.from({ length: SHARDS }, () => new Map<string, number>());
-    this.route = ROUTES;
-    for (const [id, slot] of one) (this.shards[ROUTES[routeOf(id)] as number] as Map<string, number>).set(id, slot);
+    this.router = router;
+    for (const [id, slot] of one) (this.shards[router.shard(id)] as Map<string, number>).set(id, slot);
   }
 }
 
@@ -163,51 +166,10 @@ export class IndexCursor {
 
 /** Ids held in one `Map` before the index splits into shards. */
 export const SPLIT_AT = 4096;
-/** Shards of a split index. */
-export const SHARDS = 16;
-const ROUTE_BITS = 10;
 
-/** The shard of each of the 2^10 route values: shard i owns a share of them proportional to 2^(i/16). */
-const ROUTES = ((): Uint8Array => {
-  const n = 1 << ROUTE_BITS;
-  const weights = Array.from({ length: SHARDS }, (_, i) => 2 ** (i / SHARDS));
-  const total = weights.reduce((a, b) => a + b, 0);
-  const routes = new Uint8Array(n);
-  let at = 0;
-  let cumulative = 0;
-  for (let i = 0; i < SHARDS; i++) {
-    cumulative += weights[i] as number;
-    const end = i === SHARDS - 1 ? n : Math.round((cumulative / total) * n);
-    // Interleaved (r · 619 mod 1024 is a permutation): a shard's route values are not neighbours.
-    for (; at < end; at++) routes[(at * 619) & (n - 1)] = i;
-  }
-  return routes;
-})();
-
-/**
- * A route value in [0, 2^10) from a few characters of `id` (all of them when it is short): products
- * of independent loads combined by xor, so the chain of dependent steps stays short.
- */
-function routeOf(id: string): number {
-  const n = id.length;
-  let h: number;
-  if (n < 12) {
-    h = Math.imul(n, 0x9e3779b1);
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  } else {
-    const m = n >> 1;
-    h =
-      Math.imul(n, 0x9e3779b1) ^
-      Math.imul(id.charCodeAt(n - 1), 0x85ebca6b) ^
-      Math.imul(id.charCodeAt(n - 2), 0xc2b2ae35) ^
-      Math.imul(id.charCodeAt(n - 3), 0x27d4eb2f) ^
-      Math.imul(id.charCodeAt(n - 4), 0x165667b1) ^
-      Math.imul(id.charCodeAt(m - 1), 0xd3a2646c) ^
-      Math.imul(id.charCodeAt(m), 0xfd7046c5) ^
-      Math.imul(id.charCodeAt(m + 1), 0xb55a4f09) ^
-      Math.imul(id.charCodeAt(n >> 2), 0x7feb352d) ^
-      Math.imul(id.charCodeAt((n * 3) >> 2), 0x846ca68b);
-  }
-  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
-  return (h ^ (h >>> 13)) >>> (32 - ROUTE_BITS);
+/** At most `n` ids of `index`, evenly spaced in insertion order (from the first to the last). */
+function sample(index: Map<string, number>, n: number): string[] {
+  const ids = [...index.keys()];
+  if (ids.length <= n) return ids;
+  return Array.from({ length: n }, (_, k) => ids[Math.floor((k * (ids.length - 1)) / (n - 1))] as string);
 }
