@@ -244,10 +244,10 @@ function groups(ids: readonly string[], router: IdRouter, seen: BucketSet): numb
 }
 
 /**
- * A set of 32-bit values kept as 2^16 buckets of the values' low 16 bits (after mixing), told apart
- * by a generation stamp so that starting a new count clears nothing. Two values that share a bucket
- * count once: with at most {@link SAMPLE} values the undercount is about 1%, the same for every
- * candidate place.
+ * A set of 32-bit values kept as 2^16 buckets (a value's bucket is 16 bits of it, mixed), each
+ * stamped with the count that last filled it, so that starting a new count clears nothing. Two
+ * values that share a bucket count once: with {@link SAMPLE} values, about one pair in a count
+ * (256² / 2^17), alike for every candidate place.
  */
 class BucketSet {
   private readonly stamps = new Uint32Array(1 << 16);
