@@ -68,6 +68,8 @@ export const SAMPLE = 256;
 export class IdRouter {
   /** The route value → shard table (a field: a module constant costs a hole check per read). */
   private readonly shares = SHARES;
+  // The places again as four fields: `hash` reads them on every lookup, and a field is one load
+  // where an array element is a load, a bounds check and a second load.
   private readonly p0: number;
   private readonly p1: number;
   private readonly p2: number;

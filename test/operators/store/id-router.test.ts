@@ -79,16 +79,24 @@ describe('IdRouter', () => {
     expect(Math.max(...ratios)).toBeLessThan(1.5);
   });
 
-  it('routes any id, the empty one and ids shorter than its places included, always to the same shard', () => {
+  it('routes any id, the empty one and ids shorter than its places included; fitting the same ids gives the same routes', () => {
     const router = fitted((i) => `sensor-${i}`);
+    const again = fitted((i) => `sensor-${i}`);
+    expect(again.places).toEqual(router.places);
     for (const id of ['', 'x', 'ab', 'é', '長い名前', 'sensor-1', 'a'.repeat(1000)]) {
       const s = router.shard(id);
       expect(Number.isInteger(s) && s >= 0 && s < SHARDS).toBe(true);
-      expect(router.shard(id)).toBe(s);
+      expect(again.shard(id)).toBe(s);
     }
     expect(IdRouter.fit([]).fixed).toBe(true);
+  });
+
+  it('never takes a place whose character does not vary', () => {
     const same = IdRouter.fit(Array.from({ length: 10 }, () => 'one-id'));
-    expect(same.shard('one-id')).toBe(same.shard('one-id'));
+    expect(same.fixed).toBe(false);
+    expect(same.places).toEqual([-1, -1, -1, -1]); // none taken: the placeholder, the last character
+    const s = same.shard('one-id');
+    expect(Number.isInteger(s) && s >= 0 && s < SHARDS).toBe(true);
   });
 });
 
