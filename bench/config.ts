@@ -36,12 +36,17 @@ export interface BenchConfig {
   /** Fitting series frozen at once, and rounds (each way) of the freeze section. */
   freezeSeries: number;
   freezeRounds: number;
-  /** Peers: series counts and readings of the `Map`-of-scalers comparison, objects for bytes, and the sketch comparison's series and values. */
+  /**
+   * Peers: series counts and readings of the `Map`-of-scalers comparison, objects for bytes, the
+   * sketch comparison's series and values (timed and for the rank error), and for its bytes the
+   * series that learn and how many copies of them each peer keeps (so that each state is megabytes).
+   */
   peerCardinalities: readonly { ids: number; label: string }[];
   peerReadings: number;
   peerObjects: number;
   sketchSeries: number;
   sketchValues: number;
+  sketchBytes: { series: number; copies: { ddsketch: number; robust: number } };
   /** Repeats of the CPU sections, of the server sections. */
   cpu: RepeatPlan;
   servers: RepeatPlan;
@@ -80,6 +85,7 @@ export const FULL: BenchConfig = {
   peerObjects: 100_000,
   sketchSeries: 100,
   sketchValues: 20_000,
+  sketchBytes: { series: 1_000, copies: { ddsketch: 10, robust: 1 } },
   cpu: { warmup: 1, repeats: 5, minRepeats: 5, budgetSeconds: 60 },
   servers: { warmup: 1, repeats: 5, minRepeats: 3, budgetSeconds: 30 },
 };
@@ -113,6 +119,7 @@ export const QUICK: BenchConfig = {
   peerObjects: 10_000,
   sketchSeries: 20,
   sketchValues: 5_000,
+  sketchBytes: { series: 100, copies: { ddsketch: 1, robust: 1 } },
   cpu: { warmup: 1, repeats: 3, minRepeats: 1, budgetSeconds: 5 },
   servers: { warmup: 1, repeats: 2, minRepeats: 1, budgetSeconds: 10 },
 };
@@ -141,5 +148,6 @@ export const TINY: BenchConfig = {
   peerObjects: 500,
   sketchSeries: 3,
   sketchValues: 500,
+  sketchBytes: { series: 3, copies: { ddsketch: 2, robust: 1 } },
   cpu: { warmup: 0, repeats: 1, minRepeats: 1, budgetSeconds: 1 },
 };

@@ -14,6 +14,7 @@ import { heapBytes } from './drive.js';
 import type { RawFigure, Target } from './figure.js';
 import { collectGarbage } from './interleave.js';
 import { benchStore, setStoreDrift, storeDrift } from './store-options.js';
+import type { BytesRunner } from './bytes-jobs.js';
 
 /** Valid values each series learns (a frozen series freezes right after the last one). */
 export const VALUES_PER_SERIES = 8;
@@ -29,9 +30,6 @@ export interface MemoryConfig {
   /** Whether the store evicts idle series (an idle time of a day: the recency list and ids by slot). */
   evict?: boolean;
 }
-
-/** Measures one configuration; returns bytes per series. */
-export type MemoryRunner = (config: MemoryConfig) => Promise<number>;
 
 /** Fills the state for `ids` and returns it (kept alive by the caller until measured). */
 function fill(config: MemoryConfig, ids: readonly string[]): unknown {
@@ -78,24 +76,29 @@ export async function settledHeapBytes(): Promise<number> {
 }
 
 /**
- * Measures one configuration in this process (run it in a fresh one for clean figures): the heap a
- * second state of the same ids adds to a first one, kept alive. The first one brings the process to
- * its steady state (code compiled, caches filled, bytecode that V8 flushes after a few GCs
- * flushed): measured from a cold start, those shifts are megabytes either way, tens of bytes per
- * series at 100k.
+ * The bytes a second state adds to a first one of the same make, both kept alive. The first brings
+ * the process to its steady state (code compiled, caches filled, bytecode that V8 flushes after a
+ * few GCs flushed): measured from a cold start, those shifts are megabytes either way, tens of bytes
+ * per series at 100k. Run it in a fresh process (`memory-child.ts`): in a long one, such shifts come
+ * at any time (the peers' bytes per sketch, measured in the benchmark's own process, moved by 90%
+ * between two runs of the same code).
  */
-export async function measureSeriesMemory(config: MemoryConfig): Promise<number> {
-  const ids = seriesIds(config.series);
-  const first = fill(config, ids);
+export async function secondFillBytes(fill: () => unknown): Promise<number> {
+  const first = fill();
   const before = await settledHeapBytes();
-  const state = fill(config, ids);
+  const second = fill();
   const after = await settledHeapBytes();
-  if (state === undefined || first === undefined || ids.length === 0) return NaN;
-  return (after - before) / ids.length;
+  // Also keeps both states reachable until both heaps are read.
+  if (first === second) throw new Error('secondFillBytes: the fill returned the same state twice (nothing new to measure)');
+  return after - before;
 }
 
-/** Runs a configuration in this process (the smoke test's runner). */
-export const inProcessRunner: MemoryRunner = (config) => measureSeriesMemory(config);
+/** Measures one configuration in this process (run it in a fresh one for clean figures). */
+export async function measureSeriesMemory(config: MemoryConfig): Promise<number> {
+  const ids = seriesIds(config.series);
+  if (ids.length === 0) return NaN;
+  return (await secondFillBytes(() => fill(config, ids))) / ids.length;
+}
 
 function handName(phase: MemoryConfig['phase']): string {
   return `memory.${phase}.hand-map`;
@@ -162,12 +165,12 @@ function sizePlan(cfg: BenchConfig): Planned[] {
 }
 
 /** Section 4: bytes per series, each configuration in a fresh process per run. */
-export async function benchMemory(cfg: BenchConfig, runner: MemoryRunner, log: (line: string) => void = () => undefined): Promise<RawFigure[]> {
+export async function benchMemory(cfg: BenchConfig, runner: BytesRunner, log: (line: string) => void = () => undefined): Promise<RawFigure[]> {
   const figures: RawFigure[] = [];
   for (const c of [...sizePlan(cfg), ...kindPlan(cfg)]) {
     log(`memory: ${c.name}`);
     const runs: number[] = [];
-    for (let r = 0; r < Math.max(1, cfg.memoryRuns); r++) runs.push(await runner(c.config));
+    for (let r = 0; r < Math.max(1, cfg.memoryRuns); r++) runs.push(await runner({ job: 'series', config: c.config }));
     const fig: RawFigure = { name: c.name, section: 'memory', label: c.label, unit: 'bytes/series', runs, baseline: c.baseline };
     if (c.target) fig.target = c.target;
     figures.push(fig);

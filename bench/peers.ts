@@ -15,7 +15,8 @@ import type { BenchConfig } from './config.js';
 import { seriesIds, valueStream } from './data.js';
 import type { RawFigure } from './figure.js';
 import { consume, interleave, type Case } from './interleave.js';
-import { settledHeapBytes } from './memory.js';
+import { secondFillBytes } from './memory.js';
+import type { BytesRunner } from './bytes-jobs.js';
 
 type Accumulator = ReturnType<typeof incrmeanstdev>;
 const { DDSketch } = sketches;
@@ -125,67 +126,107 @@ async function meanStdev(cfg: BenchConfig, series: number, label: string): Promi
   ];
 }
 
-/** Bytes of one fitting object (8 values learned), ours and the peer's: the second of two sets of `n`. */
-async function objectBytes(n: number): Promise<RawFigure[]> {
+/** The fitting objects whose bytes are compared: a `@stdlib` accumulator, a {@link StandardScaler}. */
+export type ObjectPeer = 'stdlib' | 'scaler';
+
+/** Bytes of one fitting object of `peer` after 8 values, from `n` of them (a job of `bytes-jobs.ts`). */
+export async function peerObjectBytes(peer: ObjectPeer, n: number): Promise<number> {
   const xs = valueStream(8);
-  const build = (make: () => (x: number) => unknown): unknown[] =>
+  // Each held by its `learn` function, as the peer's accumulator is its closure.
+  const make =
+    peer === 'stdlib'
+      ? (): ((x: number) => unknown) => incrmeanstdev()
+      : (): ((x: number) => unknown) => {
+          const s = new StandardScaler();
+          return (x) => s.learn(x);
+        };
+  const build = (): unknown[] =>
     Array.from({ length: n }, () => {
       const learn = make();
       for (let k = 0; k < 8; k++) learn(xs[k] as number);
       return learn;
     });
-  const measure = async (make: () => (x: number) => unknown): Promise<number> => {
-    const first = build(make);
-    const before = await settledHeapBytes();
-    const second = build(make);
-    const after = await settledHeapBytes();
-    consume(first.length + second.length);
-    return (after - before) / n - 8; // less the array slot that holds each
+  return (await secondFillBytes(build)) / n - 8; // less the array slot that holds each
+}
+
+/** Bytes of a fitting object, ours and the peer's, each in fresh processes. */
+async function objectBytes(cfg: BenchConfig, runner: BytesRunner): Promise<RawFigure[]> {
+  const runs = async (peer: ObjectPeer): Promise<number[]> => {
+    const out: number[] = [];
+    for (let r = 0; r < Math.max(1, cfg.memoryRuns); r++) out.push(await runner({ job: 'peer-object', peer, objects: cfg.peerObjects }));
+    return out;
   };
-  const stdlib = await measure(() => incrmeanstdev());
-  const scaler = await measure(() => {
-    const s = new StandardScaler();
-    return (x) => s.learn(x);
-  });
+  const stdlib = await runs('stdlib');
+  const scaler = await runs('scaler');
   return [
-    { name: 'peers.bytes.stdlib', section: 'peers', label: '@stdlib/stats-incr-meanstdev accumulator after 8 values (its closure and output array)', unit: 'bytes', runs: [stdlib], baseline: 'peers.bytes.stdlib' },
-    { name: 'peers.bytes.scaler', section: 'peers', label: 'StandardScaler after 8 values (with the closure that holds it here, as the peer’s)', unit: 'bytes', runs: [scaler], baseline: 'peers.bytes.stdlib' },
+    { name: 'peers.bytes.stdlib', section: 'peers', label: '@stdlib/stats-incr-meanstdev accumulator after 8 values (its closure and output array)', unit: 'bytes', runs: stdlib, baseline: 'peers.bytes.stdlib' },
+    { name: 'peers.bytes.scaler', section: 'peers', label: 'StandardScaler after 8 values (with the closure that holds it here, as the peer’s)', unit: 'bytes', runs: scaler, baseline: 'peers.bytes.stdlib' },
   ];
 }
 
+/** The robust fitters compared: DDSketch, our {@link RobustScaler}. */
+export type SketchPeer = 'ddsketch' | 'robust';
+
+/** The sketch comparison's readings: `series × values` in random order, sensor-like values. */
+interface SketchReadings {
+  series: number;
+  /** The series of each reading. */
+  order: Int32Array;
+  /** The value of reading `i` (of series `order[i]`). */
+  value: (i: number) => number;
+}
+
+function sketchReadings(series: number, values: number): SketchReadings {
+  const order = randomIndexes(series, series * values);
+  const noise = valueStream(series * values, 4242);
+  // A level per series plus noise with a long right tail.
+  return { series, order, value: (i) => 20 + (order[i] as number) * 0.1 + ((noise[i] as number) - 20) ** 2 / 10 };
+}
+
+function fillSketches(d: SketchReadings): InstanceType<typeof DDSketch>[] {
+  const sk = Array.from({ length: d.series }, () => new DDSketch({ relativeAccuracy: 0.01 }));
+  for (let i = 0; i < d.order.length; i++) (sk[d.order[i] as number] as InstanceType<typeof DDSketch>).accept(d.value(i));
+  return sk;
+}
+
+function fillRobust(d: SketchReadings): RobustScaler[] {
+  const rs = Array.from({ length: d.series }, () => new RobustScaler());
+  for (let i = 0; i < d.order.length; i++) (rs[d.order[i] as number] as RobustScaler).learn(d.value(i));
+  return rs;
+}
+
+/**
+ * Bytes per series of `peer` after `values` values each, from `copies` sets of `series` series that
+ * learn the same readings (a job of `bytes-jobs.ts`). The copies make the state large against the
+ * few hundred kilobytes by which a heap after GC differs from process to process, without readings
+ * for that many series.
+ */
+export async function peerSketchBytes(peer: SketchPeer, series: number, values: number, copies: number): Promise<number> {
+  const d = sketchReadings(series, values);
+  const fill = (): unknown[] => Array.from({ length: copies }, () => (peer === 'ddsketch' ? fillSketches(d) : fillRobust(d)));
+  return (await secondFillBytes(fill)) / (series * copies);
+}
+
 /** Our robust fitting against DDSketch: `cfg.sketchSeries` series of `cfg.sketchValues` values each. */
-async function robustVsSketch(cfg: BenchConfig): Promise<RawFigure[]> {
+async function robustVsSketch(cfg: BenchConfig, runner: BytesRunner): Promise<RawFigure[]> {
   const S = cfg.sketchSeries;
   const V = cfg.sketchValues;
-  const order = randomIndexes(S, S * V);
-  const noise = valueStream(S * V, 4242);
-  // Values per series: a level per series plus noise with a long right tail (sensor-like).
-  const value = (i: number, s: number): number => 20 + s * 0.1 + ((noise[i] as number) - 20) ** 2 / 10;
-  const fillSketches = (): InstanceType<typeof DDSketch>[] => {
-    const sk = Array.from({ length: S }, () => new DDSketch({ relativeAccuracy: 0.01 }));
-    for (let i = 0; i < order.length; i++) (sk[order[i] as number] as InstanceType<typeof DDSketch>).accept(value(i, order[i] as number));
-    return sk;
-  };
-  const fillRobust = (): RobustScaler[] => {
-    const rs = Array.from({ length: S }, () => new RobustScaler());
-    for (let i = 0; i < order.length; i++) (rs[order[i] as number] as RobustScaler).learn(value(i, order[i] as number));
-    return rs;
-  };
+  const d = sketchReadings(S, V);
   let lastSketch: InstanceType<typeof DDSketch>[] = [];
   let lastRobust: RobustScaler[] = [];
   const timed = (fill: () => void): number => {
     const t0 = performance.now();
     fill();
-    return (order.length / (performance.now() - t0)) * 1000;
+    return (d.order.length / (performance.now() - t0)) * 1000;
   };
   const cases: Case[] = [
-    { name: 'peers.sketch.ddsketch', run: () => timed(() => (lastSketch = fillSketches())) },
-    { name: 'peers.sketch.robust', run: () => timed(() => (lastRobust = fillRobust())) },
+    { name: 'peers.sketch.ddsketch', run: () => timed(() => (lastSketch = fillSketches(d))) },
+    { name: 'peers.sketch.robust', run: () => timed(() => (lastRobust = fillRobust(d))) },
   ];
   const runs = await interleave(cases, cfg.cpu);
   // Rank error against the exact values of each series.
   const exact: number[][] = Array.from({ length: S }, () => []);
-  for (let i = 0; i < order.length; i++) (exact[order[i] as number] as number[]).push(value(i, order[i] as number));
+  for (let i = 0; i < d.order.length; i++) (exact[d.order[i] as number] as number[]).push(d.value(i));
   for (const e of exact) e.sort((a, b) => a - b);
   const qs = [0.01, 0.25, 0.5, 0.75, 0.99];
   const rankError = (estimate: (s: number, q: number) => number): number => {
@@ -208,42 +249,38 @@ async function robustVsSketch(cfg: BenchConfig): Promise<RawFigure[]> {
   };
   const sketchErr = rankError((s, q) => (lastSketch[s] as InstanceType<typeof DDSketch>).getValueAtQuantile(q));
   const robustErr = rankError((s, q) => (lastRobust[s] as RobustScaler).stats.quantile(q));
-  // The heap a second set adds to a first one kept alive (as the memory section measures): the first
-  // brings the process to its steady state, whose shifts (code flushed or compiled) would otherwise
-  // swamp a few hundred bytes per series either way.
-  const bytesOf = async (make: () => unknown[]): Promise<number> => {
-    const first = make();
-    const before = await settledHeapBytes();
-    const kept = make();
-    const after = await settledHeapBytes();
-    consume(first.length + kept.length);
-    return (after - before) / S;
+  // Bytes in fresh processes, over more series than are timed: the few hundred kilobytes by which a
+  // heap after GC differs between processes are then a few per cent of a figure.
+  const { series, copies } = cfg.sketchBytes;
+  const bytes = async (peer: SketchPeer): Promise<number[]> => {
+    const out: number[] = [];
+    for (let r = 0; r < Math.max(1, cfg.memoryRuns); r++) out.push(await runner({ job: 'peer-sketch', peer, series, values: V, copies: copies[peer] }));
+    return out;
   };
-  lastSketch = [];
-  lastRobust = [];
-  const sketchBytes = await bytesOf(fillSketches);
-  const robustBytes = await bytesOf(fillRobust);
+  const over = (peer: SketchPeer): string => `${(series * copies[peer]).toLocaleString('en-US')} series, heap after GC, fresh processes`;
+  const sketchBytes = await bytes('ddsketch');
+  const robustBytes = await bytes('robust');
   const words = `${S} series × ${V.toLocaleString('en-US')} values, random order`;
   return [
     { name: 'peers.sketch.ddsketch', section: 'peers', label: `DDSketch (1 % relative accuracy): accept, ${words}`, unit: 'values/s', runs: runs.get('peers.sketch.ddsketch') ?? [], baseline: 'peers.sketch.ddsketch' },
     { name: 'peers.sketch.robust', section: 'peers', label: `RobustScaler: learn, ${words}`, unit: 'values/s', runs: runs.get('peers.sketch.robust') ?? [], baseline: 'peers.sketch.ddsketch' },
     { name: 'peers.sketch.ddsketch.rank-error', section: 'peers', label: `DDSketch: largest rank error of the 1st, 25th, 50th, 75th, 99th percentiles over the series`, unit: 'rank', runs: [sketchErr], baseline: 'peers.sketch.ddsketch.rank-error' },
     { name: 'peers.sketch.robust.rank-error', section: 'peers', label: `RobustScaler: largest rank error of the same percentiles`, unit: 'rank', runs: [robustErr], baseline: 'peers.sketch.ddsketch.rank-error' },
-    { name: 'peers.sketch.ddsketch.bytes', section: 'peers', label: `DDSketch: bytes per series after ${V.toLocaleString('en-US')} values (heap after GC, in-process)`, unit: 'bytes/series', runs: [sketchBytes], baseline: 'peers.sketch.ddsketch.bytes' },
-    { name: 'peers.sketch.robust.bytes', section: 'peers', label: `RobustScaler: bytes per series after ${V.toLocaleString('en-US')} values`, unit: 'bytes/series', runs: [robustBytes], baseline: 'peers.sketch.ddsketch.bytes' },
+    { name: 'peers.sketch.ddsketch.bytes', section: 'peers', label: `DDSketch: bytes per series after ${V.toLocaleString('en-US')} values (${over('ddsketch')})`, unit: 'bytes/series', runs: sketchBytes, baseline: 'peers.sketch.ddsketch.bytes' },
+    { name: 'peers.sketch.robust.bytes', section: 'peers', label: `RobustScaler: bytes per series after ${V.toLocaleString('en-US')} values (${over('robust')})`, unit: 'bytes/series', runs: robustBytes, baseline: 'peers.sketch.ddsketch.bytes' },
   ];
 }
 
 /** Section: the peers. */
-export async function benchPeers(cfg: BenchConfig, log: (line: string) => void = () => undefined): Promise<RawFigure[]> {
+export async function benchPeers(cfg: BenchConfig, runner: BytesRunner, log: (line: string) => void = () => undefined): Promise<RawFigure[]> {
   const figures: RawFigure[] = [];
   for (const { ids, label } of cfg.peerCardinalities) {
     log(`peers: Map of StandardScaler vs @stdlib, ${label} series`);
     figures.push(...(await meanStdev(cfg, ids, label)));
   }
   log('peers: bytes of a fitting object');
-  figures.push(...(await objectBytes(cfg.peerObjects)));
+  figures.push(...(await objectBytes(cfg, runner)));
   log('peers: RobustScaler vs DDSketch');
-  figures.push(...(await robustVsSketch(cfg)));
+  figures.push(...(await robustVsSketch(cfg, runner)));
   return figures;
 }

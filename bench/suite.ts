@@ -1,8 +1,8 @@
 /**
  * The suite: which sections run, in which order, and the results document they make. The pure-CPU
- * sections can run in-process (the vitest smoke test does, with tiny sizes); the memory section
- * runs each configuration in a fresh child process when asked; the server sections start and stop
- * their own servers.
+ * sections can run in-process (the vitest smoke test does, with tiny sizes); byte measurements
+ * (memory and peers sections) run each in a fresh child process when asked; the server sections
+ * start and stop their own servers.
  */
 import type { BenchConfig } from './config.js';
 import { completeFigures, type RawFigure } from './figure.js';
@@ -11,7 +11,8 @@ import { benchBatchNorm } from './batchnorm.js';
 import { benchFreezeStall } from './freeze-stall.js';
 import { benchGrowth } from './growth.js';
 import { benchLatency } from './latency.js';
-import { benchMemory, type MemoryRunner } from './memory.js';
+import { benchMemory } from './memory.js';
+import type { BytesRunner } from './bytes-jobs.js';
 import { otherScripts } from './others.js';
 import { benchPeers } from './peers.js';
 import { machine, type Results } from './report.js';
@@ -35,8 +36,8 @@ export interface SuiteOptions {
   cfg: BenchConfig;
   /** Sections to run (default: all). */
   only?: ReadonlySet<SectionName>;
-  /** How memory configurations run (in a child process for real figures). */
-  memoryRunner: MemoryRunner;
+  /** How byte measurements (memory and peers sections) run: in a child process for real figures. */
+  memoryRunner: BytesRunner;
   /** The MQTT and InfluxDB sections (absent in-process: the smoke test runs CPU parts only). */
   servers?: { mqtt: ServerSection; influx: ServerSection };
   log?: (line: string) => void;
@@ -58,7 +59,7 @@ export async function runSuite(o: SuiteOptions): Promise<Results> {
   if (wants('growth')) raw.push(...(await benchGrowth(o.cfg, log)));
   if (wants('freeze')) raw.push(...(await benchFreezeStall(o.cfg, log)));
   if (wants('memory')) raw.push(...(await benchMemory(o.cfg, o.memoryRunner, log)));
-  if (wants('peers')) raw.push(...(await benchPeers(o.cfg, log)));
+  if (wants('peers')) raw.push(...(await benchPeers(o.cfg, o.memoryRunner, log)));
   if (wants('batchnorm')) raw.push(...(await benchBatchNorm(o.cfg, log)));
   for (const name of ['mqtt', 'influx'] as const) {
     if (!wants(name)) continue;

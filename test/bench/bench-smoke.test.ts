@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { TINY } from '../../bench/config.js';
 import { completeFigures, judge, median, quantile, type Figure } from '../../bench/figure.js';
-import { inProcessRunner, measureSeriesMemory } from '../../bench/memory.js';
+import { measureSeriesMemory } from '../../bench/memory.js';
+import { inProcessRunner } from '../../bench/bytes-jobs.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
