@@ -11,6 +11,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs as parseFlags } from 'node:util';
 import { FULL, QUICK } from './config.js';
 import { consumed } from './interleave.js';
 import { childProcessRunner } from './memory-child.js';
@@ -30,17 +31,23 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
+  // Strict: an unknown flag or a value where none is taken is refused, naming it.
+  const { values } = parseFlags({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: { quick: { type: 'boolean' }, only: { type: 'string' }, out: { type: 'string' }, drift: { type: 'string' } },
+  });
   // dist/bench/run.js → the source folder bench/ (two levels up, then bench).
-  const args: Args = { quick: false, drift: true, out: fileURLToPath(new URL('../../bench/', import.meta.url)) };
-  for (const a of argv) {
-    if (a === '--quick') args.quick = true;
-    else if (a.startsWith('--only=')) {
-      const names = a.slice('--only='.length).split(',');
-      for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`--only: unknown section ${JSON.stringify(n)}; expected ${SECTIONS.join(', ')}`);
-      args.only = new Set(names as SectionName[]);
-    } else if (a.startsWith('--out=')) args.out = a.slice('--out='.length);
-    else if (a === '--drift=off' || a === '--drift=on') args.drift = a === '--drift=on';
-    else throw new Error(`unknown argument ${JSON.stringify(a)} (expected --quick, --only=..., --out=DIR, --drift=on|off)`);
+  const args: Args = { quick: values.quick === true, drift: true, out: values.out ?? fileURLToPath(new URL('../../bench/', import.meta.url)) };
+  if (values.only !== undefined) {
+    const names = values.only.split(',');
+    for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`--only: unknown section ${JSON.stringify(n)}; expected ${SECTIONS.join(', ')}`);
+    args.only = new Set(names as SectionName[]);
+  }
+  if (values.drift !== undefined) {
+    if (values.drift !== 'on' && values.drift !== 'off') throw new Error(`--drift: expected on or off, got ${JSON.stringify(values.drift)}`);
+    args.drift = values.drift === 'on';
   }
   return args;
 }
