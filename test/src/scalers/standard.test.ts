@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StandardScaler, toSklearn } from 'streamnorm';
+import { restoreScaler, saveScaler, StandardScaler, toSklearn } from 'streamnorm';
 import { close, loadFixture, nan, nans, ulpDistance } from '../../helpers/fixtures.js';
 
 /** Fits chunk by chunk, as scikit-learn's partial_fit did, merging partial scalers. */
@@ -96,6 +96,24 @@ describe('StandardScaler options and policies', () => {
     expect(s.count).toBe(3);
     expect(s.params().center).toBe(2);
     expect(s.invalid).toEqual({ nan: 1, infinite: 2, null: 2, 'not-a-number': 2, 'out-of-domain': 0 });
+  });
+
+  it('keeps its own invalid counts, made when first needed: zeros before any refusal, never shared between scalers', () => {
+    const a = new StandardScaler().learnMany([1, 2]);
+    const b = new StandardScaler();
+    expect(a.invalid).toEqual({ nan: 0, infinite: 0, null: 0, 'not-a-number': 0, 'out-of-domain': 0 });
+    b.learn(NaN);
+    a.learn(null);
+    expect(b.invalid).toEqual({ nan: 1, infinite: 0, null: 0, 'not-a-number': 0, 'out-of-domain': 0 });
+    expect(a.invalid).toEqual({ nan: 0, infinite: 0, null: 1, 'not-a-number': 0, 'out-of-domain': 0 });
+    expect(new StandardScaler().invalid).not.toBe(new StandardScaler().invalid);
+    // Merged and restored counts are the scaler's own too.
+    const merged = new StandardScaler().merge(b);
+    b.learn(NaN);
+    expect(merged.invalid.nan).toBe(1);
+    const restored = restoreScaler(JSON.parse(JSON.stringify(saveScaler(b))));
+    b.learn(NaN);
+    expect(restored.invalid.nan).toBe(2);
   });
 
   it('before any value, outputs are NaN; NaN in gives NaN out', () => {
