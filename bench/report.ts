@@ -98,9 +98,10 @@ export const METHOD = [
   'Sizes are not powers of two (1,000 per chunk; 1k/100k/1M ids; memory also at 600k, 1,048,577 and 2M). The plain',
   'loop runs inside each frozen group, beside the columnar form, on the same heap. The baselines are hand-written with a',
   '`Map` and inline arithmetic; the fitting baseline does the library\'s arithmetic (shifted Welford, compensated mean,',
-  'zero-spread rule, window times) and a test checks its outputs are the library\'s, bit for bit. Memory runs each',
-  'configuration 3 times, each in a fresh process, and counts the heap a second state of the same ids adds to a first',
-  'one (the first brings the process to a steady state); byte counts vary by under a byte between runs. Latencies are per reading, `performance.now()` around each `next`; the longest',
+  'zero-spread rule, window times) and a test checks its outputs are the library\'s, bit for bit. Every byte figure',
+  '(the memory section, the peers\' objects and sketches) is measured 3 times, each in a fresh process, as the heap a',
+  'second state adds to a first one of the same make (the first brings the process to a steady state); the spread of',
+  'the 3 is given. Latencies are per reading, `performance.now()` around each `next`; the longest',
   'waits are also given without the readings that overlapped a major GC pause (a stop-the-world mark-compact), with the',
   'pauses counted. The machine is shared (2 cores) and was busy: runs are niced, ratios are the figures to read.',
 ];
