@@ -24,6 +24,9 @@ export function measureBytes(job: BytesJob): Promise<number> {
       return peerObjectBytes(job.peer, job.objects);
     case 'peer-sketch':
       return peerSketchBytes(job.peer, job.series, job.values, job.copies);
+    default:
+      // A job read from a command line can be anything.
+      return Promise.reject(new Error(`unknown bytes job ${JSON.stringify(job satisfies never)}`));
   }
 }
 
