@@ -25,7 +25,7 @@ export function inspectCommand(args: ParsedArgs, out: (line: string) => void): n
 
 /** One series of a snapshot as a row: a scaler's statistics, or running statistics (mean and spread). */
 function row(series: string, entry: RestoredSeries) {
-  const counted = (entry.counters?.invalid as InvalidCountsRecord | undefined) ?? entry.scaler?.invalid;
+  const counted = (entry.counters?.invalid as InvalidCountsRecord | undefined) ?? entry.scaler?.invalidCounts();
   const invalid = counted === undefined ? 0 : totalInvalid(counted);
   const s = entry.scaler;
   if (s !== undefined) {

@@ -199,7 +199,8 @@ export class SeriesTable extends SlotRecords {
     const row = this.rowOf(slot);
     const scaler = this.specs.create(this.specId(slot)) as StandardScaler;
     scaler.restoreStats(this.rows.state(row));
-    scaler.invalid.nan = this.rows.missing(row);
+    const missing = this.rows.missing(row);
+    if (missing > 0) scaler.invalid.nan = missing;
     return scaler;
   }
 

@@ -73,7 +73,8 @@ export function restoreInto(store: SeriesStore, state: InitialState, floor: numb
       scaler.frozen = Object.freeze({ ...scaler.frozen, version: floor + 1 });
     }
     put(store, id, { scaler });
-    for (const r of INVALID_REASONS) if (scaler.invalid[r] > 0) store.diag.invalid(id, r, false, scaler.invalid[r]);
+    const invalid = scaler.invalidCounts();
+    for (const r of INVALID_REASONS) if (invalid[r] > 0) store.diag.invalid(id, r, false, invalid[r]);
   }
   return 0;
 }

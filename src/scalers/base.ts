@@ -1,6 +1,6 @@
 import { MeanVar, type MeanVarState } from '../stats/mean-var.js';
 import { resolveScalerOptions } from './scaler-options.js';
-import { emptyInvalidCounts, invalidReason, type InvalidCountsRecord, type InvalidReason } from '../values.js';
+import { emptyInvalidCounts, INVALID_REASONS, invalidReason, type InvalidCountsRecord, type InvalidReason } from '../values.js';
 import { applyFrozen, invertFrozen, isZeroSpread, preTransform, type FrozenParams, type PreTransform, type ScalerKind, type ZeroSpreadPolicy } from './frozen.js';
 import type { QuantileMap } from './quantile-map.js';
 
@@ -73,16 +73,28 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
   /** Statistics of the current window. */
   stats: Stats;
   /**
-   * Counts of refused values per reason. Made at the first read or refusal: a scaler that has
-   * refused nothing holds no record (64 bytes of a fitting `StandardScaler`'s 376, measured).
+   * Counts of refused values per reason. The record is made at the first refusal or the first read
+   * of this property: a scaler that has refused nothing holds none (64 bytes of a fitting
+   * `StandardScaler`'s 376, measured). The library itself reads the counts through
+   * {@link BaseScaler.invalidCounts}, which makes no record.
    */
   get invalid(): InvalidCountsRecord {
-    return (this.invalidCounts ??= emptyInvalidCounts());
+    return (this.refused ??= emptyInvalidCounts());
   }
   set invalid(counts: InvalidCountsRecord) {
-    this.invalidCounts = counts;
+    this.refused = counts;
   }
-  private invalidCounts: InvalidCountsRecord | undefined = undefined;
+  private refused: InvalidCountsRecord | undefined = undefined;
+
+  /** A copy of the counts of refused values (zeros when none), without making the scaler keep a record. */
+  invalidCounts(): InvalidCountsRecord {
+    return this.refused === undefined ? emptyInvalidCounts() : { ...this.refused };
+  }
+
+  /** Refused values of one reason so far (no record is made). */
+  private refusedOf(reason: InvalidReason): number {
+    return this.refused === undefined ? 0 : this.refused[reason];
+  }
   /** The frozen statistics, once frozen. */
   frozen: FrozenParams | undefined;
   /** Version of the latest frozen statistics (0 before the first freeze). */
@@ -225,7 +237,7 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
     this.stats.merge(other.stats);
     if (this.moments && other.moments) this.moments.merge(other.moments);
     else if (!this.statsAreMoments) this.moments = undefined; // unknown on one side: unknown
-    for (const r of Object.keys(this.invalid) as InvalidReason[]) this.invalid[r] += other.invalid[r];
+    if (other.refused !== undefined) for (const r of INVALID_REASONS) this.invalid[r] += other.refused[r];
     return this;
   }
 
@@ -249,7 +261,7 @@ export abstract class BaseScaler<Options extends CommonScalerOptions, Stats exte
       clip: clip ? [clip[0], clip[1]] : undefined,
       zeroSpread: zero && this.count > 0,
       count: this.count,
-      missing: this.invalid.nan + this.invalid.null,
+      missing: this.refusedOf('nan') + this.refusedOf('null'),
       version,
       trainMean: moments ? moments.mean : NaN,
       trainStd: moments ? Math.sqrt(moments.variance()) : NaN,

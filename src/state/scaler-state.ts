@@ -50,7 +50,7 @@ export function saveScaler(scaler: Scaler): ScalerState {
     spec: specOf(scaler),
     phase: scaler.phase,
     version: scaler.version,
-    invalid: { ...scaler.invalid },
+    invalid: scaler.invalidCounts(),
     stats: scaler.statsState(),
   };
   const moments = scaler.momentsState();

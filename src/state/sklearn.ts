@@ -36,7 +36,8 @@ export type SklearnAttributes = Record<string, number | null | readonly (number 
 export function toSklearn(scaler: Scaler): Record<string, number | null | number[]> {
   if (scaler.frozen) return frozenToSklearn(scaler.frozen, specOf(scaler));
   const p = scaler.params();
-  const rows = scaler.count + scaler.invalid.nan + scaler.invalid.null;
+  const invalid = scaler.invalidCounts();
+  const rows = scaler.count + invalid.nan + invalid.null;
   switch (scaler.kind) {
     case 'standard': {
       const { withMean, withStd } = scaler.options;

@@ -172,7 +172,7 @@ export function readSnapshot(snapshot: unknown): RestoredSnapshot {
       if (!isRecord(state.counters)) fail(`${where}.counters`, 'must be an object');
       entry.counters = state.counters;
     } else if (v === 1 && entry.scaler !== undefined) {
-      entry.counters = { invalid: { ...entry.scaler.invalid } }; // 0.1 kept invalid counts in the scaler state
+      entry.counters = { invalid: entry.scaler.invalidCounts() }; // 0.1 kept invalid counts in the scaler state
     }
     out.series.set(id, entry);
   }

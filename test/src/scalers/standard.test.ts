@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { restoreScaler, saveScaler, StandardScaler, toSklearn } from 'streamnorm';
+import { MinMaxScaler, restoreScaler, saveScaler, StandardScaler, toSklearn } from 'streamnorm';
 import { close, loadFixture, nan, nans, ulpDistance } from '../../helpers/fixtures.js';
 
 /** Fits chunk by chunk, as scikit-learn's partial_fit did, merging partial scalers. */
@@ -114,6 +114,27 @@ describe('StandardScaler options and policies', () => {
     const restored = restoreScaler(JSON.parse(JSON.stringify(saveScaler(b))));
     b.learn(NaN);
     expect(restored.invalid.nan).toBe(2);
+  });
+
+  it('makes no record of invalid counts when the library only reads them (transform, params, save, sklearn, merge)', () => {
+    const record = (s: object): unknown => (s as { refused?: unknown }).refused;
+    for (const s of [new StandardScaler().learnMany([1, 2, 4]), new MinMaxScaler().learnMany([1, 2, 4])]) {
+      s.transform(3);
+      s.params();
+      saveScaler(s);
+      toSklearn(s);
+      expect(s.invalidCounts()).toEqual({ nan: 0, infinite: 0, null: 0, 'not-a-number': 0, 'out-of-domain': 0 });
+      expect(record(s)).toBeUndefined();
+    }
+    const into = new StandardScaler().learnMany([1]);
+    into.merge(new StandardScaler().learnMany([2]));
+    expect(record(into)).toBeUndefined();
+    const refusing = new StandardScaler();
+    refusing.learn(NaN);
+    expect(record(refusing)).toEqual({ nan: 1, infinite: 0, null: 0, 'not-a-number': 0, 'out-of-domain': 0 });
+    // A copy: changing it changes nothing.
+    refusing.invalidCounts().nan = 9;
+    expect(refusing.invalid.nan).toBe(1);
   });
 
   it('before any value, outputs are NaN; NaN in gives NaN out', () => {
