@@ -50,6 +50,13 @@ export interface BenchConfig {
   /** Repeats of the CPU sections, of the server sections. */
   cpu: RepeatPlan;
   servers: RepeatPlan;
+  /**
+   * Rounds of the MQTT section's latency and throughput runs: an even number, so that each bridge
+   * runs first in as many rounds as the other (in the 5 of the other server sections one ran first
+   * 3 times); more than 5, since a throughput run's rate spreads ±15% on a machine whose two cores
+   * the broker, the bridge and the load process share.
+   */
+  mqttRounds: RepeatPlan;
 }
 
 export const FULL: BenchConfig = {
@@ -88,6 +95,7 @@ export const FULL: BenchConfig = {
   sketchBytes: { series: 1_000, copies: { ddsketch: 10, robust: 1 } },
   cpu: { warmup: 1, repeats: 5, minRepeats: 5, budgetSeconds: 60 },
   servers: { warmup: 1, repeats: 5, minRepeats: 3, budgetSeconds: 30 },
+  mqttRounds: { warmup: 0, repeats: 8, minRepeats: 6, budgetSeconds: 90 },
 };
 
 export const QUICK: BenchConfig = {
@@ -122,6 +130,7 @@ export const QUICK: BenchConfig = {
   sketchBytes: { series: 100, copies: { ddsketch: 1, robust: 1 } },
   cpu: { warmup: 1, repeats: 3, minRepeats: 1, budgetSeconds: 5 },
   servers: { warmup: 1, repeats: 2, minRepeats: 1, budgetSeconds: 10 },
+  mqttRounds: { warmup: 0, repeats: 2, minRepeats: 1, budgetSeconds: 10 },
 };
 
 export const TINY: BenchConfig = {

@@ -1,8 +1,9 @@
 /**
  * The bridge under test, in its own process: subscribe `bench/{mode}/in/+device` (JSON payloads
  * with value and time in ms) → normalize (or pass through, mode `noop`) → publish to
- * `bench/{mode}/out/{series}`, QoS 1 both ways. Prints `{"ready": true}` once started; ends its
- * clients and exits on SIGTERM or when stdin closes.
+ * `bench/{mode}/out/{series}`, QoS 1 both ways. Prints `{"ready": true}` once started; answers each
+ * line `cpu` on stdin with `{"cpuMicros": n}`, the CPU time (user + system) it has used so far; ends
+ * its clients and exits on SIGTERM or when stdin closes.
  *
  * Usage: node dist/bench/mqtt-bridge.js <brokerUrl> <normalize|noop>
  */
@@ -31,4 +32,14 @@ const stop = (): void => {
 };
 process.once('SIGTERM', stop);
 process.stdin.once('end', stop);
-process.stdin.resume();
+let asked = '';
+process.stdin.on('data', (chunk: Buffer) => {
+  asked += chunk.toString();
+  for (let nl = asked.indexOf('\n'); nl >= 0; nl = asked.indexOf('\n')) {
+    if (asked.slice(0, nl).trim() === 'cpu') {
+      const used = process.cpuUsage();
+      process.stdout.write(`${JSON.stringify({ cpuMicros: used.user + used.system })}\n`);
+    }
+    asked = asked.slice(nl + 1);
+  }
+});

@@ -7,8 +7,12 @@
  * - Throughput: a burst of N readings (QoS 1), readings/s from the first publish to the last output.
  * - Latency: readings paced well below capacity, each carrying its send time; the time from send
  *   to receipt of its output, p50 and p99. Sender and receiver share this process's clock.
+ * - The bridge's CPU time per reading over each throughput run (the bridge process's own count,
+ *   user + system): what normalizing costs the bridge, apart from the broker and this process,
+ *   which share the machine's two cores with it and make the throughput noisy.
  */
 import { connectAsync, type MqttClient } from 'mqtt';
+import type { ChildProcess } from 'node:child_process';
 import type { BenchConfig } from './config.js';
 import { valueStream } from './data.js';
 import { quantile, type RawFigure } from './figure.js';
@@ -134,9 +138,38 @@ class LoadRig {
   }
 }
 
+/**
+ * Asks a bridge process (mqtt-bridge.ts) for the CPU time it has used, in µs: a line `cpu` on its
+ * stdin, answered by a line `{"cpuMicros": n}` on its stdout (refused after {@link PROBE_TIMEOUT_MS}).
+ */
+export function cpuMeter(child: ChildProcess): () => Promise<number> {
+  const waiting: ((micros: number) => void)[] = [];
+  let text = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    text += d.toString();
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n')) {
+      const line = text.slice(0, nl);
+      text = text.slice(nl + 1);
+      const m = JSON.parse(line) as { cpuMicros?: unknown };
+      if (typeof m.cpuMicros === 'number') waiting.shift()?.(m.cpuMicros);
+    }
+  });
+  return () =>
+    new Promise<number>((resolve, reject) => {
+      if (child.stdin === null) return reject(new Error('the bridge has no stdin'));
+      const timer = setTimeout(() => reject(new Error(`the bridge (pid ${child.pid}) did not report its CPU time in ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+      waiting.push((micros) => {
+        clearTimeout(timer);
+        resolve(micros);
+      });
+      child.stdin.write('cpu\n');
+    });
+}
+
 /** All figures of one broker, or throws (the caller stops the broker). */
 async function benchBroker(cfg: BenchConfig, broker: Broker, log: (line: string) => void): Promise<RawFigure[]> {
   const bridges = await Promise.all(MODES.map((mode) => spawnScript<{ ready: boolean }>('./mqtt-bridge.js', [broker.url, mode])));
+  const cpuOf = new Map<Mode, () => Promise<number>>(MODES.map((mode, i) => [mode, cpuMeter((bridges[i] as { child: ChildProcess }).child)]));
   let rig: LoadRig | undefined;
   try {
     rig = await LoadRig.connect(broker.url, cfg.mqttSeries);
@@ -148,6 +181,7 @@ async function benchBroker(cfg: BenchConfig, broker: Broker, log: (line: string)
       if (w.lost > 0) throw new Error(`mqtt ${broker.name}: ${w.lost} warm-up readings of the ${mode} bridge never came back`);
     }
     const p50 = new Map<Mode, number[]>(MODES.map((m) => [m, []]));
+    const cpuPerReading = new Map<Mode, number[]>(MODES.map((m) => [m, []]));
     const lost = new Map<string, number>();
     const count = (name: string, b: Burst): void => {
       if (b.lost > 0) lost.set(name, (lost.get(name) ?? 0) + b.lost);
@@ -156,7 +190,11 @@ async function benchBroker(cfg: BenchConfig, broker: Broker, log: (line: string)
     const throughputCases: Case[] = MODES.map((mode) => ({
       name: name(mode, 'throughput'),
       run: async () => {
+        const cpu = cpuOf.get(mode) as () => Promise<number>;
+        const before = await cpu();
         const b = await r.burst(mode, cfg.mqttThroughputReadings);
+        const after = await cpu();
+        (cpuPerReading.get(mode) as number[]).push((after - before) / Math.max(1, cfg.mqttThroughputReadings - b.lost));
         count(name(mode, 'throughput'), b);
         return b.rate;
       },
@@ -173,9 +211,9 @@ async function benchBroker(cfg: BenchConfig, broker: Broker, log: (line: string)
     }));
     // Latency first, in its own rounds: a burst's backlog and garbage must not land in a paced run.
     log(`mqtt ${broker.name}: latency`);
-    const runs = await interleave(latencyCases, { ...cfg.servers, warmup: 0 });
+    const runs = await interleave(latencyCases, cfg.mqttRounds);
     log(`mqtt ${broker.name}: throughput`);
-    for (const [k, v] of await interleave(throughputCases, { ...cfg.servers, warmup: 0 })) runs.set(k, v);
+    for (const [k, v] of await interleave(throughputCases, cfg.mqttRounds)) runs.set(k, v);
     const b = broker.name;
     const note = (n: string): { note: string } | object => (lost.has(n) ? { note: `${lost.get(n)} outputs lost or late` } : {});
     const fig = (mode: Mode, what: string, label: string, unit: RawFigure['unit'], values: number[], target?: RawFigure['target']): RawFigure => ({
@@ -186,13 +224,15 @@ async function benchBroker(cfg: BenchConfig, broker: Broker, log: (line: string)
       runs: values,
       baseline: name('noop', what),
       ...(target ? { target } : {}),
-      ...note(name(mode, what === 'p50' ? 'p99' : what)),
+      ...note(name(mode, what === 'p50' ? 'p99' : what === 'cpu' ? 'throughput' : what)),
     });
     const thr = `${cfg.mqttThroughputReadings} readings, ${cfg.mqttSeries} series, QoS 1`;
     const lat = `${cfg.mqttLatencyReadings} readings at ${cfg.mqttLatencyRate}/s`;
     return [
       fig('noop', 'throughput', `throughput (${thr})`, 'readings/s', runs.get(name('noop', 'throughput')) ?? []),
       fig('normalize', 'throughput', `throughput (${thr})`, 'readings/s', runs.get(name('normalize', 'throughput')) ?? [], { on: 'ratio', min: 0.9, text: '≥ 0.9× no-op (costs ≤ 10%)' }),
+      fig('noop', 'cpu', "the bridge process's CPU time per reading, over the throughput runs", 'µs', cpuPerReading.get('noop') ?? []),
+      fig('normalize', 'cpu', "the bridge process's CPU time per reading, over the throughput runs", 'µs', cpuPerReading.get('normalize') ?? []),
       fig('noop', 'p50', `latency p50 (${lat})`, 'ms', p50.get('noop') ?? []),
       fig('normalize', 'p50', `latency p50 (${lat})`, 'ms', p50.get('normalize') ?? []),
       fig('noop', 'p99', `latency p99 (${lat})`, 'ms', runs.get(name('noop', 'p99')) ?? []),
