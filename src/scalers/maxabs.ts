@@ -6,7 +6,6 @@ import { NO_OPTIONS } from './scaler-options.js';
 export type MaxAbsOptions = CommonScalerOptions;
 
 const MAXABS_DEFAULTS = {};
-const newExtrema = (): Extrema => new Extrema();
 
 /**
  * Max-abs scaling: `x / max|x|`, so training values land in [−1, 1] and zero stays zero
@@ -30,7 +29,12 @@ export class MaxAbsScaler extends BaseScaler<MaxAbsOptions, Extrema, ExtremaStat
   }
 
   constructor(options: MaxAbsOptions = NO_OPTIONS) {
-    super(options, MAXABS_DEFAULTS, newExtrema);
+    super(options, MAXABS_DEFAULTS);
+  }
+
+  /** Empty statistics of the kind. */
+  protected newStats(): Extrema {
+    return new Extrema();
   }
 
   protected fit(): AffineFit {

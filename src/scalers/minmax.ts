@@ -11,7 +11,6 @@ export interface MinMaxOptions extends CommonScalerOptions {
 }
 
 const MINMAX_DEFAULTS = { featureRange: [0, 1] as const };
-const newExtrema = (): Extrema => new Extrema();
 
 /**
  * Min-max scaling: maps the training minimum and maximum to `featureRange` (scikit-learn's
@@ -41,11 +40,16 @@ export class MinMaxScaler extends BaseScaler<MinMaxOptions, Extrema, ExtremaStat
   }
 
   constructor(options: MinMaxOptions = NO_OPTIONS) {
-    super(options, MINMAX_DEFAULTS, newExtrema, true);
+    super(options, MINMAX_DEFAULTS, true);
     const [lo, hi] = this.options.featureRange;
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
       throw new RangeError(`MinMaxScaler: featureRange must be two finite numbers with lo < hi, got [${String(lo)}, ${String(hi)}]`);
     }
+  }
+
+  /** Empty statistics of the kind. */
+  protected newStats(): Extrema {
+    return new Extrema();
   }
 
   protected fit(): AffineFit {

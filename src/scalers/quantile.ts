@@ -20,7 +20,6 @@ export interface QuantileOptions extends CommonScalerOptions {
 export type QuantileStatsState = QuantilesState & { missing?: number };
 
 const QUANTILE_DEFAULTS = { nQuantiles: 1000, outputDistribution: 'uniform' as const, exactLimit: 10_000, sketchK: 300 };
-const newQuantiles = (o: { exactLimit: number; sketchK: number }): Quantiles => new Quantiles({ exactLimit: o.exactLimit, sketchK: o.sketchK });
 
 /**
  * Quantile transform: maps each value through the empirical CDF of the training window to a
@@ -65,12 +64,17 @@ export class QuantileScaler extends BaseScaler<QuantileOptions, Quantiles, Quant
   private cached: { stats: Quantiles; count: number; missing: number; fit: AffineFit } | undefined;
 
   constructor(options: QuantileOptions = NO_OPTIONS) {
-    super(options, QUANTILE_DEFAULTS, newQuantiles, true);
+    super(options, QUANTILE_DEFAULTS, true);
     const { nQuantiles, outputDistribution } = this.options;
     if (!(Number.isInteger(nQuantiles) && nQuantiles >= 1)) throw new RangeError(`QuantileScaler: nQuantiles must be an integer >= 1, got ${String(nQuantiles)}`);
     if (outputDistribution !== 'uniform' && outputDistribution !== 'normal') {
       throw new RangeError(`QuantileScaler: outputDistribution must be 'uniform' or 'normal', got ${String(outputDistribution)}`);
     }
+  }
+
+  /** Empty statistics of the kind. */
+  protected newStats(o: { exactLimit: number; sketchK: number }): Quantiles {
+    return new Quantiles({ exactLimit: o.exactLimit, sketchK: o.sketchK });
   }
 
   override learn(value: unknown): InvalidReason | undefined {

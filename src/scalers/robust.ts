@@ -20,7 +20,6 @@ export interface RobustOptions extends CommonScalerOptions {
 }
 
 const ROBUST_DEFAULTS = { quantileRange: [25, 75] as const, withCentering: true, withScaling: true, unitVariance: false, exactLimit: 4096, sketchK: 300 };
-const newQuantiles = (o: { exactLimit: number; sketchK: number }): Quantiles => new Quantiles({ exactLimit: o.exactLimit, sketchK: o.sketchK });
 
 /**
  * Robust scaling: `(x − median) / (q_hi − q_lo)`, insensitive to outliers (scikit-learn's
@@ -49,9 +48,14 @@ export class RobustScaler extends BaseScaler<RobustOptions, Quantiles, Quantiles
   }
 
   constructor(options: RobustOptions = NO_OPTIONS) {
-    super(options, ROBUST_DEFAULTS, newQuantiles);
+    super(options, ROBUST_DEFAULTS);
     const [lo, hi] = this.options.quantileRange;
     if (!(lo >= 0 && hi <= 100 && lo < hi)) throw new RangeError(`RobustScaler: quantileRange must satisfy 0 <= lo < hi <= 100, got [${String(lo)}, ${String(hi)}]`);
+  }
+
+  /** Empty statistics of the kind. */
+  protected newStats(o: { exactLimit: number; sketchK: number }): Quantiles {
+    return new Quantiles({ exactLimit: o.exactLimit, sketchK: o.sketchK });
   }
 
   protected fit(): AffineFit {

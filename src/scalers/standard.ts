@@ -12,7 +12,6 @@ export interface StandardOptions extends CommonScalerOptions {
 }
 
 const STANDARD_DEFAULTS = { withMean: true, withStd: true };
-const newMeanVar = (): MeanVar => new MeanVar();
 /** The resolution of the default options, shared by every standard scaler that has them. */
 const DEFAULT_OPTIONS = resolveScalerOptions<StandardOptions>(NO_OPTIONS, STANDARD_DEFAULTS, false);
 
@@ -47,7 +46,12 @@ export class StandardScaler extends BaseScaler<StandardOptions, MeanVar, MeanVar
   }
 
   constructor(options: StandardOptions = NO_OPTIONS) {
-    super(options, STANDARD_DEFAULTS, newMeanVar);
+    super(options, STANDARD_DEFAULTS);
+  }
+
+  /** Empty statistics of the kind. */
+  protected newStats(): MeanVar {
+    return new MeanVar();
   }
 
   /**
