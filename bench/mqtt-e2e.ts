@@ -150,8 +150,13 @@ export function cpuMeter(child: ChildProcess): () => Promise<number> {
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n')) {
       const line = text.slice(0, nl);
       text = text.slice(nl + 1);
-      const m = JSON.parse(line) as { cpuMicros?: unknown };
-      if (typeof m.cpuMicros === 'number') waiting.shift()?.(m.cpuMicros);
+      let m: { cpuMicros?: unknown } | null;
+      try {
+        m = JSON.parse(line) as { cpuMicros?: unknown } | null;
+      } catch {
+        continue; // not an answer (the bridge writes nothing else, but a stray line must not end the run)
+      }
+      if (typeof m?.cpuMicros === 'number') waiting.shift()?.(m.cpuMicros);
     }
   });
   return () =>

@@ -105,7 +105,7 @@ export const METHOD = [
   'waits are also given without the readings that overlapped a major GC pause (a stop-the-world mark-compact), with the',
   'pauses counted. The MQTT section runs 8 rounds (each bridge first in 4) after a warm-up burst per bridge, and gives',
   'each bridge process\'s own CPU time per reading beside the throughput that the broker and the load share the cores',
-  'with. The machine is shared (2 cores) and was busy: runs are niced, ratios are the figures to read.',
+  'with. The machine is shared (2 cores) and was busy: the ratios are the figures to read.',
 ];
 
 function spread(f: Figure): string {
