@@ -1,22 +1,8 @@
 import { MeanVar, type MeanVarState } from '../stats/mean-var.js';
-import { resolveScalerOptions } from './scaler-options.js';
+import { resolveScalerOptions, type CommonScalerOptions } from './scaler-options.js';
 import { emptyInvalidCounts, INVALID_REASONS, invalidReason, type InvalidCountsRecord, type InvalidReason } from '../values.js';
-import { applyFrozen, invertFrozen, isZeroSpread, preTransform, type FrozenParams, type PreTransform, type ScalerKind, type ZeroSpreadPolicy } from './frozen.js';
+import { applyFrozen, invertFrozen, isZeroSpread, preTransform, type FrozenParams, type PreTransform, type ScalerKind } from './frozen.js';
 import type { QuantileMap } from './quantile-map.js';
-
-/** Options every scaler takes. */
-export interface CommonScalerOptions {
-  /** Pre-transform before learning and transforming (default `none`). */
-  pre?: PreTransform;
-  /** What a zero spread does (default `unit`, as scikit-learn). */
-  zeroSpread?: ZeroSpreadPolicy;
-  /**
-   * Clip outputs to [lo, hi] in output units (e.g. [-5, 5]: ±5σ for a standard scaler), for every
-   * kind; `true` clips to the kind's own output range (min-max: the feature range; quantile: [0, 1]
-   * or the normal bound), refused by kinds without one. Default: no clipping. See `wasClipped`.
-   */
-  clip?: boolean | readonly [number, number];
-}
 
 /** Location and spread a scaler derives from its statistics; the base class turns them into {@link FrozenParams}. */
 export interface AffineFit {

@@ -1,6 +1,6 @@
 import { Extrema, type ExtremaState } from '../stats/extrema.js';
-import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
-import { NO_OPTIONS } from './scaler-options.js';
+import { BaseScaler, type AffineFit } from './base.js';
+import { NO_OPTIONS, type CommonScalerOptions } from './scaler-options.js';
 
 /** Options of {@link MinMaxScaler}. */
 export interface MinMaxOptions extends CommonScalerOptions {

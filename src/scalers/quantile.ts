@@ -1,7 +1,7 @@
 import { Quantiles, type QuantilesState } from '../stats/quantiles.js';
 import { isMissing, type InvalidReason } from '../values.js';
-import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
-import { NO_OPTIONS } from './scaler-options.js';
+import { BaseScaler, type AffineFit } from './base.js';
+import { NO_OPTIONS, type CommonScalerOptions } from './scaler-options.js';
 import { linspaceReferences, NORMAL_HIGH, NORMAL_LOW, quantilesAt, type QuantileMap } from './quantile-map.js';
 
 /** Options of {@link QuantileScaler}. */

@@ -1,7 +1,7 @@
 import { normalPpf } from '../stats/normal-ppf.js';
 import { Quantiles, type QuantilesState } from '../stats/quantiles.js';
-import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
-import { NO_OPTIONS } from './scaler-options.js';
+import { BaseScaler, type AffineFit } from './base.js';
+import { NO_OPTIONS, type CommonScalerOptions } from './scaler-options.js';
 
 /** Options of {@link RobustScaler}. */
 export interface RobustOptions extends CommonScalerOptions {

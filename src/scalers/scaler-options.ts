@@ -1,4 +1,18 @@
-import type { CommonScalerOptions } from './base.js';
+import type { PreTransform, ZeroSpreadPolicy } from './frozen.js';
+
+/** Options every scaler takes. */
+export interface CommonScalerOptions {
+  /** Pre-transform before learning and transforming (default `none`). */
+  pre?: PreTransform;
+  /** What a zero spread does (default `unit`, as scikit-learn). */
+  zeroSpread?: ZeroSpreadPolicy;
+  /**
+   * Clip outputs to [lo, hi] in output units (e.g. [-5, 5]: ±5σ for a standard scaler), for every
+   * kind; `true` clips to the kind's own output range (min-max: the feature range; quantile: [0, 1]
+   * or the normal bound), refused by kinds without one. Default: no clipping. See `wasClipped`.
+   */
+  clip?: boolean | readonly [number, number];
+}
 
 /**
  * Options of the scalers: checked and resolved against a kind's defaults, one home for both.

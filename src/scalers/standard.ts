@@ -1,6 +1,6 @@
 import { MeanVar, type MeanVarState } from '../stats/mean-var.js';
-import { BaseScaler, type AffineFit, type CommonScalerOptions } from './base.js';
-import { NO_OPTIONS, resolveScalerOptions } from './scaler-options.js';
+import { BaseScaler, type AffineFit } from './base.js';
+import { NO_OPTIONS, resolveScalerOptions, type CommonScalerOptions } from './scaler-options.js';
 import { applyFrozen, clipTo, isZeroSpread, preTransform } from './frozen.js';
 
 /** Options of {@link StandardScaler}. */
