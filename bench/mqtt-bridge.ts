@@ -7,6 +7,7 @@
  *
  * Usage: node dist/bench/mqtt-bridge.js <brokerUrl> <normalize|noop>
  */
+import { createInterface } from 'node:readline';
 import { mqttSource } from '../connectors/mqtt/source.js';
 import { publishNormalized } from '../connectors/mqtt/sink.js';
 import { normalize } from '../operators/index.js';
@@ -32,14 +33,9 @@ const stop = (): void => {
 };
 process.once('SIGTERM', stop);
 process.stdin.once('end', stop);
-let asked = '';
-process.stdin.on('data', (chunk: Buffer) => {
-  asked += chunk.toString();
-  for (let nl = asked.indexOf('\n'); nl >= 0; nl = asked.indexOf('\n')) {
-    if (asked.slice(0, nl).trim() === 'cpu') {
-      const used = process.cpuUsage();
-      process.stdout.write(`${JSON.stringify({ cpuMicros: used.user + used.system })}\n`);
-    }
-    asked = asked.slice(nl + 1);
-  }
+// Lines, not chunks: `cpu` may arrive split or several to a chunk.
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() !== 'cpu') return;
+  const used = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ cpuMicros: used.user + used.system })}\n`);
 });

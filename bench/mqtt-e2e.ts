@@ -13,6 +13,7 @@
  */
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { BenchConfig } from './config.js';
 import { valueStream } from './data.js';
 import { quantile, type RawFigure } from './figure.js';
@@ -144,21 +145,17 @@ class LoadRig {
  */
 export function cpuMeter(child: ChildProcess): () => Promise<number> {
   const waiting: ((micros: number) => void)[] = [];
-  let text = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    text += d.toString();
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n')) {
-      const line = text.slice(0, nl);
-      text = text.slice(nl + 1);
+  if (child.stdout !== null) {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       let m: { cpuMicros?: unknown } | null;
       try {
         m = JSON.parse(line) as { cpuMicros?: unknown } | null;
       } catch {
-        continue; // not an answer (the bridge writes nothing else, but a stray line must not end the run)
+        return; // not an answer (the bridge writes nothing else, but a stray line must not end the run)
       }
       if (typeof m?.cpuMicros === 'number') waiting.shift()?.(m.cpuMicros);
-    }
-  });
+    });
+  }
   return () =>
     new Promise<number>((resolve, reject) => {
       if (child.stdin === null) return reject(new Error('the bridge has no stdin'));
