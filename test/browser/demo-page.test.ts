@@ -10,6 +10,16 @@ import { hasChromium, inPage, launchChromium, outputDir, waitText, watchPage, ty
 /** The README's screenshot; rewritten when STREAMNORM_UPDATE_SCREENSHOT=1 (or when missing). */
 const README_SHOT = fileURLToPath(new URL('../../docs/dashboard.png', import.meta.url));
 const SERIES = 'site1/dev2/temperature';
+/**
+ * The demo's training window: 600 ticks of 50 ms, 30 s. The series must still be fitting when the
+ * test presses "Freeze now", and a refit window (the same rule) must end within the refit test. The
+ * browser is launched before the demo starts, so only the demo's own start and the page's first
+ * steps spend the window (a few seconds alone; a CI run with Chromium launched first spent more than
+ * 20 s of it).
+ */
+const TRAIN = 600;
+const PERIOD_MS = 50;
+const WINDOW_MS = TRAIN * PERIOD_MS;
 
 if (!hasChromium()) console.warn('browser tests skipped: /usr/bin/chromium is not installed (.ci/run installs the Debian package chromium)');
 
@@ -23,7 +33,7 @@ async function refitAndSeeVersionChange(page: Page, actions: readonly string[]):
   await waitText(page, '#action-message', 'refit: done');
   // The refit window learns with the demo's freeze rule; the promotion follows, or waits for approval.
   const approve = page.locator('[data-action="approve"]:not([disabled])');
-  await expect.poll(async () => (await page.locator('#series-version').textContent()) === `v${before + 1}` || (actions.includes('approve') && (await approve.count()) > 0), { timeout: 30_000 }).toBe(true);
+  await expect.poll(async () => (await page.locator('#series-version').textContent()) === `v${before + 1}` || (actions.includes('approve') && (await approve.count()) > 0), { timeout: WINDOW_MS + 20_000 }).toBe(true);
   if ((await page.locator('#series-version').textContent()) !== `v${before + 1}`) {
     await approve.click();
     await waitText(page, '#action-message', 'approve: done');
@@ -40,16 +50,19 @@ describe.skipIf(!hasChromium())('the demo dashboard in headless Chromium (demo s
   let page: Page;
   let watch: PageWatch;
   let actions: string[] = [];
+  let demoStarted = 0;
+  /** Why a series is no longer fitting when the test expects it to be: the window ran out first. */
+  const windowSpent = () => `${Date.now() - demoStarted} ms after the demo started, of its ${WINDOW_MS} ms training window`;
 
   beforeAll(async () => {
-    // Long enough a training window that the series are still fitting when the test presses "Freeze now".
-    demo = startCli(['demo', '--train', '400', '--period', '50ms']);
-    await demo.waitFor(/dashboard: (http:\S+)/);
-    url = /dashboard: (http:\S+)/.exec(demo.stdout())?.[1] as string;
-    origin = new URL(url).origin;
     browser = await launchChromium();
     page = await browser.context.newPage();
     watch = await watchPage(browser.context, page);
+    demo = startCli(['demo', '--train', String(TRAIN), '--period', `${PERIOD_MS}ms`]);
+    demoStarted = Date.now();
+    await demo.waitFor(/dashboard: (http:\S+)/);
+    url = /dashboard: (http:\S+)/.exec(demo.stdout())?.[1] as string;
+    origin = new URL(url).origin;
   }, 60_000);
 
   afterAll(async () => {
@@ -71,7 +84,7 @@ describe.skipIf(!hasChromium())('the demo dashboard in headless Chromium (demo s
     actions = ((await meta.json()) as { actions: string[] }).actions;
     expect(actions).toContain('freeze');
     await waitText(page, '[data-metric="readings-rate"]', /^[1-9]/);
-    expect(await page.locator('[data-metric="series-fitting"]').textContent()).toBe('20');
+    expect(await page.locator('[data-metric="series-fitting"]').textContent(), windowSpent()).toBe('20');
     expect(await page.locator('[data-metric="alarms"]').textContent()).toContain('No drift alarms so far.'); // drift is on; nothing frozen yet
     await page.screenshot({ path: join(outputDir(), 'demo-overview.png') });
   });
@@ -92,7 +105,7 @@ describe.skipIf(!hasChromium())('the demo dashboard in headless Chromium (demo s
     await page.locator(`.rows .row[data-series="${SERIES}"]`).click();
     await page.locator('#series-title').waitFor();
     expect(await page.locator('#series-title').textContent()).toBe(SERIES);
-    expect(await page.locator('#series-phase-badge').textContent()).toBe('fitting');
+    expect(await page.locator('#series-phase-badge').textContent(), windowSpent()).toBe('fitting');
     expect(await inPage<number>(page, 'window.streamnormStats.events')).toBeGreaterThan(0);
     const freeze = page.locator('[data-action="freeze"]');
     expect(await freeze.isEnabled()).toBe(true);
@@ -105,7 +118,7 @@ describe.skipIf(!hasChromium())('the demo dashboard in headless Chromium (demo s
     await page.locator('#series-versions tr[data-version="1"]').waitFor();
     const fitted = Number((await page.locator('[data-field="stats-fitted on"]').textContent())?.replace(/\D/g, ''));
     expect(fitted).toBeGreaterThan(0);
-    expect(fitted).toBeLessThan(400); // frozen by the button, before its training window was full
+    expect(fitted).toBeLessThan(TRAIN); // frozen by the button, before its training window was full
     // Frozen outputs keep coming: the normalized value updates with the frozen statistics.
     const value = await page.locator('#series-value').textContent();
     await expect.poll(() => page.locator('#series-value').textContent(), { timeout: 10_000 }).not.toBe(value);
@@ -117,7 +130,7 @@ describe.skipIf(!hasChromium())('the demo dashboard in headless Chromium (demo s
   it('refit: the version changes', async () => {
     expect(actions).toContain('refit');
     await refitAndSeeVersionChange(page, actions);
-  });
+  }, WINDOW_MS + 60_000);
 
   it('no console errors, and no request left 127.0.0.1', () => {
     expect(watch.pageErrors).toEqual([]);
