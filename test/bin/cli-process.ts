@@ -15,14 +15,14 @@ export interface CliProcess {
   exit: Promise<number | null>;
 }
 
-/** Starts the built CLI with `args` (environment: this one plus `env`; in `cwd` when given). Killed after 60 s at most. */
-export function startCli(args: string[], env: Record<string, string> = {}, cwd?: string): CliProcess {
+/** Starts the built CLI with `args` (environment: this one plus `env`; in `cwd` when given). Killed after `killAfterMs` (60 s) at most. */
+export function startCli(args: string[], env: Record<string, string> = {}, cwd?: string, killAfterMs = 60_000): CliProcess {
   const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...(cwd === undefined ? {} : { cwd }) });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const hard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const hard = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => (clearTimeout(hard), resolve(code))));
   return {
     child,

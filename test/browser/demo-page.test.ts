@@ -58,7 +58,7 @@ describe.skipIf(!hasChromium())('the demo dashboard in headless Chromium (demo s
     browser = await launchChromium();
     page = await browser.context.newPage();
     watch = await watchPage(browser.context, page);
-    demo = startCli(['demo', '--train', String(TRAIN), '--period', `${PERIOD_MS}ms`]);
+    demo = startCli(['demo', '--train', String(TRAIN), '--period', `${PERIOD_MS}ms`], {}, undefined, 4 * WINDOW_MS + 60_000); // the suite's length: not killed before its end
     demoStarted = Date.now();
     await demo.waitFor(/dashboard: (http:\S+)/);
     url = /dashboard: (http:\S+)/.exec(demo.stdout())?.[1] as string;
