@@ -15,8 +15,14 @@ export interface CliProcess {
   exit: Promise<number | null>;
 }
 
-/** Starts the built CLI with `args` (environment: this one plus `env`; in `cwd` when given). Killed after `killAfterMs` (60 s) at most. */
-export function startCli(args: string[], env: Record<string, string> = {}, cwd?: string, killAfterMs = 60_000): CliProcess {
+/** Where {@link startCli} runs the CLI (default: this directory), and how long it may run before it is killed (default 60 s). */
+export interface CliPlace {
+  cwd?: string;
+  killAfterMs?: number;
+}
+
+/** Starts the built CLI with `args` (environment: this one plus `env`). Killed after `killAfterMs` at most. */
+export function startCli(args: string[], env: Record<string, string> = {}, { cwd, killAfterMs = 60_000 }: CliPlace = {}): CliProcess {
   const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...(cwd === undefined ? {} : { cwd }) });
   let stdout = '';
   let stderr = '';

@@ -14,7 +14,7 @@ describe('streamnorm demo: the statistics lifecycle', () => {
     // 10 s in, alone on this machine. Stopped after it and the next status line (every 2 s: the view
     // has readings of v2 by then), not after a fixed time that a loaded machine's slower ticks could
     // outlast (it was 14 s).
-    const demo = startCli(['demo', '--no-view', '--no-http', '--speed', '100', '--period', '50ms'], {}, undefined, 90_000);
+    const demo = startCli(['demo', '--no-view', '--no-http', '--speed', '100', '--period', '50ms'], {}, { killAfterMs: 90_000 });
     await demo.waitFor(/^promoted: [^]*\n\[\d/m, 60_000);
     demo.child.kill('SIGINT');
     const code = await demo.exit;

@@ -47,7 +47,7 @@ describe.skipIf(skip !== undefined)("the README's run config, as written", () =>
     const outputs: { topic: string; body: { value: number; raw: number; phase: string; version: number } }[] = [];
     watcher.on('message', (topic, p) => outputs.push({ topic, body: JSON.parse(p.toString()) }));
     await watcher.subscribeAsync('normalized/#', { qos: 1 });
-    const run = startCli(['run', '--config', 'streamnorm.config.yaml', '--status-interval', '200ms'], env, dir);
+    const run = startCli(['run', '--config', 'streamnorm.config.yaml', '--status-interval', '200ms'], env, { cwd: dir });
     await run.waitFor(/fitted 1 series on 500 stored readings \(influxql, from 2026-11-01T00:00:00Z\) and froze them/);
     await run.waitFor(/\[\d+ s\] received 0/);
     const pub = await connectAsync(broker.url, { protocolVersion: 4 });
